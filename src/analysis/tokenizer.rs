@@ -1,0 +1,245 @@
+//! `ArabicTokenizer`: cuts text into words and emits their normalized terms, with the byte offsets
+//! of the original word (diacritics, tatweel and joiners included) so that highlights land on the
+//! text as written.
+//!
+//! Word boundaries:
+//! - a word is a run of letters, digits and the marks that sit on them;
+//! - invisible joiners (ZWJ, LRM/RLM, bidi controls, BOM) stay inside a word but never start or
+//!   end one; ZWNJ, whitespace and punctuation (ASCII and Arabic: ، ؛ ؟ ٪ « » “ ”) separate words;
+//! - `.` and `٫` between digits keep a number whole (٣٫١٤), as does `٬` (١٬٠٠٠);
+//! - ligatures that stand for whole phrases (ﷺ ﷽ ﷼) are words of their own.
+//!
+//! Normalization happens here rather than in a filter because a word can fold into several terms
+//! (ﷺ → four words) or into none (a lone diacritic), and only the tokenizer assigns positions:
+//! several terms take consecutive positions and share the word's offsets; no term, no position.
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+use super::normalizer::{
+    is_combining_mark, is_decimal_separator, is_digit, is_invisible_format, is_standalone_symbol,
+    normalize_word_into, ARABIC_THOUSANDS_SEPARATOR, TERM_SEPARATOR,
+};
+
+/// Terms longer than this many bytes (after normalization) are not indexed: they are base64
+/// blobs, URLs glued to text or other noise, and tantivy caps terms at 65 530 bytes anyway.
+/// 120 bytes is 60 Arabic letters, far beyond any real word.
+pub const MAX_TERM_BYTES: usize = 120;
+
+#[derive(Clone, Default)]
+pub struct ArabicTokenizer {
+    token: Token,
+    normalized: String,
+}
+
+pub struct ArabicTokenStream<'a> {
+    text: &'a str,
+    /// Byte index in `text` where the search for the next word starts.
+    cursor: usize,
+    token: &'a mut Token,
+    /// Normalized terms of the current word, separated by [`TERM_SEPARATOR`].
+    normalized: &'a mut String,
+    /// Byte index in `normalized` of the next term of the current word still to emit.
+    pending_from: usize,
+}
+
+impl Tokenizer for ArabicTokenizer {
+    type TokenStream<'a> = ArabicTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ArabicTokenStream<'a> {
+        self.token.reset();
+        self.normalized.clear();
+        ArabicTokenStream {
+            text,
+            cursor: 0,
+            token: &mut self.token,
+            normalized: &mut self.normalized,
+            pending_from: 0,
+        }
+    }
+}
+
+/// A character that can begin a word and carries its content.
+fn is_word_core(c: char) -> bool {
+    // Arabic letters and ASCII first: they are nearly all of the text.
+    ('\u{0621}'..='\u{064A}').contains(&c) || c.is_ascii_alphanumeric() || c.is_alphanumeric()
+}
+
+/// Finds the byte range of the next word at or after `from`.
+pub fn next_word(text: &str, from: usize) -> Option<(usize, usize)> {
+    let rest = &text[from..];
+    let (start_rel, first) = rest
+        .char_indices()
+        .find(|&(_, c)| is_word_core(c) || is_standalone_symbol(c))?;
+    let start = from + start_rel;
+    let first_end = start + first.len_utf8();
+    if is_standalone_symbol(first) {
+        return Some((start, first_end));
+    }
+    // `end` is the end of the last character that certainly belongs to the word; joiners and
+    // number separators are only taken once something word-like follows them.
+    let mut end = first_end;
+    let mut prev_core = first;
+    let mut iter = text[first_end..].char_indices().peekable();
+    while let Some((rel, c)) = iter.next() {
+        let at = first_end + rel;
+        if is_standalone_symbol(c) {
+            break;
+        }
+        if is_word_core(c) || is_combining_mark(c) {
+            end = at + c.len_utf8();
+            if is_word_core(c) {
+                prev_core = c;
+            }
+            continue;
+        }
+        let next = iter.peek().map(|&(_, n)| n);
+        let joins = if is_invisible_format(c) {
+            // Invisible characters may come in runs (RLM + ZWJ); they join when a word character
+            // eventually follows.
+            text[at..]
+                .chars()
+                .find(|&x| !is_invisible_format(x))
+                .is_some_and(|n| is_word_core(n) || is_combining_mark(n))
+        } else if is_decimal_separator(c) || c == ARABIC_THOUSANDS_SEPARATOR {
+            is_digit(prev_core) && next.is_some_and(is_digit)
+        } else {
+            false
+        };
+        if !joins {
+            break;
+        }
+        end = at + c.len_utf8();
+    }
+    Some((start, end))
+}
+
+impl ArabicTokenStream<'_> {
+    /// Emits the next pending term of the current word, if any.
+    fn emit_pending(&mut self) -> bool {
+        while self.pending_from < self.normalized.len() {
+            let rest = &self.normalized[self.pending_from..];
+            let term_len = rest.find(TERM_SEPARATOR).unwrap_or(rest.len());
+            let term = &rest[..term_len];
+            self.pending_from += term_len + TERM_SEPARATOR.len_utf8();
+            if term.is_empty() || term.len() > MAX_TERM_BYTES {
+                continue;
+            }
+            self.token.text.clear();
+            self.token.text.push_str(term);
+            self.token.position = self.token.position.wrapping_add(1);
+            return true;
+        }
+        false
+    }
+}
+
+impl TokenStream for ArabicTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        loop {
+            if self.emit_pending() {
+                return true;
+            }
+            let Some((start, end)) = next_word(self.text, self.cursor) else {
+                self.cursor = self.text.len();
+                return false;
+            };
+            self.cursor = end;
+            normalize_word_into(&self.text[start..end], self.normalized);
+            self.pending_from = 0;
+            self.token.offset_from = start;
+            self.token.offset_to = end;
+        }
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (original slice, term, position) for every token of `text`.
+    fn tokens(text: &str) -> Vec<(String, String, usize)> {
+        let mut tokenizer = ArabicTokenizer::default();
+        let mut stream = tokenizer.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(token) = stream.next() {
+            out.push((
+                text[token.offset_from..token.offset_to].to_string(),
+                token.text.clone(),
+                token.position,
+            ));
+        }
+        out
+    }
+
+    fn assert_token(token: &(String, String, usize), original: &str, term: &str, position: usize) {
+        assert_eq!(
+            (token.0.as_str(), token.1.as_str(), token.2),
+            (original, term, position)
+        );
+    }
+
+    #[test]
+    fn offsets_cover_the_diacritized_word() {
+        let text = "كُتَّاَبْ بيوت";
+        let toks = tokens(text);
+        assert_eq!(toks.len(), 2);
+        assert_token(&toks[0], "كُتَّاَبْ", "كتاب", 0);
+        assert_token(&toks[1], "بيوت", "بيوت", 1);
+    }
+
+    #[test]
+    fn punctuation_and_zwnj_separate_words() {
+        let toks = tokens("قال: «السلام»، ثم؟ می\u{200C}خورد covid-19");
+        let terms: Vec<&str> = toks.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(terms, ["قال", "السلام", "ثم", "مي", "خورد", "covid", "19"]);
+    }
+
+    #[test]
+    fn joiners_stay_inside_but_not_at_the_edges() {
+        let toks = tokens("\u{200F}كتاب\u{200F} مر\u{200D}حبا");
+        assert_token(&toks[0], "كتاب", "كتاب", 0);
+        assert_token(&toks[1], "مر\u{200D}حبا", "مرحبا", 1);
+    }
+
+    #[test]
+    fn numbers_keep_their_separators_only_between_digits() {
+        let toks = tokens("٣٫١٤ و١٬٠٠٠ عام 2018. ثم");
+        let terms: Vec<&str> = toks.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(terms, ["3.14", "و1000", "عام", "2018", "ثم"]);
+        assert_eq!(toks[3].0, "2018");
+    }
+
+    #[test]
+    fn phrase_ligature_gives_consecutive_positions_with_shared_offsets() {
+        let toks = tokens("محمد ﷺ قال");
+        assert_eq!(toks.len(), 6);
+        assert_token(&toks[0], "محمد", "محمد", 0);
+        for (i, term) in ["صلي", "الله", "عليه", "وسلم"].iter().enumerate() {
+            assert_token(&toks[1 + i], "ﷺ", term, 1 + i);
+        }
+        assert_token(&toks[5], "قال", "قال", 5);
+    }
+
+    #[test]
+    fn a_word_of_marks_only_takes_no_position() {
+        let toks = tokens("كتب \u{064E}\u{0651} قلم");
+        assert_eq!(toks.len(), 2);
+        assert_token(&toks[1], "قلم", "قلم", 1);
+    }
+
+    #[test]
+    fn overlong_terms_are_dropped() {
+        let long = "ب".repeat(200);
+        let toks = tokens(&format!("قبل {long} بعد"));
+        let terms: Vec<&str> = toks.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(terms, ["قبل", "بعد"]);
+    }
+}

@@ -1,0 +1,4 @@
+//! One module per command; `main.rs` only parses arguments and dispatches here.
+
+pub mod analyze;
+pub mod output;

@@ -1,0 +1,9 @@
+//! Fahras (فهرس, "index"): a search engine for archives of Arabic news.
+//!
+//! Data flows files → [`ingest`] → [`analysis`] → [`index`] → [`search`] → output.
+
+pub mod analysis;
+pub mod cli;
+pub mod error;
+
+pub use error::{Error, Result};

@@ -1,0 +1,39 @@
+//! The `fahras` binary: parses the command line, dispatches to `fahras::cli`, maps errors to exit
+//! codes.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use fahras::cli;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "fahras",
+    version,
+    about = "Search engine for archives of Arabic news"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Show how text is cut into words and normalized into search terms.
+    Analyze(cli::analyze::AnalyzeArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Analyze(args) => cli::analyze::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if cli::output::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("fahras: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
