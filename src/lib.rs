@@ -5,5 +5,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod error;
+pub mod index;
+pub mod ingest;
 
 pub use error::{Error, Result};

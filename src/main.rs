@@ -21,12 +21,18 @@ struct Cli {
 enum Command {
     /// Show how text is cut into words and normalized into search terms.
     Analyze(cli::analyze::AnalyzeArgs),
+    /// Index folders of articles (new, changed and removed files since the last run).
+    Index(cli::index::IndexArgs),
+    /// Show what the index holds.
+    Stats(cli::stats::StatsArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Analyze(args) => cli::analyze::run(args),
+        Command::Index(args) => cli::index::run(args),
+        Command::Stats(args) => cli::stats::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

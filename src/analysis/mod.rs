@@ -24,6 +24,9 @@ pub const EXACT_ANALYZER: &str = "ar_exact";
 /// Name under which the stemming analyzer is registered.
 pub const STEM_ANALYZER: &str = "ar_stem";
 
+/// Name of the keyword analyzer (whole value, lower-cased) used for outlet and collection filters.
+pub const KEYWORD_ANALYZER: &str = "fahras_keyword";
+
 /// Version of the analysis rules. Bump it whenever a change alters the terms produced for some
 /// input: an index built with another version must be rebuilt.
 pub const ANALYZER_VERSION: u32 = 1;
@@ -78,6 +81,14 @@ pub fn register_analyzers(index: &tantivy::Index, stemmer: StemmerKind) {
     let manager = index.tokenizers();
     manager.register(EXACT_ANALYZER, exact_analyzer());
     manager.register(STEM_ANALYZER, stem_analyzer(stemmer));
+    manager.register(KEYWORD_ANALYZER, keyword_analyzer());
+}
+
+/// The keyword analyzer: the whole value as one lower-cased term.
+pub fn keyword_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
+        .filter(tantivy::tokenizer::LowerCaser)
+        .build()
 }
 
 /// One token as `fahras analyze` and the highlighter see it.

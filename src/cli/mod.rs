@@ -1,4 +1,6 @@
 //! One module per command; `main.rs` only parses arguments and dispatches here.
 
 pub mod analyze;
+pub mod index;
 pub mod output;
+pub mod stats;

@@ -1,0 +1,204 @@
+//! `fahras index`: build or update the index from folders of articles.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::analysis::StemmerKind;
+use crate::index::writer::{self, IndexOptions, Reporter};
+use crate::index::{IndexSettings, RunSummary};
+use crate::ingest::JsonFields;
+
+#[derive(Debug, clap::Args)]
+pub struct IndexArgs {
+    /// Files or folders to index.
+    #[arg(default_value = "corpus")]
+    pub paths: Vec<PathBuf>,
+    /// Index folder.
+    #[arg(long, default_value = "index")]
+    pub index: PathBuf,
+    /// Start over: delete the index and build it anew.
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Threads for reading and analysis (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Memory budget of the index writer, in MB.
+    #[arg(long, default_value_t = 256)]
+    pub memory: usize,
+    /// No progress and no summary.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Exit with an error when any file is skipped or has warnings.
+    #[arg(long)]
+    pub strict: bool,
+    /// Map a JSON key to an article field, e.g. `text=article_body` (repeatable).
+    #[arg(long = "json-field", value_name = "FIELD=KEY")]
+    pub json_fields: Vec<String>,
+    /// Collection the files are filed under (default: the name of each folder indexed).
+    #[arg(long)]
+    pub collection: Option<String>,
+    /// Stemmer of the stemmed fields (a new index only; recorded in it).
+    #[arg(long, value_enum)]
+    pub stemmer: Option<StemmerKind>,
+}
+
+/// Progress and warnings on standard error: a bar on a terminal, periodic lines otherwise.
+struct TerminalReporter {
+    bar: Option<ProgressBar>,
+    quiet: bool,
+    total_bytes: AtomicU64,
+    done_bytes: AtomicU64,
+    last_line: Mutex<Instant>,
+}
+
+impl TerminalReporter {
+    fn new(quiet: bool) -> Self {
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {wide_bar} {binary_bytes}/{binary_total_bytes} ({eta})",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        TerminalReporter {
+            bar,
+            quiet,
+            total_bytes: AtomicU64::new(0),
+            done_bytes: AtomicU64::new(0),
+            last_line: Mutex::new(Instant::now()),
+        }
+    }
+
+    fn say(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Reporter for TerminalReporter {
+    fn planned(&self, files: usize, bytes: u64) {
+        self.total_bytes.store(bytes, Ordering::Relaxed);
+        if let Some(bar) = &self.bar {
+            bar.set_length(bytes);
+        } else if !self.quiet && files > 0 {
+            eprintln!("reading {files} files ({:.1} MB)", bytes as f64 / 1e6);
+        }
+    }
+
+    fn file_done(&self, bytes: u64) {
+        let done = self.done_bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        if let Some(bar) = &self.bar {
+            bar.set_position(done);
+        } else if !self.quiet {
+            let mut last = self.last_line.lock().unwrap_or_else(|e| e.into_inner());
+            if last.elapsed() >= Duration::from_secs(5) {
+                *last = Instant::now();
+                let total = self.total_bytes.load(Ordering::Relaxed).max(1);
+                eprintln!(
+                    "read {:.1}/{:.1} MB ({:.0}%)",
+                    done as f64 / 1e6,
+                    total as f64 / 1e6,
+                    done as f64 * 100.0 / total as f64
+                );
+            }
+        }
+    }
+
+    fn warning(&self, file: &str, line: Option<usize>, message: &str) {
+        if self.quiet {
+            return;
+        }
+        match line {
+            Some(line) => self.say(&format!("warning: {file}:{line}: {message}")),
+            None => self.say(&format!("warning: {file}: {message}")),
+        }
+    }
+
+    fn encoding(&self, file: &str, encoding: &str) {
+        if !self.quiet {
+            self.say(&format!("note: {file}: read as {encoding}"));
+        }
+    }
+}
+
+pub fn run(args: &IndexArgs) -> anyhow::Result<()> {
+    let mut json_fields = JsonFields::default();
+    for spec in &args.json_fields {
+        json_fields.set_override(spec).map_err(anyhow::Error::msg)?;
+    }
+    for path in &args.paths {
+        if !path.exists() {
+            anyhow::bail!("{}: no such file or folder", path.display());
+        }
+    }
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let settings = args.stemmer.map(|stemmer| IndexSettings {
+        stemmer,
+        ..IndexSettings::default()
+    });
+    let options = IndexOptions {
+        roots: args.paths.clone(),
+        index_dir: args.index.clone(),
+        rebuild: args.rebuild,
+        threads,
+        memory_mb: args.memory,
+        settings,
+        json_fields,
+        collection: args.collection.clone(),
+    };
+    let reporter = TerminalReporter::new(args.quiet);
+    let summary = writer::run(&options, &reporter);
+    reporter.finish();
+    let summary = summary?;
+    if !args.quiet {
+        eprintln!("{}", describe(&summary));
+    }
+    if args.strict && (summary.skipped > 0 || summary.warnings > 0) {
+        anyhow::bail!(
+            "--strict: {} file(s) skipped, {} warning(s)",
+            summary.skipped,
+            summary.warnings
+        );
+    }
+    Ok(())
+}
+
+/// The one-paragraph summary printed at the end of a run.
+pub fn describe(s: &RunSummary) -> String {
+    let mb = s.bytes as f64 / 1e6;
+    let rate = if s.seconds > 0.0 { mb / s.seconds } else { 0.0 };
+    format!(
+        "files: {} seen, {} new, {} changed, {} removed, {} unchanged, {} skipped; \
+         {} articles, {} passages indexed from {:.1} MB in {:.2} s ({:.1} MB/s); {} warnings",
+        s.files_seen,
+        s.new,
+        s.changed,
+        s.removed,
+        s.unchanged,
+        s.skipped,
+        s.articles,
+        s.passages,
+        mb,
+        s.seconds,
+        rate,
+        s.warnings
+    )
+}

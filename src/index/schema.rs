@@ -1,0 +1,136 @@
+//! The passage schema. Each tantivy document is one passage carrying its article's fields.
+
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
+    TextFieldIndexing, TextOptions, STORED, STRING,
+};
+
+use crate::analysis::{EXACT_ANALYZER, KEYWORD_ANALYZER, STEM_ANALYZER};
+use crate::{Error, Result};
+
+/// Field names, as used in the schema and in field filters.
+pub mod names {
+    pub const ARTICLE_ID: &str = "article_id";
+    pub const PASSAGE: &str = "passage";
+    pub const TITLE: &str = "title";
+    pub const TITLE_STEM: &str = "title_stem";
+    pub const TEXT: &str = "text";
+    pub const TEXT_STEM: &str = "text_stem";
+    pub const DATE: &str = "date";
+    pub const SOURCE: &str = "source";
+    pub const COLLECTION: &str = "collection";
+    pub const CATEGORY: &str = "category";
+    pub const URL: &str = "url";
+    pub const AUTHOR: &str = "author";
+    pub const FILE: &str = "file";
+}
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Article id (raw, fast: passages are grouped by it).
+    pub article_id: Field,
+    /// Passage ordinal within its article, from 0.
+    pub passage: Field,
+    /// Title, analyzed exactly (`ar_exact`) and stored.
+    pub title: Field,
+    /// Title, stemmed (`ar_stem`).
+    pub title_stem: Field,
+    /// Passage text as written, analyzed exactly and stored.
+    pub text: Field,
+    /// Passage text, stemmed.
+    pub text_stem: Field,
+    pub date: Field,
+    /// Outlet (indexed lower-cased for filters, stored and fast as written).
+    pub source: Field,
+    pub collection: Field,
+    pub category: Field,
+    pub url: Field,
+    pub author: Field,
+    /// Key of the source file in the manifest (its deletion removes the file's passages).
+    pub file: Field,
+}
+
+fn analyzed(analyzer: &str, stored: bool) -> TextOptions {
+    let options = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    if stored {
+        options.set_stored()
+    } else {
+        options
+    }
+}
+
+fn keyword() -> TextOptions {
+    TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(KEYWORD_ANALYZER)
+                .set_index_option(IndexRecordOption::Basic),
+        )
+        .set_stored()
+        .set_fast("raw")
+}
+
+/// The schema of a Fahras index.
+pub fn build_schema() -> Schema {
+    let mut builder = Schema::builder();
+    builder.add_text_field(names::ARTICLE_ID, STRING | STORED | tantivy::schema::FAST);
+    builder.add_u64_field(
+        names::PASSAGE,
+        NumericOptions::default()
+            .set_indexed()
+            .set_stored()
+            .set_fast(),
+    );
+    builder.add_text_field(names::TITLE, analyzed(EXACT_ANALYZER, true));
+    builder.add_text_field(names::TITLE_STEM, analyzed(STEM_ANALYZER, false));
+    builder.add_text_field(names::TEXT, analyzed(EXACT_ANALYZER, true));
+    builder.add_text_field(names::TEXT_STEM, analyzed(STEM_ANALYZER, false));
+    builder.add_date_field(
+        names::DATE,
+        DateOptions::default()
+            .set_indexed()
+            .set_stored()
+            .set_fast()
+            .set_precision(DateTimePrecision::Seconds),
+    );
+    builder.add_text_field(names::SOURCE, keyword());
+    builder.add_text_field(names::COLLECTION, keyword());
+    builder.add_text_field(names::CATEGORY, keyword());
+    builder.add_text_field(names::URL, STORED);
+    builder.add_text_field(names::AUTHOR, STORED);
+    builder.add_text_field(names::FILE, STRING | STORED);
+    builder.build()
+}
+
+impl Fields {
+    /// Looks the fields up in `schema`; an index made by something else is an error.
+    pub fn from_schema(schema: &Schema) -> Result<Fields> {
+        let get = |name: &str| {
+            schema.get_field(name).map_err(|_| {
+                Error::Invalid(format!(
+                    "the index has no field {name:?}: it was not built by this version of fahras; run `fahras index --rebuild`"
+                ))
+            })
+        };
+        Ok(Fields {
+            article_id: get(names::ARTICLE_ID)?,
+            passage: get(names::PASSAGE)?,
+            title: get(names::TITLE)?,
+            title_stem: get(names::TITLE_STEM)?,
+            text: get(names::TEXT)?,
+            text_stem: get(names::TEXT_STEM)?,
+            date: get(names::DATE)?,
+            source: get(names::SOURCE)?,
+            collection: get(names::COLLECTION)?,
+            category: get(names::CATEGORY)?,
+            url: get(names::URL)?,
+            author: get(names::AUTHOR)?,
+            file: get(names::FILE)?,
+        })
+    }
+}

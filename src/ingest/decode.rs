@@ -1,0 +1,130 @@
+//! Bytes → text: UTF-8 (with or without BOM), UTF-16 with BOM, and the legacy Arabic encodings
+//! Windows-1256 and ISO-8859-6, detected by content.
+
+use encoding_rs::Encoding;
+
+/// A decoded file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    /// The encoding the bytes were read as (`UTF-8`, `UTF-16LE`, `windows-1256`, …).
+    pub encoding: &'static str,
+    /// How many byte sequences could not be decoded and became U+FFFD.
+    pub replaced: usize,
+}
+
+/// Why a file's bytes are not text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotText {
+    Empty,
+    Binary,
+}
+
+impl std::fmt::Display for NotText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotText::Empty => f.write_str("empty file"),
+            NotText::Binary => f.write_str("binary file (not text)"),
+        }
+    }
+}
+
+/// How much of a file is inspected to tell text from binary data.
+const SNIFF_BYTES: usize = 8192;
+
+/// Decodes `bytes`, choosing the encoding from a BOM, else UTF-8 when valid, else by detection.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(NotText::Empty);
+    }
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        return Ok(decode_with(encoding, &bytes[bom_len..]));
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        if looks_binary(bytes) {
+            return Err(NotText::Binary);
+        }
+        return Ok(Decoded {
+            text: text.to_owned(),
+            encoding: "UTF-8",
+            replaced: 0,
+        });
+    }
+    if looks_binary(bytes) {
+        return Err(NotText::Binary);
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    let encoding = detector.guess(None, true);
+    Ok(decode_with(encoding, bytes))
+}
+
+fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
+    let (text, _) = encoding.decode_without_bom_handling(bytes);
+    let replaced = text.matches('\u{FFFD}').count();
+    Decoded {
+        text: text.into_owned(),
+        encoding: encoding.name(),
+        replaced,
+    }
+}
+
+/// NUL bytes or many control characters in the first few kilobytes mean binary data (text in a
+/// BOM-less UTF-16 is not supported: exports carry a BOM).
+fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    if head.contains(&0) {
+        return true;
+    }
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C))
+        .count();
+    controls * 20 > head.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARABIC: &str = "قال الرئيس الروسي فلاديمير بوتين إن القمة كانت ناجحة إلى حد كبير، وإن الاستقرار الاستراتيجي مسؤولية مشتركة بين البلدين.";
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        let plain = decode(ARABIC.as_bytes()).unwrap();
+        assert_eq!((plain.text.as_str(), plain.encoding), (ARABIC, "UTF-8"));
+        let mut with_bom = vec![0xEF, 0xBB, 0xBF];
+        with_bom.extend_from_slice(ARABIC.as_bytes());
+        assert_eq!(decode(&with_bom).unwrap().text, ARABIC);
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in ARABIC.encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        let decoded = decode(&bytes).unwrap();
+        assert_eq!(
+            (decoded.text.as_str(), decoded.encoding),
+            (ARABIC, "UTF-16LE")
+        );
+    }
+
+    #[test]
+    fn legacy_arabic_encodings_are_detected() {
+        for encoding in [encoding_rs::WINDOWS_1256, encoding_rs::ISO_8859_6] {
+            let (bytes, _, _) = encoding.encode(ARABIC);
+            let decoded = decode(&bytes).unwrap();
+            assert_eq!(decoded.text, ARABIC, "{}", encoding.name());
+            assert_eq!(decoded.encoding, encoding.name());
+        }
+    }
+
+    #[test]
+    fn binary_and_empty_are_not_text() {
+        assert_eq!(decode(b"\x89PNG\r\n\x1a\n\0\0\0IHDR"), Err(NotText::Binary));
+        assert_eq!(decode(b""), Err(NotText::Empty));
+        assert_eq!(decode(b" \n\t"), Err(NotText::Empty));
+    }
+}
