@@ -7,5 +7,6 @@ pub mod cli;
 pub mod error;
 pub mod index;
 pub mod ingest;
+pub mod search;
 
 pub use error::{Error, Result};

@@ -23,16 +23,24 @@ enum Command {
     Analyze(cli::analyze::AnalyzeArgs),
     /// Index folders of articles (new, changed and removed files since the last run).
     Index(cli::index::IndexArgs),
+    /// Search the index: ranked passages with highlighted hits.
+    Search(cli::search::SearchArgs),
+    /// Show a whole article, with a query's hits highlighted.
+    Show(cli::show::ShowArgs),
     /// Show what the index holds.
     Stats(cli::stats::StatsArgs),
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(cli::search::protect_exclusions(
+        std::env::args_os().collect(),
+    ));
     let result = match &cli.command {
         Command::Analyze(args) => cli::analyze::run(args),
         Command::Index(args) => cli::index::run(args),
         Command::Stats(args) => cli::stats::run(args),
+        Command::Search(args) => cli::search::run(args),
+        Command::Show(args) => cli::show::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -45,6 +45,9 @@ pub struct IndexArgs {
     /// Stemmer of the stemmed fields (a new index only; recorded in it).
     #[arg(long, value_enum)]
     pub stemmer: Option<StemmerKind>,
+    /// Commit after this many bytes of input (tests use small values to exercise recovery).
+    #[arg(long, hide = true, default_value_t = writer::COMMIT_EVERY_BYTES)]
+    pub commit_every: u64,
 }
 
 /// Progress and warnings on standard error: a bar on a terminal, periodic lines otherwise.
@@ -163,6 +166,7 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<()> {
         settings,
         json_fields,
         collection: args.collection.clone(),
+        commit_every_bytes: args.commit_every.max(1),
     };
     let reporter = TerminalReporter::new(args.quiet);
     let summary = writer::run(&options, &reporter);

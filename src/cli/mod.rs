@@ -3,4 +3,6 @@
 pub mod analyze;
 pub mod index;
 pub mod output;
+pub mod search;
+pub mod show;
 pub mod stats;

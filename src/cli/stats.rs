@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::analysis::ANALYZER_VERSION;
 use crate::index::{self, RunSummary};
+use crate::ingest::date::format_day;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum StatsFormat {
@@ -55,17 +56,6 @@ pub fn collect(dir: &std::path::Path) -> crate::Result<Stats> {
         files: manifest.files.len(),
         last_run: manifest.last_run.clone(),
     })
-}
-
-/// `YYYY-MM-DD` of a Unix timestamp.
-pub fn format_day(seconds: i64) -> Option<String> {
-    let date = time::OffsetDateTime::from_unix_timestamp(seconds).ok()?;
-    Some(format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        date.month() as u8,
-        date.day()
-    ))
 }
 
 pub fn run(args: &StatsArgs) -> anyhow::Result<()> {

@@ -23,8 +23,8 @@ use crate::analysis::register_analyzers;
 use crate::ingest::{self, decode, walk, Article, JsonFields, Warning};
 use crate::{Error, Result};
 
-/// Commit after this much input, so a killed run loses little work.
-const COMMIT_EVERY_BYTES: u64 = 64 << 20;
+/// Commit after this much input by default, so a killed run loses little work.
+pub const COMMIT_EVERY_BYTES: u64 = 64 << 20;
 /// tantivy needs at least 15 MB of writer memory per indexing thread.
 const MIN_MB_PER_THREAD: usize = 15;
 
@@ -41,6 +41,8 @@ pub struct IndexOptions {
     pub json_fields: JsonFields,
     /// Collection name; `None` → the name of each root folder.
     pub collection: Option<String>,
+    /// Commit after this many bytes of input.
+    pub commit_every_bytes: u64,
 }
 
 /// What the run tells its caller as it goes.
@@ -263,7 +265,7 @@ pub fn run(options: &IndexOptions, reporter: &dyn Reporter) -> Result<RunSummary
                     summary.bytes += candidate.size;
                     bytes_since_commit += candidate.size;
                     manifest.files.insert(candidate.key.clone(), record);
-                    if bytes_since_commit >= COMMIT_EVERY_BYTES {
+                    if bytes_since_commit >= options.commit_every_bytes {
                         commit(&mut writer, &manifest)?;
                         bytes_since_commit = 0;
                     }

@@ -90,6 +90,17 @@ pub fn find_date_in(name: &str) -> Option<OffsetDateTime> {
     None
 }
 
+/// `YYYY-MM-DD` of a Unix timestamp.
+pub fn format_day(seconds: i64) -> Option<String> {
+    let date = OffsetDateTime::from_unix_timestamp(seconds).ok()?;
+    Some(format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        date.month() as u8,
+        date.day()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,169 @@
+//! Highlighting: the byte ranges of a passage's original text whose words matched the query.
+//!
+//! The passage is re-analyzed with the same analyzers as at index time; a word is a hit when its
+//! exact term is one the query searched (a word, a phrase word, a variant, a prefix expansion) or
+//! when any of its stemmed readings is a stem the query searched (هجمة highlights والهجمات).
+//! Adjacent hits separated only by spaces or punctuation merge into one range, so a matched
+//! phrase is highlighted whole.
+
+use std::collections::HashSet;
+
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+
+/// The terms a query searched, by analyzer.
+#[derive(Debug, Default, Clone)]
+pub struct HighlightTerms {
+    pub exact: HashSet<String>,
+    pub stem: HashSet<String>,
+}
+
+impl HighlightTerms {
+    pub fn is_empty(&self) -> bool {
+        self.exact.is_empty() && self.stem.is_empty()
+    }
+}
+
+/// Byte ranges `[from, to)` of `text` to highlight, sorted and merged.
+pub fn highlight_ranges(
+    text: &str,
+    terms: &HighlightTerms,
+    exact: &mut TextAnalyzer,
+    stem: &mut TextAnalyzer,
+) -> Vec<[usize; 2]> {
+    if terms.is_empty() {
+        return Vec::new();
+    }
+    let mut ranges: Vec<[usize; 2]> = Vec::new();
+    if !terms.exact.is_empty() {
+        let mut stream = exact.token_stream(text);
+        while let Some(token) = stream.next() {
+            if terms.exact.contains(&token.text) {
+                ranges.push([token.offset_from, token.offset_to]);
+            }
+        }
+    }
+    if !terms.stem.is_empty() {
+        let mut stream = stem.token_stream(text);
+        while let Some(token) = stream.next() {
+            if terms.stem.contains(&token.text) {
+                ranges.push([token.offset_from, token.offset_to]);
+            }
+        }
+    }
+    ranges.sort_unstable();
+    ranges.dedup();
+    merge_adjacent(text, ranges)
+}
+
+/// Merges overlapping ranges and ranges separated only by whitespace or punctuation.
+fn merge_adjacent(text: &str, ranges: Vec<[usize; 2]>) -> Vec<[usize; 2]> {
+    let mut merged: Vec<[usize; 2]> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        if let Some(last) = merged.last_mut() {
+            let gap_is_blank = range[0] <= last[1]
+                || text[last[1]..range[0]]
+                    .chars()
+                    .all(|c| c.is_whitespace() && c != '\n');
+            if gap_is_blank {
+                last[1] = last[1].max(range[1]);
+                continue;
+            }
+        }
+        merged.push(range);
+    }
+    merged
+}
+
+/// `text` with each range wrapped in `open`…`close`.
+pub fn mark(text: &str, ranges: &[[usize; 2]], open: &str, close: &str) -> String {
+    let mut out = String::with_capacity(text.len() + ranges.len() * (open.len() + close.len()));
+    let mut cursor = 0;
+    for [from, to] in ranges {
+        out.push_str(&text[cursor..*from]);
+        out.push_str(open);
+        out.push_str(&text[*from..*to]);
+        out.push_str(close);
+        cursor = *to;
+    }
+    out.push_str(&text[cursor..]);
+    out
+}
+
+/// A window of `text` of about `max_chars` characters around the first highlight, cut at word
+/// boundaries, with the highlight ranges shifted into it. Returns (window, ranges, cut_before,
+/// cut_after).
+pub fn window(
+    text: &str,
+    ranges: &[[usize; 2]],
+    max_chars: usize,
+) -> (String, Vec<[usize; 2]>, bool, bool) {
+    if text.chars().count() <= max_chars {
+        return (text.to_owned(), ranges.to_vec(), false, false);
+    }
+    let anchor = ranges.first().map_or(0, |r| r[0]);
+    // Start about a quarter of the window before the first hit.
+    let lead_chars = max_chars / 4;
+    let mut start = anchor;
+    for (count, (i, _)) in text[..anchor].char_indices().rev().enumerate() {
+        start = i;
+        if count + 1 >= lead_chars {
+            break;
+        }
+    }
+    if start > 0 {
+        // Move forward to the next word start.
+        if let Some(space) = text[start..anchor].find(char::is_whitespace) {
+            start += space + 1;
+        }
+    }
+    let mut end = text.len();
+    if let Some((i, _)) = text[start..].char_indices().nth(max_chars) {
+        end = start + i;
+        if let Some(space) = text[start..end].rfind(char::is_whitespace) {
+            if space > 0 {
+                end = start + space;
+            }
+        }
+    }
+    let shifted: Vec<[usize; 2]> = ranges
+        .iter()
+        .filter(|r| r[0] >= start && r[1] <= end)
+        .map(|r| [r[0] - start, r[1] - start])
+        .collect();
+    (
+        text[start..end].to_owned(),
+        shifted,
+        start > 0,
+        end < text.len(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{self, StemmerKind};
+
+    #[test]
+    fn stemmed_hits_and_phrases_land_on_the_original_words() {
+        let text = "وَشَنَّتْ روسيا والهجماتِ السيبرانية، على الولايات المتحدة";
+        let mut terms = HighlightTerms::default();
+        terms.stem.insert("هجم".to_owned());
+        terms.exact.insert("الولايات".to_owned());
+        terms.exact.insert("المتحده".to_owned());
+        let mut exact = analysis::exact_analyzer();
+        let mut stem = analysis::stem_analyzer(StemmerKind::Light);
+        let ranges = highlight_ranges(text, &terms, &mut exact, &mut stem);
+        let pieces: Vec<&str> = ranges.iter().map(|[f, t]| &text[*f..*t]).collect();
+        assert_eq!(pieces, ["والهجماتِ", "الولايات المتحدة"]);
+    }
+
+    #[test]
+    fn marks_and_windows() {
+        let text = "ألف باء تاء ثاء جيم";
+        let ranges = vec![[7, 13]];
+        assert_eq!(mark(text, &ranges, "[[", "]]"), "ألف [[باء]] تاء ثاء جيم");
+        let (window, shifted, before, after) = window(text, &ranges, 8);
+        assert!(before || after);
+        assert_eq!(&window[shifted[0][0]..shifted[0][1]], "باء");
+    }
+}

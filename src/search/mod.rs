@@ -1,0 +1,334 @@
+//! Search: query parsing, spelling variants, query building and ranking, grouping by article,
+//! highlighting. The result types are shared by the terminal, JSON and TREC outputs.
+
+pub mod build;
+pub mod highlight;
+pub mod query;
+pub mod variants;
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Term, Value};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocAddress, IndexReader, TantivyDocument};
+use time::OffsetDateTime;
+
+use crate::analysis;
+use crate::index::{Fields, IndexHandle};
+use crate::Result;
+
+pub use build::{BuiltQuery, FieldSelection};
+pub use highlight::HighlightTerms;
+
+/// What to search for and how to present it.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub query: String,
+    pub limit: usize,
+    pub offset: usize,
+    pub from: Option<OffsetDateTime>,
+    pub to: Option<OffsetDateTime>,
+    pub sources: Vec<String>,
+    pub fields: FieldSelection,
+    /// Passages per article at most.
+    pub per_article: usize,
+    /// No spelling variants.
+    pub exact: bool,
+    /// Compute highlight ranges.
+    pub highlight: bool,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            query: String::new(),
+            limit: 10,
+            offset: 0,
+            from: None,
+            to: None,
+            sources: Vec::new(),
+            fields: FieldSelection::default(),
+            per_article: 2,
+            exact: false,
+            highlight: true,
+        }
+    }
+}
+
+/// One ranked passage.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    pub article_id: String,
+    pub title: String,
+    pub date: Option<String>,
+    pub source: String,
+    pub url: Option<String>,
+    pub passage: u64,
+    pub text: String,
+    /// Byte ranges `[from, to)` of `text` to highlight.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    pub hits: Vec<Hit>,
+    /// Passages matching the query.
+    pub total_hits: usize,
+    pub took_ms: f64,
+    /// For each query word that was expanded: variant → passages containing it.
+    pub variants: BTreeMap<String, BTreeMap<String, u64>>,
+    /// What the query parser had to guess.
+    pub notes: Vec<String>,
+}
+
+/// A searcher over one index, reusable across queries (analyzers and reader are kept).
+pub struct Engine {
+    handle: IndexHandle,
+    reader: IndexReader,
+    exact: TextAnalyzer,
+    stem: TextAnalyzer,
+}
+
+/// Scores at or above this come from the "all words" tier (see `build`); it is subtracted for
+/// display.
+const TIER_BONUS: f32 = build::ALL_WORDS_BONUS;
+
+impl Engine {
+    pub fn new(handle: IndexHandle) -> Result<Engine> {
+        let reader = handle.reader()?;
+        let stemmer = handle.manifest.settings.stemmer;
+        Ok(Engine {
+            handle,
+            reader,
+            exact: analysis::exact_analyzer(),
+            stem: analysis::stem_analyzer(stemmer),
+        })
+    }
+
+    pub fn fields(&self) -> &Fields {
+        &self.handle.fields
+    }
+
+    pub fn handle(&self) -> &IndexHandle {
+        &self.handle
+    }
+
+    /// Picks up a newer commit, if any.
+    pub fn reload(&self) -> Result<()> {
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Runs `request`.
+    pub fn search(&mut self, request: &SearchRequest) -> Result<SearchResults> {
+        let started = Instant::now();
+        let searcher = self.reader.searcher();
+        let fields = self.handle.fields;
+        let built = build::build(request, &fields, &searcher, &mut self.exact, &mut self.stem);
+        let Some(query) = built.query else {
+            return Ok(SearchResults {
+                hits: Vec::new(),
+                total_hits: 0,
+                took_ms: started.elapsed().as_secs_f64() * 1e3,
+                variants: built.variants,
+                notes: built.notes,
+            });
+        };
+        let wanted = request.offset + request.limit;
+        let per_article = request.per_article.max(1);
+        // Fetch enough passages to fill the page after grouping; widen when grouping ate them.
+        let mut fetch = (wanted * 3).max(50);
+        let (total_hits, grouped) = loop {
+            let (total, top) = searcher.search(
+                &*query,
+                &(Count, TopDocs::with_limit(fetch).order_by_score()),
+            )?;
+            let grouped = group_by_article(&searcher, &fields, &top, per_article, wanted)?;
+            if grouped.len() >= wanted || top.len() < fetch {
+                break (total, grouped);
+            }
+            fetch *= 4;
+        };
+        let mut hits = Vec::new();
+        for (rank, (score, address)) in grouped.into_iter().enumerate().skip(request.offset) {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let mut hit = hit_from(&doc, &fields, rank + 1, display_score(score));
+            if request.highlight {
+                hit.highlights = highlight::highlight_ranges(
+                    &hit.text,
+                    &built.highlight,
+                    &mut self.exact,
+                    &mut self.stem,
+                );
+            }
+            hits.push(hit);
+        }
+        Ok(SearchResults {
+            hits,
+            total_hits,
+            took_ms: started.elapsed().as_secs_f64() * 1e3,
+            variants: built.variants,
+            notes: built.notes,
+        })
+    }
+
+    /// The best passage of each article, best article first, at most `limit` articles (for TREC
+    /// runs and evaluation).
+    pub fn rank_articles(&mut self, request: &SearchRequest) -> Result<Vec<(String, f32)>> {
+        let searcher = self.reader.searcher();
+        let fields = self.handle.fields;
+        let built = build::build(request, &fields, &searcher, &mut self.exact, &mut self.stem);
+        let Some(query) = built.query else {
+            return Ok(Vec::new());
+        };
+        let mut fetch = (request.limit * 4).max(100);
+        loop {
+            let top = searcher.search(&*query, &TopDocs::with_limit(fetch).order_by_score())?;
+            let grouped = group_by_article(&searcher, &fields, &top, 1, request.limit)?;
+            if grouped.len() >= request.limit || top.len() < fetch {
+                let mut ranked = Vec::with_capacity(grouped.len());
+                for (score, address) in grouped {
+                    let doc: TantivyDocument = searcher.doc(address)?;
+                    ranked.push((text_of(&doc, fields.article_id), display_score(score)));
+                }
+                return Ok(ranked);
+            }
+            fetch *= 4;
+        }
+    }
+
+    /// All passages of an article, in order, as hits (rank = passage ordinal + 1), highlighted
+    /// for `query` when given.
+    pub fn article(&mut self, article_id: &str, query: Option<&str>) -> Result<Vec<Hit>> {
+        let searcher = self.reader.searcher();
+        let fields = self.handle.fields;
+        let term = Term::from_field_text(fields.article_id, article_id);
+        let top = searcher.search(
+            &TermQuery::new(term, IndexRecordOption::Basic),
+            &TopDocs::with_limit(100_000).order_by_score(),
+        )?;
+        let highlight_terms = match query {
+            Some(query) => {
+                let request = SearchRequest {
+                    query: query.to_owned(),
+                    ..SearchRequest::default()
+                };
+                build::build(
+                    &request,
+                    &fields,
+                    &searcher,
+                    &mut self.exact,
+                    &mut self.stem,
+                )
+                .highlight
+            }
+            None => HighlightTerms::default(),
+        };
+        let mut hits = Vec::new();
+        for (_, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let mut hit = hit_from(&doc, &fields, 0, 0.0);
+            hit.rank = hit.passage as usize + 1;
+            hit.highlights = highlight::highlight_ranges(
+                &hit.text,
+                &highlight_terms,
+                &mut self.exact,
+                &mut self.stem,
+            );
+            hits.push(hit);
+        }
+        hits.sort_by_key(|h| h.passage);
+        Ok(hits)
+    }
+}
+
+fn display_score(score: f32) -> f32 {
+    if score >= TIER_BONUS {
+        score - TIER_BONUS
+    } else {
+        score
+    }
+}
+
+/// Keeps at most `per_article` passages of each article, in score order, up to `wanted`.
+fn group_by_article(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+    top: &[(f32, DocAddress)],
+    per_article: usize,
+    wanted: usize,
+) -> Result<Vec<(f32, DocAddress)>> {
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    let mut kept = Vec::new();
+    // Article ids come from the fast column, without loading stored documents.
+    let mut columns: HashMap<u32, Option<tantivy::columnar::StrColumn>> = HashMap::new();
+    let mut buffer = String::new();
+    for &(score, address) in top {
+        let column = columns.entry(address.segment_ord).or_insert_with(|| {
+            searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .str(crate::index::schema::names::ARTICLE_ID)
+                .ok()
+                .flatten()
+        });
+        buffer.clear();
+        if let Some(column) = column {
+            let mut ords = column.term_ords(address.doc_id);
+            if let Some(ord) = ords.next() {
+                if column.ord_to_str(ord, &mut buffer).is_err() {
+                    buffer.clear();
+                }
+            }
+        }
+        if buffer.is_empty() {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            buffer = text_of(&doc, fields.article_id);
+        }
+        let count = taken.entry(buffer.clone()).or_default();
+        if *count < per_article {
+            *count += 1;
+            kept.push((score, address));
+            if kept.len() >= wanted {
+                break;
+            }
+        }
+    }
+    Ok(kept)
+}
+
+fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn hit_from(doc: &TantivyDocument, fields: &Fields, rank: usize, score: f32) -> Hit {
+    let date = doc
+        .get_first(fields.date)
+        .and_then(|v| v.as_datetime())
+        .and_then(|d| crate::ingest::date::format_day(d.into_timestamp_secs()));
+    let url = Some(text_of(doc, fields.url)).filter(|u| !u.is_empty());
+    Hit {
+        rank,
+        score,
+        article_id: text_of(doc, fields.article_id),
+        title: text_of(doc, fields.title),
+        date,
+        source: text_of(doc, fields.source),
+        url,
+        passage: doc
+            .get_first(fields.passage)
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0),
+        text: text_of(doc, fields.text),
+        highlights: Vec::new(),
+    }
+}

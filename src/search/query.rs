@@ -1,0 +1,468 @@
+//! The query language, parsed into a tree.
+//!
+//! ```text
+//! query   := or ( OR or )*            (the top level: several or-groups, combined by AND)
+//! or      := unary ( OR unary )*
+//! unary   := '-' primary | primary
+//! primary := '(' query ')' | '"' phrase '"' | FIELD ':' value | word | word '*'
+//! ```
+//! Plain words are combined with the default operator. Quotes « » “ ” „ work like `"`, Arabic
+//! punctuation (، ؛ ؟) like spaces. Fields: `title:`, `source:`, `date:` (`YYYY`, `YYYY-MM`,
+//! `YYYY-MM-DD`, or `FROM..TO`).
+//!
+//! Parsing never fails on a non-empty query: an unbalanced quote or parenthesis, a lone operator
+//! or an unknown field is read in the most plausible way and a note says how.
+
+use time::OffsetDateTime;
+
+/// A node of the query tree.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// A word, searched in the selected fields with stemming and variants.
+    Word {
+        text: String,
+        prefix: bool,
+        title_only: bool,
+    },
+    /// An exact phrase (unstemmed field).
+    Phrase { text: String, title_only: bool },
+    /// Passages must not match this.
+    Not(Box<Node>),
+    /// Any of these.
+    Or(Vec<Node>),
+    /// All of these (a parenthesized group combines with the default operator).
+    Group(Vec<Node>),
+    /// Restrict to one outlet.
+    Source(String),
+    /// Restrict to a date range (inclusive start, exclusive end).
+    DateRange(Option<OffsetDateTime>, Option<OffsetDateTime>),
+}
+
+/// A parsed query and what the parser had to guess.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedQuery {
+    pub nodes: Vec<Node>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Word(String),
+    Phrase { text: String, closed: bool },
+    Minus,
+    Or,
+    Open,
+    Close,
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '«' | '»' | '“' | '”' | '„' | '‟' | '＂')
+}
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '،' | '؛' | '؟' | ',' | ';' | '?' | '!')
+}
+
+fn lex(input: &str) -> Vec<Tok> {
+    let mut toks = Vec::new();
+    let mut chars = input.char_indices().peekable();
+    while let Some(&(i, c)) = chars.peek() {
+        if is_space(c) {
+            chars.next();
+        } else if is_quote(c) {
+            chars.next();
+            let start = i + c.len_utf8();
+            let mut end = input.len();
+            let mut closed = false;
+            for (j, d) in chars.by_ref() {
+                if is_quote(d) {
+                    end = j;
+                    closed = true;
+                    break;
+                }
+            }
+            toks.push(Tok::Phrase {
+                text: input[start..end].to_owned(),
+                closed,
+            });
+        } else if c == '(' || c == '（' {
+            chars.next();
+            toks.push(Tok::Open);
+        } else if c == ')' || c == '）' {
+            chars.next();
+            toks.push(Tok::Close);
+        } else if c == '-' || c == '−' {
+            chars.next();
+            // A minus counts as negation only directly before a word, quote or group.
+            match chars.peek() {
+                Some(&(_, n)) if !is_space(n) && n != '-' => toks.push(Tok::Minus),
+                _ => {}
+            }
+        } else {
+            let start = i;
+            let mut end = input.len();
+            while let Some(&(j, d)) = chars.peek() {
+                if is_space(d) || is_quote(d) || matches!(d, '(' | ')' | '（' | '）') {
+                    end = j;
+                    break;
+                }
+                chars.next();
+            }
+            let word = &input[start..end];
+            if word == "OR" || word == "||" {
+                toks.push(Tok::Or);
+            } else {
+                toks.push(Tok::Word(word.to_owned()));
+            }
+        }
+    }
+    toks
+}
+
+struct Parser {
+    toks: Vec<Tok>,
+    pos: usize,
+    notes: Vec<String>,
+}
+
+/// Parses `input`. An empty result (`nodes` empty) means there was nothing to search for.
+pub fn parse(input: &str) -> ParsedQuery {
+    let mut parser = Parser {
+        toks: lex(input),
+        pos: 0,
+        notes: Vec::new(),
+    };
+    let mut nodes = Vec::new();
+    while parser.pos < parser.toks.len() {
+        if parser.toks[parser.pos] == Tok::Close {
+            parser.pos += 1;
+            parser.note("unmatched ')' ignored");
+            continue;
+        }
+        if let Some(node) = parser.or_expr() {
+            nodes.push(node);
+        }
+    }
+    ParsedQuery {
+        nodes,
+        notes: parser.notes,
+    }
+}
+
+impl Parser {
+    fn note(&mut self, note: &str) {
+        if !self.notes.iter().any(|n| n == note) {
+            self.notes.push(note.to_owned());
+        }
+    }
+
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos)
+    }
+
+    fn or_expr(&mut self) -> Option<Node> {
+        let mut alternatives = Vec::new();
+        if self.peek() == Some(&Tok::Or) {
+            self.pos += 1;
+            self.note("OR without a left side ignored");
+        }
+        if let Some(first) = self.unary() {
+            alternatives.push(first);
+        }
+        while self.peek() == Some(&Tok::Or) {
+            self.pos += 1;
+            match self.peek() {
+                None | Some(Tok::Close) | Some(Tok::Or) => {
+                    self.note("OR without a right side ignored");
+                }
+                _ => {
+                    if let Some(next) = self.unary() {
+                        alternatives.push(next);
+                    }
+                }
+            }
+        }
+        match alternatives.len() {
+            0 => None,
+            1 => alternatives.pop(),
+            _ => Some(Node::Or(alternatives)),
+        }
+    }
+
+    fn unary(&mut self) -> Option<Node> {
+        if self.peek() == Some(&Tok::Minus) {
+            self.pos += 1;
+            return match self.primary()? {
+                Node::Not(inner) => Some(*inner),
+                node @ (Node::Source(_) | Node::DateRange(..)) => {
+                    self.note("a filter cannot be excluded; '-' ignored");
+                    Some(node)
+                }
+                node => Some(Node::Not(Box::new(node))),
+            };
+        }
+        self.primary()
+    }
+
+    fn primary(&mut self) -> Option<Node> {
+        let tok = self.peek()?.clone();
+        self.pos += 1;
+        match tok {
+            Tok::Open => {
+                let mut inner = Vec::new();
+                loop {
+                    match self.peek() {
+                        None => {
+                            self.note("unclosed '(' closed at the end of the query");
+                            break;
+                        }
+                        Some(Tok::Close) => {
+                            self.pos += 1;
+                            break;
+                        }
+                        _ => {
+                            if let Some(node) = self.or_expr() {
+                                inner.push(node);
+                            }
+                        }
+                    }
+                }
+                match inner.len() {
+                    0 => None,
+                    1 => inner.pop(),
+                    _ => Some(Node::Group(inner)),
+                }
+            }
+            Tok::Close => None,
+            Tok::Or => None,
+            Tok::Minus => self.primary(),
+            Tok::Phrase { text, closed } => {
+                if !closed {
+                    self.note("unclosed quote: read as a phrase to the end of the query");
+                }
+                phrase_node(text, false)
+            }
+            Tok::Word(word) => self.word_or_field(&word),
+        }
+    }
+
+    fn word_or_field(&mut self, word: &str) -> Option<Node> {
+        if let Some((field, value)) = word.split_once(':') {
+            let field_lower = field.to_ascii_lowercase();
+            // `title:"a phrase"`: the value is the next token.
+            let value_tok = if value.is_empty() {
+                match self.peek().cloned() {
+                    Some(Tok::Phrase { text, closed }) => {
+                        self.pos += 1;
+                        if !closed {
+                            self.note("unclosed quote: read as a phrase to the end of the query");
+                        }
+                        Some((text, true))
+                    }
+                    _ => None,
+                }
+            } else {
+                Some((value.to_owned(), false))
+            };
+            match field_lower.as_str() {
+                "title" => {
+                    let Some((value, quoted)) = value_tok else {
+                        self.note("title: without a value ignored");
+                        return None;
+                    };
+                    return if quoted {
+                        phrase_node(value, true)
+                    } else {
+                        word_node(&value, true)
+                    };
+                }
+                "source" => {
+                    let Some((value, _)) = value_tok else {
+                        self.note("source: without a value ignored");
+                        return None;
+                    };
+                    return Some(Node::Source(value));
+                }
+                "date" => {
+                    let Some((value, _)) = value_tok else {
+                        self.note("date: without a value ignored");
+                        return None;
+                    };
+                    return match parse_date_filter(&value) {
+                        Some((from, to)) => Some(Node::DateRange(from, to)),
+                        None => {
+                            self.note(
+                                "date: expects YYYY, YYYY-MM, YYYY-MM-DD or FROM..TO; ignored",
+                            );
+                            None
+                        }
+                    };
+                }
+                // A colon that is not a known field is part of the text (e.g. `16:30`).
+                _ => {}
+            }
+        }
+        word_node(word, false)
+    }
+}
+
+fn phrase_node(text: String, title_only: bool) -> Option<Node> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    Some(Node::Phrase {
+        text: trimmed.to_owned(),
+        title_only,
+    })
+}
+
+fn word_node(word: &str, title_only: bool) -> Option<Node> {
+    let (text, prefix) = match word.strip_suffix('*') {
+        Some(stem) => (stem.trim_end_matches('*'), true),
+        None => (word, false),
+    };
+    if text.is_empty() {
+        return None;
+    }
+    Some(Node::Word {
+        text: text.to_owned(),
+        prefix,
+        title_only,
+    })
+}
+
+/// Start (inclusive) and end (exclusive) of a `YYYY`, `YYYY-MM` or `YYYY-MM-DD` period.
+pub fn parse_period(text: &str) -> Option<(OffsetDateTime, OffsetDateTime)> {
+    use time::{Date, Duration, Month};
+    let parts: Vec<&str> = text.trim().split(['-', '/']).collect();
+    let number = |s: &str| s.parse::<i32>().ok();
+    let start_of = |date: Date| date.midnight().assume_utc();
+    match parts.as_slice() {
+        [year] if year.len() == 4 => {
+            let year = number(year)?;
+            let from = Date::from_calendar_date(year, Month::January, 1).ok()?;
+            let to = Date::from_calendar_date(year + 1, Month::January, 1).ok()?;
+            Some((start_of(from), start_of(to)))
+        }
+        [year, month] if year.len() == 4 => {
+            let year = number(year)?;
+            let month = Month::try_from(u8::try_from(number(month)?).ok()?).ok()?;
+            let from = Date::from_calendar_date(year, month, 1).ok()?;
+            let to = if month == Month::December {
+                Date::from_calendar_date(year + 1, Month::January, 1).ok()?
+            } else {
+                Date::from_calendar_date(year, month.next(), 1).ok()?
+            };
+            Some((start_of(from), start_of(to)))
+        }
+        [year, month, day] if year.len() == 4 => {
+            let month = Month::try_from(u8::try_from(number(month)?).ok()?).ok()?;
+            let day = u8::try_from(number(day)?).ok()?;
+            let from = Date::from_calendar_date(number(year)?, month, day).ok()?;
+            Some((start_of(from), start_of(from) + Duration::days(1)))
+        }
+        _ => None,
+    }
+}
+
+/// `date:` values: a period, or `FROM..TO` with either side optional.
+fn parse_date_filter(value: &str) -> Option<(Option<OffsetDateTime>, Option<OffsetDateTime>)> {
+    if let Some((from, to)) = value.split_once("..") {
+        let from = if from.is_empty() {
+            None
+        } else {
+            Some(parse_period(from)?.0)
+        };
+        let to = if to.is_empty() {
+            None
+        } else {
+            Some(parse_period(to)?.1)
+        };
+        return Some((from, to));
+    }
+    let (from, to) = parse_period(value)?;
+    Some((Some(from), Some(to)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(text: &str) -> Node {
+        Node::Word {
+            text: text.to_owned(),
+            prefix: false,
+            title_only: false,
+        }
+    }
+
+    #[test]
+    fn words_phrases_and_operators() {
+        let parsed = parse("بوتين «الاستقرار الاستراتيجي» -روسيا (جنيف OR فيينا) ستارت*");
+        assert!(parsed.notes.is_empty());
+        assert_eq!(
+            parsed.nodes,
+            vec![
+                word("بوتين"),
+                Node::Phrase {
+                    text: "الاستقرار الاستراتيجي".into(),
+                    title_only: false
+                },
+                Node::Not(Box::new(word("روسيا"))),
+                Node::Or(vec![word("جنيف"), word("فيينا")]),
+                Node::Word {
+                    text: "ستارت".into(),
+                    prefix: true,
+                    title_only: false
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn fields() {
+        let parsed = parse("title:قمة source:BBC date:2018-06 title:\"قمة جنيف\"");
+        assert_eq!(parsed.nodes.len(), 4);
+        assert!(matches!(
+            &parsed.nodes[0],
+            Node::Word {
+                title_only: true,
+                ..
+            }
+        ));
+        assert_eq!(parsed.nodes[1], Node::Source("BBC".into()));
+        assert!(matches!(parsed.nodes[2], Node::DateRange(Some(_), Some(_))));
+        assert!(matches!(
+            &parsed.nodes[3],
+            Node::Phrase {
+                title_only: true,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn malformed_queries_get_a_reading_and_a_note() {
+        let cases = [
+            ("\"قمة جنيف", 1),
+            ("(بوتين OR بايدن", 1),
+            ("بوتين)", 1),
+            ("OR بوتين", 1),
+            ("بوتين OR", 1),
+            ("date:yesterday بوتين", 1),
+        ];
+        for (query, notes) in cases {
+            let parsed = parse(query);
+            assert_eq!(parsed.notes.len(), notes, "{query}: {:?}", parsed.notes);
+            assert!(!parsed.nodes.is_empty(), "{query}");
+        }
+        assert!(parse("  - OR ( ) \"\" ").nodes.is_empty());
+    }
+
+    #[test]
+    fn hyphenated_words_are_not_negations() {
+        assert_eq!(parse("covid-19").nodes, vec![word("covid-19")]);
+        assert_eq!(parse("- بوتين").nodes, vec![word("بوتين")]);
+    }
+}

@@ -1,0 +1,148 @@
+//! Helpers for tests that drive the real binary in temporary folders.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn fahras() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_fahras"));
+    command.env("NO_COLOR", "1");
+    command
+}
+
+/// Runs fahras with `args`, returning its output.
+pub fn run(args: &[&str]) -> Output {
+    fahras().args(args).output().expect("fahras runs")
+}
+
+/// Runs fahras and asserts success; returns stdout.
+pub fn ok(args: &[&str]) -> String {
+    let output = run(args);
+    assert!(
+        output.status.success(),
+        "fahras {args:?} failed: {}\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        String::from_utf8_lossy(&output.stdout)
+    );
+    String::from_utf8(output.stdout).expect("utf-8 output")
+}
+
+pub fn stderr_of(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn write(path: impl AsRef<Path>, content: impl AsRef<[u8]>) {
+    let path = path.as_ref();
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(path, content).unwrap();
+}
+
+pub fn path_str(path: &Path) -> &str {
+    path.to_str().expect("utf-8 temp path")
+}
+
+/// `fahras stats --format json` as a value.
+pub fn stats(index: &Path) -> serde_json::Value {
+    let out = ok(&["stats", "--index", path_str(index), "--format", "json"]);
+    serde_json::from_str(&out).expect("stats json")
+}
+
+/// Search results as JSON values: (hits, summary).
+pub fn search_json(index: &Path, extra: &[&str]) -> (Vec<serde_json::Value>, serde_json::Value) {
+    let mut args = vec!["search", "--index", path_str(index), "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = ok(&args);
+    let mut values: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    let summary = values.pop().expect("summary line");
+    (values, summary)
+}
+
+/// (article_id, passage ordinal, text) of every passage in the index, sorted.
+pub fn all_passages(index: &Path) -> Vec<(String, u64, String)> {
+    use tantivy::collector::TopDocs;
+    use tantivy::query::AllQuery;
+    use tantivy::schema::Value;
+    let handle = fahras::index::open(index).expect("index opens");
+    let reader = handle.reader().unwrap();
+    let searcher = reader.searcher();
+    let top = searcher
+        .search(&AllQuery, &TopDocs::with_limit(1_000_000).order_by_score())
+        .unwrap();
+    let mut out = Vec::new();
+    for (_, address) in top {
+        let doc: tantivy::TantivyDocument = searcher.doc(address).unwrap();
+        let text = |f| {
+            doc.get_first(f)
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        };
+        let passage = doc
+            .get_first(handle.fields.passage)
+            .and_then(|v| v.as_u64())
+            .unwrap();
+        out.push((
+            text(handle.fields.article_id),
+            passage,
+            text(handle.fields.text),
+        ));
+    }
+    out.sort();
+    out
+}
+
+pub struct TempDirs {
+    pub root: tempfile::TempDir,
+}
+
+impl TempDirs {
+    pub fn new() -> Self {
+        TempDirs {
+            root: tempfile::tempdir().unwrap(),
+        }
+    }
+    pub fn corpus(&self) -> PathBuf {
+        self.root.path().join("corpus")
+    }
+    pub fn index(&self) -> PathBuf {
+        self.root.path().join("index")
+    }
+}
+
+/// A paragraph of realistic Arabic news text of about `words` words, varied by `seed`.
+pub fn arabic_paragraph(seed: usize, words: usize) -> String {
+    const WORDS: [&str; 24] = [
+        "الرئيس",
+        "الروسي",
+        "قمة",
+        "جنيف",
+        "الاتفاق",
+        "النووي",
+        "الحكومة",
+        "البرلمان",
+        "الانتخابات",
+        "الاقتصاد",
+        "الأسواق",
+        "المفاوضات",
+        "السلام",
+        "الأمن",
+        "المنطقة",
+        "العاصمة",
+        "وزير",
+        "الخارجية",
+        "المتحدث",
+        "الرسمي",
+        "التعاون",
+        "الدولي",
+        "المجلس",
+        "الشعب",
+    ];
+    (0..words)
+        .map(|i| WORDS[(seed * 7 + i * 13 + i / 5) % WORDS.len()])
+        .collect::<Vec<_>>()
+        .join(" ")
+}

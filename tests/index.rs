@@ -1,0 +1,377 @@
+//! `fahras index` end to end: every format and encoding, bad input, incremental runs, a killed
+//! run resumed, and searching while indexing.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const ARTICLE: &str = "قال الرئيس الروسي فلاديمير بوتين إن القمة مع نظيره الأمريكي في جنيف كانت ناجحة إلى حد كبير، وإن البلدين سيعيدان السفيرين.";
+
+fn write_every_format(corpus: &std::path::Path) {
+    write(
+        corpus.join("plain/summit.txt"),
+        format!("قمة جنيف\n\n{ARTICLE}\n"),
+    );
+    write(
+        corpus.join("plain/notes.md"),
+        format!("# ملاحظات القمة\n\n{ARTICLE}\n"),
+    );
+    write(
+        corpus.join("web/page.html"),
+        format!("<html><head><title>صفحة</title><meta property=\"og:title\" content=\"قمة في جنيف\"><meta property=\"article:published_time\" content=\"2021-06-16T10:00:00Z\"></head><body><nav>القائمة</nav><article><p>{ARTICLE}</p></article><script>alert(1)</script></body></html>"),
+    );
+    write(
+        corpus.join("ant/BB-news-1-20180220.txt"),
+        format!("<DOC>\n<DOCNO>BB-news-1-20180220</DOCNO>\n<URL>http://example.org/1</URL>\n<SRC>BBC</SRC>\n<CAT>news</CAT>\n<TITLE>عنوان</TITLE>\n<TIME>Tue, 20 Feb 2018 01:44:01 GMT</TIME>\n<AUTHOR></AUTHOR>\n<TEXT>\n{ARTICLE}\n</TEXT>\n</DOC>\n"),
+    );
+    write(
+        corpus.join("giga/afp.sgml"),
+        format!("<DOC id=\"AFP_1\" type=\"story\">\n<HEADLINE>أول</HEADLINE>\n<DATELINE>باريس</DATELINE>\n<TEXT>\n<P>\n{ARTICLE}\n</P>\n</TEXT>\n</DOC>\n<DOC id=\"AFP_2\">\n<HEADLINE>ثان</HEADLINE>\n<TEXT>\n<P>\n{ARTICLE}\n</P>\n</TEXT>\n</DOC>\n"),
+    );
+    write(
+        corpus.join("json/papers.jsonl"),
+        format!("{{\"id\": \"j1\", \"title\": \"أ\", \"content\": \"{ARTICLE}\", \"source\": \"aawsat\", \"date_extracted\": \"2015-07-21 02:51:32\"}}\n{{\"id\": \"j2\", \"title\": \"ب\", \"content\": \"{ARTICLE}\", \"source\": \"alriyadh\"}}\n"),
+    );
+    write(
+        corpus.join("json/array.json"),
+        format!("[{{\"headline\": \"ج\", \"body\": \"{ARTICLE}\"}}, {{\"headline\": \"د\", \"body\": \"{ARTICLE}\"}}]"),
+    );
+    write(
+        corpus.join("tsv/passages.tsv"),
+        format!("p1\tعنوان\t{ARTICLE}\np2\t{ARTICLE}\n"),
+    );
+    let legacy_text = format!("عنوان\n{ARTICLE}\n");
+    let (cp1256, _, _) = encoding_rs::WINDOWS_1256.encode(&legacy_text);
+    write(corpus.join("legacy/cp1256.txt"), cp1256);
+    let (iso, _, _) = encoding_rs::ISO_8859_6.encode(&legacy_text);
+    write(corpus.join("legacy/iso.txt"), iso);
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in format!("عنوان\n{ARTICLE}\n").encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    write(corpus.join("legacy/utf16.txt"), utf16);
+}
+
+#[test]
+fn every_format_and_encoding_is_indexed() {
+    let dirs = TempDirs::new();
+    write_every_format(&dirs.corpus());
+    let output = run(&[
+        "index",
+        path_str(&dirs.corpus()),
+        "--index",
+        path_str(&dirs.index()),
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("windows-1256"), "{stderr}");
+    assert!(stderr.contains("ISO-8859-6"), "{stderr}");
+    let stats = stats(&dirs.index());
+    // txt, md, html, ant, 2 gigaword, 2 jsonl, 2 json, 2 tsv, 3 legacy encodings.
+    assert_eq!(stats["articles"], 15);
+    assert_eq!(stats["sources"]["BBC"], 1);
+    assert_eq!(stats["sources"]["aawsat"], 1);
+    assert_eq!(stats["sources"]["legacy"], 3);
+    assert_eq!(stats["first_date"], "2015-07-21");
+    assert_eq!(stats["last_date"], "2021-06-16");
+    let ids: Vec<String> = all_passages(&dirs.index())
+        .into_iter()
+        .map(|p| p.0)
+        .collect();
+    for id in [
+        "BB-news-1-20180220",
+        "AFP_1",
+        "AFP_2",
+        "j1",
+        "j2",
+        "p1",
+        "p2",
+        "json/array.json#1",
+        "json/array.json#2",
+        "plain/summit.txt",
+    ] {
+        assert!(ids.iter().any(|i| i == id), "missing {id} in {ids:?}");
+    }
+    // Every article, whatever its encoding, is found by a word of its text.
+    let (hits, summary) = search_json(
+        &dirs.index(),
+        &["--limit", "50", "--per-article", "1", "السفيرين"],
+    );
+    assert_eq!(summary["total_hits"], 15);
+    assert_eq!(hits.len(), 15);
+    // Script and navigation text of the HTML page are not indexed.
+    let (_, summary) = search_json(&dirs.index(), &["alert"]);
+    assert_eq!(summary["total_hits"], 0);
+    let (_, summary) = search_json(&dirs.index(), &["القائمة"]);
+    assert_eq!(summary["total_hits"], 0);
+}
+
+#[test]
+fn bad_input_is_skipped_with_a_warning_and_the_run_succeeds() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    write(corpus.join("good.txt"), format!("عنوان\n{ARTICLE}\n"));
+    write(corpus.join("empty.txt"), "");
+    write(
+        corpus.join("image.txt"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10",
+    );
+    write(corpus.join("broken.jsonl"), format!("{{\"id\": \"ok1\", \"text\": \"{ARTICLE}\"}}\n{{\"id\": oops\n{{\"id\": \"ok2\", \"text\": \"{ARTICLE}\"}}\n"));
+    write(
+        corpus.join("unclosed.sgml"),
+        format!("<DOC>\n<DOCNO>U1</DOCNO>\n<TEXT>\n{ARTICLE}\n"),
+    );
+    write(corpus.join("photo.jpg"), b"\xFF\xD8\xFF\xE0");
+    // A large single-line file.
+    let long_line = ARTICLE.repeat(40_000).replace('\n', " ");
+    write(corpus.join("long.txt"), format!("عنوان طويل\n{long_line}"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let locked = corpus.join("locked.txt");
+        write(&locked, "x");
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    }
+    let output = run(&[
+        "index",
+        path_str(&corpus),
+        "--index",
+        path_str(&dirs.index()),
+    ]);
+    let stderr = stderr_of(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("empty.txt: skipped: empty file"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("image.txt: skipped: binary file"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("broken.jsonl:2: invalid JSON"), "{stderr}");
+    assert!(stderr.contains("unclosed.sgml"), "{stderr}");
+    assert!(stderr.contains("photo.jpg: skipped"), "{stderr}");
+    let ids: std::collections::BTreeSet<String> = all_passages(&dirs.index())
+        .into_iter()
+        .map(|p| p.0)
+        .collect();
+    for id in ["good.txt", "ok1", "ok2", "U1", "long.txt"] {
+        assert!(ids.contains(id), "{id} missing: {ids:?}");
+    }
+    // --strict turns the same warnings into a failure.
+    let strict = run(&[
+        "index",
+        path_str(&corpus),
+        "--index",
+        path_str(&dirs.root.path().join("strict")),
+        "--strict",
+    ]);
+    assert!(!strict.status.success());
+}
+
+fn last_run(index: &std::path::Path) -> serde_json::Value {
+    stats(index)["last_run"].clone()
+}
+
+#[test]
+fn incremental_runs_add_change_delete_rename_and_skip_unchanged() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    let index = dirs.index();
+    for i in 0..5 {
+        write(
+            corpus.join(format!("a{i}.txt")),
+            format!("عنوان {i}\n{}\n", common::arabic_paragraph(i, 60)),
+        );
+    }
+    let args = ["index", path_str(&corpus), "--index", path_str(&index)];
+    ok(&args);
+    let first = all_passages(&index);
+    assert_eq!(last_run(&index)["new"], 5);
+
+    ok(&args);
+    let run = last_run(&index);
+    assert_eq!(
+        (
+            run["unchanged"].as_u64(),
+            run["new"].as_u64(),
+            run["changed"].as_u64()
+        ),
+        (Some(5), Some(0), Some(0))
+    );
+    assert_eq!(all_passages(&index), first);
+
+    // Touching a file without changing it is not a change.
+    let content = std::fs::read(corpus.join("a0.txt")).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    write(corpus.join("a0.txt"), &content);
+    write(
+        corpus.join("a1.txt"),
+        format!(
+            "عنوان جديد\nنص مختلف تماما عن الأصل {}\n",
+            common::arabic_paragraph(99, 50)
+        ),
+    );
+    std::fs::remove_file(corpus.join("a2.txt")).unwrap();
+    std::fs::rename(corpus.join("a3.txt"), corpus.join("renamed.txt")).unwrap();
+    write(
+        corpus.join("a5.txt"),
+        format!("عنوان 5\n{}\n", common::arabic_paragraph(5, 60)),
+    );
+    ok(&args);
+    let run = last_run(&index);
+    assert_eq!(run["changed"], 1, "{run}");
+    assert_eq!(run["removed"], 2, "{run}");
+    assert_eq!(run["new"], 2, "{run}");
+    assert_eq!(run["unchanged"], 2, "{run}");
+
+    // The result is exactly what a clean build of the same folder gives.
+    let clean = dirs.root.path().join("clean");
+    ok(&["index", path_str(&corpus), "--index", path_str(&clean)]);
+    assert_eq!(all_passages(&index), all_passages(&clean));
+    let ids: Vec<String> = all_passages(&index).into_iter().map(|p| p.0).collect();
+    assert!(!ids.contains(&"a2.txt".to_string()));
+    assert!(ids.contains(&"renamed.txt".to_string()));
+}
+
+#[test]
+fn a_killed_run_leaves_a_searchable_index_and_the_next_run_finishes_the_job() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    let index = dirs.index();
+    for i in 0..400 {
+        write(
+            corpus.join(format!("f{i:04}.txt")),
+            format!(
+                "عنوان {i}\n{}\n\n{}\n",
+                common::arabic_paragraph(i, 120),
+                common::arabic_paragraph(i + 1, 90)
+            ),
+        );
+    }
+    // Commit every few files so that the kill lands between and during commits.
+    let mut child = fahras()
+        .args([
+            "index",
+            path_str(&corpus),
+            "--index",
+            path_str(&index),
+            "--commit-every",
+            "20000",
+            "--threads",
+            "1",
+            "--quiet",
+        ])
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    // Wait for the first commit, then kill -9.
+    while !index.join("meta.json").exists() && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(150));
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    let killed_midway = !status.success();
+    // Whatever was committed is searchable.
+    if index.join("meta.json").exists() {
+        let output = run(&["search", "--index", path_str(&index), "الرئيس"]);
+        assert!(output.status.success(), "{}", stderr_of(&output));
+    }
+    // The next run recovers the lock and completes the job.
+    ok(&[
+        "index",
+        path_str(&corpus),
+        "--index",
+        path_str(&index),
+        "--quiet",
+    ]);
+    let clean = dirs.root.path().join("clean");
+    ok(&[
+        "index",
+        path_str(&corpus),
+        "--index",
+        path_str(&clean),
+        "--quiet",
+    ]);
+    let resumed = all_passages(&index);
+    assert_eq!(resumed.len(), all_passages(&clean).len());
+    assert_eq!(resumed, all_passages(&clean));
+    assert_eq!(stats(&index)["articles"], 400);
+    eprintln!("killed mid-way: {killed_midway}");
+}
+
+#[test]
+fn searching_while_indexing_keeps_working() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    let index = dirs.index();
+    write(corpus.join("first.txt"), format!("عنوان\n{ARTICLE}\n"));
+    ok(&[
+        "index",
+        path_str(&corpus),
+        "--index",
+        path_str(&index),
+        "--quiet",
+    ]);
+    for i in 0..300 {
+        write(
+            corpus.join(format!("more/m{i:04}.txt")),
+            format!("عنوان {i}\n{}\n", common::arabic_paragraph(i, 150)),
+        );
+    }
+    let mut child = fahras()
+        .args([
+            "index",
+            path_str(&corpus),
+            "--index",
+            path_str(&index),
+            "--commit-every",
+            "30000",
+            "--quiet",
+        ])
+        .spawn()
+        .unwrap();
+    let mut searches = 0;
+    while child.try_wait().unwrap().is_none() {
+        let (_, summary) = search_json(&index, &["بوتين"]);
+        assert!(summary["total_hits"].as_u64().unwrap() >= 1);
+        searches += 1;
+    }
+    assert!(child.wait().unwrap().success());
+    assert!(searches >= 1);
+    assert_eq!(stats(&index)["articles"], 301);
+}
+
+#[test]
+fn rebuild_starts_over_and_version_mismatch_is_explained() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    let index = dirs.index();
+    write(corpus.join("one.txt"), format!("عنوان\n{ARTICLE}\n"));
+    ok(&["index", path_str(&corpus), "--index", path_str(&index)]);
+    // Asking for another stemmer on an existing index says what to do.
+    let output = run(&[
+        "index",
+        path_str(&corpus),
+        "--index",
+        path_str(&index),
+        "--stemmer",
+        "snowball",
+    ]);
+    assert!(!output.status.success());
+    assert!(stderr_of(&output).contains("--rebuild"));
+    ok(&[
+        "index",
+        path_str(&corpus),
+        "--index",
+        path_str(&index),
+        "--stemmer",
+        "snowball",
+        "--rebuild",
+    ]);
+    assert_eq!(stats(&index)["stemmer"], "snowball");
+    assert_eq!(stats(&index)["articles"], 1);
+}

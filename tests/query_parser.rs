@@ -1,0 +1,76 @@
+//! Property tests of the query language: any input parses without panicking, and any input runs
+//! against a real index without an error.
+
+mod common;
+
+use fahras::index::writer::{self, IndexOptions, Silent};
+use fahras::ingest::JsonFields;
+use fahras::search::{query, Engine, SearchRequest};
+use proptest::prelude::*;
+
+fn query_text() -> impl Strategy<Value = String> {
+    let pieces = prop_oneof![
+        3 => proptest::sample::select(vec![
+            "بوتين", "جنيف", "الاستقرار", "OR", "-", "\"", "«", "»", "(", ")", "*", "title:",
+            "source:", "date:", "date:2018", "date:2018-13", "..", ":", " ", "  ", "،", "؟", "−",
+            "ﷺ", "covid-19", "٣٫١٤",
+        ]).prop_map(str::to_owned),
+        1 => any::<String>(),
+    ];
+    proptest::collection::vec(pieces, 0..12).prop_map(|p| p.join(""))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn parsing_never_panics_and_notes_are_sentences(input in query_text()) {
+        let parsed = query::parse(&input);
+        for note in parsed.notes {
+            prop_assert!(!note.is_empty());
+        }
+    }
+}
+
+#[test]
+fn any_query_runs_against_an_index() {
+    let dirs = common::TempDirs::new();
+    common::write(
+        dirs.corpus().join("a.txt"),
+        format!("قمة جنيف\n{}\n", common::arabic_paragraph(1, 80)),
+    );
+    let options = IndexOptions {
+        roots: vec![dirs.corpus()],
+        index_dir: dirs.index(),
+        rebuild: false,
+        threads: 1,
+        memory_mb: 32,
+        settings: None,
+        json_fields: JsonFields::default(),
+        collection: None,
+        commit_every_bytes: writer::COMMIT_EVERY_BYTES,
+    };
+    writer::run(&options, &Silent).unwrap();
+    let engine =
+        std::cell::RefCell::new(Engine::new(fahras::index::open(&dirs.index()).unwrap()).unwrap());
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 300,
+        ..ProptestConfig::default()
+    });
+    runner
+        .run(&query_text(), |input| {
+            let request = SearchRequest {
+                query: input,
+                ..SearchRequest::default()
+            };
+            let results = engine.borrow_mut().search(&request);
+            prop_assert!(results.is_ok(), "{:?}", results.err());
+            for hit in results.unwrap().hits {
+                for [from, to] in hit.highlights {
+                    prop_assert!(hit.text.is_char_boundary(from) && hit.text.is_char_boundary(to));
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+}

@@ -1,0 +1,305 @@
+//! `fahras search` and `fahras show` end to end on fixtures: operators, stemmed and exact matches,
+//! spelling variants, filters, highlights on diacritized text, malformed queries.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+/// Builds a fixture index once per test (tests run in parallel, each with its own folder).
+fn fixture() -> (TempDirs, PathBuf) {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    let sgml = |id: &str, src: &str, time: &str, title: &str, text: &str| {
+        format!("<DOC>\n<DOCNO>{id}</DOCNO>\n<SRC>{src}</SRC>\n<TITLE>{title}</TITLE>\n<TIME>{time}</TIME>\n<TEXT>\n{text}\n</TEXT>\n</DOC>\n")
+    };
+    write(corpus.join("a.txt"), sgml("A1", "BBC", "Wed, 16 Jun 2021 10:00:00 GMT", "قمة جنيف",
+        "التقى الرئيسُ الروسيُّ فلاديمير بوتين نظيرَه الأمريكي جو بـــايدن في جنيف، وبحثا الاستقرار الاستراتيجيّ والهجماتِ السيبرانية."));
+    write(
+        corpus.join("b.txt"),
+        sgml(
+            "B1",
+            "CNN",
+            "Sat, 09 Jun 2018 10:00:00 GMT",
+            "فيينا",
+            "قال الكرملين إن الرئيس فلاديمير بوتن ونظيره دونالد ترامب ناقشا فيينا مكانا للقمة.",
+        ),
+    );
+    write(
+        corpus.join("c.txt"),
+        sgml(
+            "C1",
+            "BBC",
+            "Mon, 12 Mar 2018 10:00:00 GMT",
+            "اقتصاد",
+            "ارتفعت أسعار النفط في الأسواق العالمية، وكان الطلب قويا على الخام.",
+        ),
+    );
+    write(
+        corpus.join("d.txt"),
+        sgml(
+            "D1",
+            "skynews",
+            "Tue, 13 Mar 2018 10:00:00 GMT",
+            "بوتن",
+            "أعلن بوتن نتائج الانتخابات. وقال بوتن إن روسيا ستواصل. وأكد بوتن أن الاقتصاد قوي.",
+        ),
+    );
+    write(
+        corpus.join("e.txt"),
+        sgml(
+            "E1",
+            "CNN",
+            "Wed, 14 Mar 2018 10:00:00 GMT",
+            "اتفاق",
+            "وقع الطرفان اتفاقا بالقانون الجديد، وقال المتحدث إن الاستقرار مهم في المنطقة.",
+        ),
+    );
+    write(
+        corpus.join("f.txt"),
+        sgml(
+            "F1",
+            "skynews",
+            "Thu, 15 Mar 2018 10:00:00 GMT",
+            "زيارة",
+            "استقبل بوتن وفدا رسميا في موسكو.",
+        ),
+    );
+    let index = dirs.index();
+    ok(&[
+        "index",
+        path_str(&corpus),
+        "--index",
+        path_str(&index),
+        "--quiet",
+    ]);
+    (dirs, index)
+}
+
+fn ids(hits: &[serde_json::Value]) -> Vec<String> {
+    hits.iter()
+        .map(|h| h["article_id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn highlighted(hit: &serde_json::Value) -> Vec<String> {
+    let text = hit["text"].as_str().unwrap();
+    hit["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let from = r[0].as_u64().unwrap() as usize;
+            let to = r[1].as_u64().unwrap() as usize;
+            assert!(text.is_char_boundary(from) && text.is_char_boundary(to));
+            text[from..to].to_owned()
+        })
+        .collect()
+}
+
+fn search(index: &Path, args: &[&str]) -> (Vec<serde_json::Value>, serde_json::Value) {
+    search_json(index, args)
+}
+
+#[test]
+fn stemmed_and_diacritized_matches_are_highlighted_on_the_original_text() {
+    let (_dirs, index) = fixture();
+    let (hits, _) = search(&index, &["هجمة"]);
+    assert_eq!(ids(&hits), ["A1"]);
+    assert_eq!(highlighted(&hits[0]), ["والهجماتِ"]);
+    let (hits, _) = search(&index, &["الاستراتيجي", "بايدن"]);
+    assert_eq!(ids(&hits)[0], "A1");
+    assert_eq!(highlighted(&hits[0]), ["بـــايدن", "الاستراتيجيّ"]);
+    let (hits, _) = search(&index, &["قانون"]);
+    assert_eq!(ids(&hits), ["E1"]);
+    assert_eq!(highlighted(&hits[0]), ["بالقانون"]);
+}
+
+#[test]
+fn phrases_match_exact_adjacent_words_only() {
+    let (_dirs, index) = fixture();
+    let (hits, _) = search(&index, &["\"الاستقرار الاستراتيجي\""]);
+    assert_eq!(ids(&hits), ["A1"]);
+    assert_eq!(highlighted(&hits[0]), ["الاستقرار الاستراتيجيّ"]);
+    // The same words as a bag also find E1 (which has only الاستقرار), after A1.
+    let (hits, _) = search(&index, &["الاستقرار", "الاستراتيجي"]);
+    assert_eq!(ids(&hits), ["A1", "E1"]);
+    // Guillemets work like quotes; a phrase is not stemmed.
+    let (hits, _) = search(&index, &["«الهجمات السيبرانية»"]);
+    assert!(hits.is_empty());
+}
+
+#[test]
+fn exclusion_or_groups_prefix_and_fields() {
+    let (_dirs, index) = fixture();
+    let (hits, _) = search(&index, &["--exact", "الرئيس", "-جنيف"]);
+    assert_eq!(ids(&hits), ["B1"]);
+    let (hits, _) = search(&index, &["النفط", "OR", "فيينا"]);
+    let mut found = ids(&hits);
+    found.sort();
+    assert_eq!(found, ["B1", "C1"]);
+    let (hits, _) = search(&index, &["(النفط", "OR", "فيينا)", "ترامب"]);
+    assert_eq!(ids(&hits)[0], "B1");
+    let (hits, _) = search(&index, &["السيبر*"]);
+    assert_eq!(ids(&hits), ["A1"]);
+    assert_eq!(highlighted(&hits[0]), ["السيبرانية"]);
+    let (hits, _) = search(&index, &["title:اقتصاد"]);
+    assert_eq!(ids(&hits), ["C1"]);
+    let (hits, _) = search(&index, &["source:bbc", "الرئيس"]);
+    assert_eq!(ids(&hits), ["A1"]);
+}
+
+#[test]
+fn date_and_source_filters() {
+    let (_dirs, index) = fixture();
+    let (hits, _) = search(
+        &index,
+        &[
+            "--from",
+            "2018-03",
+            "--to",
+            "2018-03-13",
+            "--per-article",
+            "1",
+            "--limit",
+            "20",
+            "date:2018",
+        ],
+    );
+    let mut found = ids(&hits);
+    found.sort();
+    assert_eq!(found, ["C1", "D1"]);
+    let (hits, _) = search(&index, &["--source", "CNN", "--source", "skynews", "بوتين"]);
+    let mut found = ids(&hits);
+    found.sort();
+    assert_eq!(found, ["B1", "D1", "F1"]);
+    let (hits, _) = search(&index, &["بوتين", "date:2021"]);
+    assert_eq!(ids(&hits), ["A1"]);
+}
+
+#[test]
+fn spelling_variants_are_used_reported_and_can_be_turned_off() {
+    let (_dirs, index) = fixture();
+    let (hits, summary) = search(&index, &["بوتين"]);
+    let mut found = ids(&hits);
+    found.sort();
+    assert_eq!(found, ["A1", "B1", "D1", "F1"]);
+    assert_eq!(summary["variants"]["بوتين"]["بوتن"], 3);
+    let b1 = hits.iter().find(|h| h["article_id"] == "B1").unwrap();
+    assert_eq!(highlighted(b1), ["بوتن"]);
+    // The word as typed weighs more than its variant in a passage of similar length.
+    let score = |id: &str| {
+        hits.iter().find(|h| h["article_id"] == id).unwrap()["score"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(score("A1") > score("B1"), "{hits:?}");
+    let (hits, summary) = search(&index, &["--exact", "بوتين"]);
+    assert_eq!(ids(&hits), ["A1"]);
+    assert!(summary["variants"].as_object().unwrap().is_empty());
+    let (hits, _) = search(&index, &["\"بوتين\""]);
+    assert_eq!(ids(&hits), ["A1"]);
+}
+
+#[test]
+fn common_words_are_not_expanded_into_unrelated_ones() {
+    let (_dirs, index) = fixture();
+    for word in ["كان", "وكان", "قال", "الرئيس"] {
+        let (_, summary) = search(&index, &[word]);
+        assert!(
+            summary["variants"].as_object().unwrap().is_empty(),
+            "{word}: {summary}"
+        );
+    }
+}
+
+#[test]
+fn malformed_queries_get_a_reading_and_a_note() {
+    let (_dirs, index) = fixture();
+    for query in [
+        "\"الاستقرار الاستراتيجي",
+        "(بوتين OR",
+        "بوتين)",
+        "OR",
+        "- -",
+        "title:",
+        "date:abc بوتين",
+    ] {
+        let output = run(&["search", "--index", path_str(&index), query]);
+        assert!(output.status.success(), "{query}: {}", stderr_of(&output));
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            stdout.contains("note:") || stdout.contains("no passage matches"),
+            "{query}: {stdout}"
+        );
+    }
+}
+
+#[test]
+fn no_hits_and_empty_index_say_so() {
+    let (dirs, index) = fixture();
+    let out = ok(&["search", "--index", path_str(&index), "زلزال"]);
+    assert!(out.contains("no passage matches"), "{out}");
+    let empty_corpus = dirs.root.path().join("empty");
+    std::fs::create_dir_all(&empty_corpus).unwrap();
+    let empty_index = dirs.root.path().join("empty-index");
+    ok(&[
+        "index",
+        path_str(&empty_corpus),
+        "--index",
+        path_str(&empty_index),
+        "--quiet",
+    ]);
+    let out = ok(&["search", "--index", path_str(&empty_index), "بوتين"]);
+    assert!(out.contains("no passage matches"), "{out}");
+    // A missing index is a clear error, not a panic.
+    let output = run(&[
+        "search",
+        "--index",
+        path_str(&dirs.root.path().join("nowhere")),
+        "بوتين",
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        stderr_of(&output).contains("fahras index"),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
+fn text_output_marks_hits_and_trec_batch_lists_articles() {
+    let (dirs, index) = fixture();
+    let out = ok(&["search", "--index", path_str(&index), "بوتين"]);
+    assert!(out.contains("[[بوتين]]"), "{out}");
+    assert!(out.contains("also matched: بوتن (3 passages)"), "{out}");
+    let queries = dirs.root.path().join("q.tsv");
+    write(&queries, "q1\tبوتين\nq2\tالنفط\n");
+    let out = ok(&[
+        "search",
+        "--index",
+        path_str(&index),
+        "--queries",
+        path_str(&queries),
+        "--format",
+        "trec",
+    ]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines.iter().any(|l| l.starts_with("q2 Q0 C1 1 ")), "{out}");
+    assert_eq!(lines.iter().filter(|l| l.starts_with("q1 ")).count(), 4);
+    for line in lines {
+        assert_eq!(line.split(' ').count(), 6);
+        assert!(line.ends_with(" fahras"));
+    }
+}
+
+#[test]
+fn show_prints_the_whole_article_with_hits() {
+    let (_dirs, index) = fixture();
+    let out = ok(&["show", "--index", path_str(&index), "D1", "--query", "بوتن"]);
+    assert!(out.starts_with("بوتن\n"), "{out}");
+    assert_eq!(out.matches("[[بوتن]]").count(), 3, "{out}");
+    let output = run(&["show", "--index", path_str(&index), "nope"]);
+    assert!(!output.status.success());
+}
