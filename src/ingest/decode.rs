@@ -53,6 +53,13 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
     if looks_binary(bytes) {
         return Err(NotText::Binary);
     }
+    // UTF-8 with a few damaged sequences (a truncated download, a bad copy) is still UTF-8:
+    // guessing a legacy encoding for it would garble every Arabic letter.
+    let invalid = count_invalid_utf8(bytes);
+    let non_ascii = bytes.iter().filter(|b| !b.is_ascii()).count();
+    if invalid * 100 <= non_ascii && non_ascii > 0 {
+        return Ok(decode_with(encoding_rs::UTF_8, bytes));
+    }
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(bytes, true);
     let encoding = detector.guess(None, true);
@@ -66,6 +73,22 @@ fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
         text: text.into_owned(),
         encoding: encoding.name(),
         replaced,
+    }
+}
+
+/// Number of invalid UTF-8 sequences in `bytes`.
+fn count_invalid_utf8(mut bytes: &[u8]) -> usize {
+    let mut invalid = 0;
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(_) => return invalid,
+            Err(err) => {
+                invalid += 1;
+                let skip =
+                    err.valid_up_to() + err.error_len().unwrap_or(bytes.len() - err.valid_up_to());
+                bytes = &bytes[skip.min(bytes.len())..];
+            }
+        }
     }
 }
 
@@ -119,6 +142,16 @@ mod tests {
             assert_eq!(decoded.text, ARABIC, "{}", encoding.name());
             assert_eq!(decoded.encoding, encoding.name());
         }
+    }
+
+    #[test]
+    fn damaged_utf8_stays_utf8_with_replacements() {
+        let mut bytes = ARABIC.as_bytes().to_vec();
+        bytes.insert(7, 0xFF); // between two words
+        let decoded = decode(&bytes).unwrap();
+        assert_eq!(decoded.encoding, "UTF-8");
+        assert_eq!(decoded.replaced, 1);
+        assert!(decoded.text.contains("الرئيس الروسي"));
     }
 
     #[test]

@@ -79,7 +79,14 @@ pub fn detect_format(path: &Path, text: &str) -> Option<Format> {
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     let head = text.trim_start_matches('\u{FEFF}').trim_start();
+    let head_lower = head
+        .get(..head.len().min(512))
+        .unwrap_or(head)
+        .to_ascii_lowercase();
+    let looks_html = head_lower.starts_with("<!doctype html") || head_lower.starts_with("<html");
     match extension.as_str() {
+        // A page saved with the wrong extension is still a page.
+        "txt" | "text" | "" if looks_html => Some(Format::Html),
         "txt" | "md" | "markdown" | "text" => Some(Format::Text),
         "html" | "htm" | "xhtml" => Some(Format::Html),
         "sgml" | "sgm" | "trec" | "xml" => Some(Format::Sgml),

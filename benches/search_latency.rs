@@ -1,0 +1,163 @@
+//! Query latency over a real index: p50/p95/p99 with and without highlighting, single-threaded,
+//! warm (every query is run once before measuring).
+//!
+//! `FAHRAS_BENCH_INDEX=/path/to/index cargo bench --bench search_latency` (the index is built by
+//! `benches/search_latency.sh` from `../shared/corpora/ant-v2.1`). Queries: `FAHRAS_BENCH_QUERIES`
+//! (a `qid<TAB>query` file; default `../shared/eval/ant-known-item/queries.tsv`) turned into a mix
+//! of kinds: one word, two to four words, a phrase, words with a date filter, names with spelling
+//! variants. Without an index the bench builds one from `corpus/`.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use fahras::index::writer::{self, IndexOptions, Silent};
+use fahras::ingest::JsonFields;
+use fahras::search::{query::parse_period, Engine, SearchRequest};
+
+const NAMES: [&str; 20] = [
+    "بوتين",
+    "ترامب",
+    "جنيف",
+    "روحاني",
+    "ماكرون",
+    "ميركل",
+    "اردوغان",
+    "نتنياهو",
+    "كيم",
+    "بومبيو",
+    "لافروف",
+    "سوريا",
+    "امريكا",
+    "تركيا",
+    "ايران",
+    "موسكو",
+    "واشنطن",
+    "فلسطين",
+    "السعودية",
+    "مونديال",
+];
+
+fn words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3)
+        .collect()
+}
+
+/// The query mix: (kind, query, date filter).
+fn query_mix(headlines: &[String]) -> Vec<(&'static str, String, bool)> {
+    let mut mix = Vec::new();
+    for (i, headline) in headlines.iter().enumerate() {
+        let w = words(headline);
+        if w.len() < 2 {
+            continue;
+        }
+        match i % 5 {
+            0 => mix.push((
+                "one word",
+                w.iter().max_by_key(|x| x.len()).unwrap().to_string(),
+                false,
+            )),
+            1 => mix.push(("2-4 words", w[..w.len().min(2 + i % 3)].join(" "), false)),
+            2 => mix.push(("phrase", format!("\"{} {}\"", w[0], w[1]), false)),
+            3 => mix.push(("date filter", w[..w.len().min(3)].join(" "), true)),
+            _ => mix.push(("headline", headline.clone(), false)),
+        }
+    }
+    for name in NAMES {
+        mix.push(("name (variants)", name.to_owned(), false));
+    }
+    mix
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index]
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let index_dir = match std::env::var_os("FAHRAS_BENCH_INDEX") {
+        Some(dir) => PathBuf::from(dir),
+        None => {
+            let dir = std::env::temp_dir().join("fahras-bench-seed-index");
+            let options = IndexOptions {
+                roots: vec![root.join("corpus")],
+                index_dir: dir.clone(),
+                rebuild: true,
+                threads: 2,
+                memory_mb: 64,
+                settings: None,
+                json_fields: JsonFields::default(),
+                collection: None,
+                commit_every_bytes: writer::COMMIT_EVERY_BYTES,
+            };
+            writer::run(&options, &Silent).expect("index the seed corpus");
+            dir
+        }
+    };
+    let queries_path = std::env::var_os("FAHRAS_BENCH_QUERIES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/eval/ant-known-item/queries.tsv"));
+    let headlines: Vec<String> = std::fs::read_to_string(&queries_path)
+        .map(|text| {
+            text.lines()
+                .filter_map(|l| l.split_once('\t').map(|(_, q)| q.to_owned()))
+                .collect()
+        })
+        .unwrap_or_else(|_| vec!["قمة بوتين بايدن في جنيف".to_owned(); 100]);
+    let mix = query_mix(&headlines);
+    let mut engine = Engine::new(fahras::index::open(&index_dir).expect("open index")).unwrap();
+    let (from, _) = parse_period("2018-03").unwrap();
+    let (_, to) = parse_period("2018-06").unwrap();
+    println!(
+        "index: {} ({} passages); {} queries",
+        index_dir.display(),
+        engine.handle().manifest.passages(),
+        mix.len()
+    );
+    for highlight in [true, false] {
+        let mut latencies = Vec::new();
+        let mut by_kind: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
+        for (kind, query, dated) in &mix {
+            let request = SearchRequest {
+                query: query.clone(),
+                limit: 10,
+                highlight,
+                from: dated.then_some(from),
+                to: dated.then_some(to),
+                ..SearchRequest::default()
+            };
+            engine.search(&request).unwrap(); // warm
+            let started = Instant::now();
+            let results = engine.search(&request).unwrap();
+            let ms = started.elapsed().as_secs_f64() * 1e3;
+            std::hint::black_box(results);
+            latencies.push(ms);
+            by_kind.entry(kind).or_default().push(ms);
+        }
+        latencies.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let mean = latencies.iter().sum::<f64>() / latencies.len() as f64;
+        println!(
+            "{}: mean {:.2} ms, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            if highlight {
+                "with highlighting   "
+            } else {
+                "without highlighting"
+            },
+            mean,
+            percentile(&latencies, 0.50),
+            percentile(&latencies, 0.95),
+            percentile(&latencies, 0.99),
+            latencies[latencies.len() - 1]
+        );
+        for (kind, mut values) in by_kind {
+            values.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            println!(
+                "    {kind:<16} n={:<4} p50 {:.2} ms  p99 {:.2} ms",
+                values.len(),
+                percentile(&values, 0.5),
+                percentile(&values, 0.99)
+            );
+        }
+    }
+}
