@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod error;
+pub mod eval;
 pub mod index;
 pub mod ingest;
 pub mod search;

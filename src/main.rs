@@ -27,6 +27,8 @@ enum Command {
     Search(cli::search::SearchArgs),
     /// Show a whole article, with a query's hits highlighted.
     Show(cli::show::ShowArgs),
+    /// Evaluate ranking on a judged collection (trec_eval measures).
+    Eval(cli::eval::EvalArgs),
     /// Show what the index holds.
     Stats(cli::stats::StatsArgs),
 }
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         Command::Stats(args) => cli::stats::run(args),
         Command::Search(args) => cli::search::run(args),
         Command::Show(args) => cli::show::run(args),
+        Command::Eval(args) => cli::eval::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

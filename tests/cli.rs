@@ -118,3 +118,59 @@ fn a_common_short_word_is_not_expanded_even_when_its_neighbours_are_frequent() {
     let (_, summary) = search_json(&index, &["جنيف"]);
     assert_eq!(summary["variants"]["جنيف"]["جينيف"], 6, "{summary}");
 }
+
+#[test]
+fn eval_indexes_a_tsv_collection_and_reports_trec_measures() {
+    let dirs = TempDirs::new();
+    let root = dirs.root.path();
+    write(
+        root.join("collection.tsv"),
+        "d1\tجنيف\tعقدت القمة في جنيف بين الرئيسين\nd2\tموسكو\tالطقس بارد في موسكو هذا الشتاء\nd3\tالنفط\tارتفعت أسعار النفط في الأسواق\n",
+    );
+    write(
+        root.join("queries.tsv"),
+        "q1\tأين عقدت القمة؟\nq2\tأسعار النفط\nq3\tسؤال بلا إجابة\n",
+    );
+    write(
+        root.join("qrels.txt"),
+        "q1 0 d1 1\nq2 0 d3 1\nq2 0 d2 0\nq3 0 -1 0\n",
+    );
+    let run_path = root.join("run.txt");
+    let out = ok(&[
+        "eval",
+        "--collection",
+        path_str(&root.join("collection.tsv")),
+        "--queries",
+        path_str(&root.join("queries.tsv")),
+        "--qrels",
+        path_str(&root.join("qrels.txt")),
+        "--run",
+        path_str(&run_path),
+        "--json",
+    ]);
+    let value: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let summary = &value["summary"];
+    assert_eq!(summary["queries"], 3);
+    assert_eq!(summary["evaluated"], 2);
+    assert_eq!(summary["skipped"], 1);
+    // Both answers are ranked first: every measure is 1.
+    for measure in ["map_10", "mrr_10", "ndcg_10", "recall_10", "recall_100"] {
+        assert_eq!(summary["mean"][measure], 1.0, "{measure}: {value}");
+    }
+    let run = std::fs::read_to_string(&run_path).unwrap();
+    assert!(run.lines().any(|l| l.starts_with("q1 Q0 d1 1 ")), "{run}");
+    // The text report names the measures and the skipped query.
+    let text = ok(&[
+        "eval",
+        "--collection",
+        path_str(&root.join("collection.tsv")),
+        "--queries",
+        path_str(&root.join("queries.tsv")),
+        "--qrels",
+        path_str(&root.join("qrels.txt")),
+    ]);
+    assert!(
+        text.contains("MAP@10 1.0000") && text.contains("skipped 1"),
+        "{text}"
+    );
+}

@@ -128,6 +128,24 @@ pub fn analyzer(kind: AnalyzerKind, stemmer: StemmerKind) -> TextAnalyzer {
     }
 }
 
+/// All readings of each position of `text` under `analyzer`, the first reading first.
+pub fn query_readings(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Vec<String>> {
+    let mut stream = analyzer.token_stream(text);
+    let mut positions: Vec<Vec<String>> = Vec::new();
+    let mut last_position = None;
+    while let Some(token) = stream.next() {
+        if last_position == Some(token.position) {
+            if let Some(readings) = positions.last_mut() {
+                readings.push(token.text.clone());
+            }
+        } else {
+            positions.push(vec![token.text.clone()]);
+            last_position = Some(token.position);
+        }
+    }
+    positions
+}
+
 /// The search terms of `text` under `analyzer`: for each position, the first token only (the
 /// primary reading of the light stemmer; extra readings exist to be found, not to search with).
 pub fn query_terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {

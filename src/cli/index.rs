@@ -45,6 +45,12 @@ pub struct IndexArgs {
     /// Stemmer of the stemmed fields (a new index only; recorded in it).
     #[arg(long, value_enum)]
     pub stemmer: Option<StemmerKind>,
+    /// Shortest passage, in words (a new index only; recorded in it).
+    #[arg(long)]
+    pub passage_min: Option<usize>,
+    /// Longest passage, in words (a new index only; recorded in it).
+    #[arg(long)]
+    pub passage_max: Option<usize>,
     /// Commit after this many bytes of input (tests use small values to exercise recovery).
     #[arg(long, hide = true, default_value_t = writer::COMMIT_EVERY_BYTES)]
     pub commit_every: u64,
@@ -153,9 +159,23 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<()> {
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-    let settings = args.stemmer.map(|stemmer| IndexSettings {
-        stemmer,
-        ..IndexSettings::default()
+    let settings = (args.stemmer.is_some()
+        || args.passage_min.is_some()
+        || args.passage_max.is_some())
+    .then(|| {
+        let defaults = IndexSettings::default();
+        let min = args
+            .passage_min
+            .unwrap_or(defaults.passage_min_words)
+            .max(1);
+        IndexSettings {
+            stemmer: args.stemmer.unwrap_or(defaults.stemmer),
+            passage_min_words: min,
+            passage_max_words: args
+                .passage_max
+                .unwrap_or(defaults.passage_max_words)
+                .max(min),
+        }
     });
     let options = IndexOptions {
         roots: args.paths.clone(),

@@ -1,6 +1,7 @@
 //! One module per command; `main.rs` only parses arguments and dispatches here.
 
 pub mod analyze;
+pub mod eval;
 pub mod index;
 pub mod output;
 pub mod search;

@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use crate::index;
 use crate::search::{
-    query::parse_period, Engine, FieldSelection, Hit, SearchRequest, SearchResults,
+    query::parse_period, Engine, FieldSelection, Hit, Operator, Prf, Ranking, SearchRequest,
+    SearchResults,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -42,21 +43,115 @@ pub struct SearchArgs {
     /// Only these outlets (repeatable).
     #[arg(long = "source")]
     pub sources: Vec<String>,
-    /// Fields plain words are searched in.
-    #[arg(long, default_value = "title,text")]
-    pub fields: String,
     /// Passages per article at most.
     #[arg(long, default_value_t = 2)]
     pub per_article: usize,
-    /// Search the words as typed: no spelling variants.
-    #[arg(long)]
-    pub exact: bool,
+    #[command(flatten)]
+    pub ranking: RankingArgs,
     /// Batch mode: one `qid<TAB>query` per line.
     #[arg(long)]
     pub queries: Option<PathBuf>,
     /// The query (`-word` excludes a word).
     #[arg(required_unless_present = "queries")]
     pub query: Vec<String>,
+}
+
+/// Ranking settings shared by `search` and `eval` (the defaults are the measured best; see
+/// `docs/relevance.md`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct RankingArgs {
+    /// Fields plain words are searched in.
+    #[arg(long, default_value = "title,text")]
+    pub fields: String,
+    /// Search the words as typed: no spelling variants.
+    #[arg(long)]
+    pub exact: bool,
+    /// Read queries as plain words: quotes, parentheses, `-`, `OR` and `field:` are punctuation.
+    #[arg(long)]
+    pub plain: bool,
+    /// Weight of exact (unstemmed) matches; stemmed matches weigh 1.
+    #[arg(long, default_value_t = Ranking::default().exact_weight)]
+    pub exact_weight: f32,
+    /// Weight of title matches relative to text matches.
+    #[arg(long, default_value_t = Ranking::default().title_weight)]
+    pub title_weight: f32,
+    /// Weight of spelling variants relative to the word typed.
+    #[arg(long, default_value_t = Ranking::default().variant_weight)]
+    pub variant_weight: f32,
+    /// How plain words combine.
+    #[arg(long, value_enum, default_value_t = Ranking::default().operator)]
+    pub operator: Operator,
+    /// Query stopwords (question words, particles): keep or drop.
+    #[arg(long, value_enum, default_value_t = if Ranking::default().drop_stopwords { Stopwords::Drop } else { Stopwords::Keep })]
+    pub stopwords: Stopwords,
+    /// Boost for consecutive query words found close together (0 = off).
+    #[arg(long, default_value_t = Ranking::default().proximity_weight)]
+    pub proximity: f32,
+    /// Weight of a word's other readings (leading و ف ب ك ل as a clitic; 0 = off).
+    #[arg(long, default_value_t = Ranking::default().reading_weight)]
+    pub reading_weight: f32,
+    /// Article ranking: weight of an article's next-best passages (geometric; 0 = best only).
+    #[arg(long, default_value_t = Ranking::default().passage_decay)]
+    pub passage_decay: f32,
+    /// Pseudo-relevance feedback: on or off.
+    #[arg(long, value_enum, default_value_t = if Ranking::default().prf.is_some() { Switch::On } else { Switch::Off })]
+    pub prf: Switch,
+    /// Feedback passages.
+    #[arg(long, default_value_t = Prf::default().docs)]
+    pub prf_docs: usize,
+    /// Feedback terms added.
+    #[arg(long, default_value_t = Prf::default().terms)]
+    pub prf_terms: usize,
+    /// Weight of the feedback terms against the query (RM3's 1 − λ, 0..1).
+    #[arg(long, default_value_t = Prf::default().weight)]
+    pub prf_weight: f32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Stopwords {
+    Keep,
+    Drop,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
+}
+
+impl RankingArgs {
+    /// Writes these settings into `request`.
+    pub fn apply(&self, request: &mut SearchRequest) -> anyhow::Result<()> {
+        request.fields = FieldSelection::parse(&self.fields).map_err(anyhow::Error::msg)?;
+        request.exact = self.exact;
+        request.plain = self.plain;
+        if !(0.0..1.0).contains(&self.prf_weight) {
+            anyhow::bail!("--prf-weight must be in [0, 1)");
+        }
+        request.ranking = Ranking {
+            exact_weight: self.exact_weight,
+            title_weight: self.title_weight,
+            variant_weight: self.variant_weight,
+            operator: self.operator,
+            drop_stopwords: self.stopwords == Stopwords::Drop,
+            proximity_weight: self.proximity,
+            reading_weight: self.reading_weight,
+            passage_decay: self.passage_decay.clamp(0.0, 1.0),
+            prf: (self.prf == Switch::On).then_some(Prf {
+                docs: self.prf_docs.max(1),
+                terms: self.prf_terms,
+                weight: self.prf_weight,
+            }),
+        };
+        Ok(())
+    }
+}
+
+impl SearchArgs {
+    /// A request with the defaults of every setting.
+    pub fn default_request() -> SearchRequest {
+        SearchRequest::default()
+    }
 }
 
 /// Rewrites the command line so that query exclusions (`-جنيف`, `-"a phrase"`, `-nato`) after
@@ -105,18 +200,19 @@ pub fn request_from(args: &SearchArgs) -> anyhow::Result<SearchRequest> {
     };
     let from = period(&args.from, "--from")?.map(|(start, _)| start);
     let to = period(&args.to, "--to")?.map(|(_, end)| end);
-    Ok(SearchRequest {
+    let mut request = SearchRequest {
         query: args.query.join(" "),
         limit: args.limit.unwrap_or(10),
         offset: args.offset,
         from,
         to,
         sources: args.sources.clone(),
-        fields: FieldSelection::parse(&args.fields).map_err(anyhow::Error::msg)?,
         per_article: args.per_article.max(1),
-        exact: args.exact,
         highlight: args.format != SearchFormat::Trec,
-    })
+        ..SearchRequest::default()
+    };
+    args.ranking.apply(&mut request)?;
+    Ok(request)
 }
 
 pub fn run(args: &SearchArgs) -> anyhow::Result<()> {

@@ -2,7 +2,8 @@
 //!
 //! Paragraphs are the natural unit; very short ones (a dateline, a one-line quote) are merged with
 //! their neighbours and long ones are split at sentence ends (. ؟ ! ؛ ?), so passages run about
-//! [`PassageSizes::min_words`]–[`PassageSizes::max_words`] words. Each passage is a slice of the
+//! [`PassageSizes::min_words`]–[`PassageSizes::max_words`] words (80–200 by default: chosen by
+//! measurement over 40–150 and 100–300, see `docs/relevance.md`). Each passage is a slice of the
 //! body as written; joined with blank lines they give the body back.
 
 /// Target passage length, in words.
@@ -15,8 +16,8 @@ pub struct PassageSizes {
 impl Default for PassageSizes {
     fn default() -> Self {
         PassageSizes {
-            min_words: 40,
-            max_words: 150,
+            min_words: 80,
+            max_words: 200,
         }
     }
 }

@@ -19,21 +19,18 @@ use tantivy::{DateTime, Searcher};
 
 use super::highlight::HighlightTerms;
 use super::query::{self, Node};
+use super::ranking::{is_query_stopword, Operator, Ranking};
 use super::variants;
 use super::SearchRequest;
 use crate::analysis;
 use crate::index::Fields;
 
-/// Weight of a match on the exact (unstemmed) field, relative to the stemmed field.
-pub const EXACT_WEIGHT: f32 = 1.5;
-/// Weight of title fields relative to text fields (titles repeat on every passage).
-pub const TITLE_WEIGHT: f32 = 0.5;
-/// Weight of a spelling variant relative to the word typed.
-pub const VARIANT_WEIGHT: f32 = 0.8;
 /// Added to passages that contain every positive part of the query.
 pub const ALL_WORDS_BONUS: f32 = 1000.0;
 /// At most this many index terms for one `word*`.
 pub const MAX_PREFIX_TERMS: usize = 64;
+/// Words between two query words that still count as "close together".
+pub const PROXIMITY_SLOP: u32 = 3;
 
 /// Which fields plain words and phrases are searched in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,13 +69,50 @@ impl FieldSelection {
     }
 }
 
-/// A query ready to run.
+/// A query ready to run, in parts so that feedback can extend it.
 pub struct BuiltQuery {
-    /// `None` when there is nothing to search for.
-    pub query: Option<Box<dyn Query>>,
+    /// The positive part (words, phrases, groups); `None` when there is none.
+    pub core: Option<Box<dyn Query>>,
+    pub negatives: Vec<Box<dyn Query>>,
+    pub filters: Vec<Box<dyn Query>>,
     pub highlight: HighlightTerms,
+    /// Stems of the positive plain words (feedback does not add them again).
+    pub positive_stems: Vec<String>,
     pub variants: BTreeMap<String, BTreeMap<String, u64>>,
     pub notes: Vec<String>,
+}
+
+impl BuiltQuery {
+    /// The whole query; `None` when there is nothing to search for.
+    pub fn query(&self) -> Option<Box<dyn Query>> {
+        self.assemble(None)
+    }
+
+    /// The whole query with `expansion` as an optional extra part of the positives.
+    pub fn assemble(&self, expansion: Option<Box<dyn Query>>) -> Option<Box<dyn Query>> {
+        if self.core.is_none() && self.negatives.is_empty() && self.filters.is_empty() {
+            return None;
+        }
+        let positive: Box<dyn Query> = match (&self.core, expansion) {
+            (Some(core), Some(expansion)) => Box::new(BooleanQuery::new(vec![
+                (Occur::Should, core.box_clone()),
+                (Occur::Should, expansion),
+            ])),
+            (Some(core), None) => core.box_clone(),
+            (None, _) => Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0)),
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, positive)];
+        for negative in &self.negatives {
+            clauses.push((Occur::MustNot, negative.box_clone()));
+        }
+        for filter in &self.filters {
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(filter.box_clone(), 0.0)),
+            ));
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
 }
 
 struct Builder<'a> {
@@ -87,6 +121,7 @@ struct Builder<'a> {
     exact: &'a mut TextAnalyzer,
     stem: &'a mut TextAnalyzer,
     selection: FieldSelection,
+    ranking: Ranking,
     use_variants: bool,
     highlight: HighlightTerms,
     variants: BTreeMap<String, BTreeMap<String, u64>>,
@@ -101,13 +136,18 @@ pub fn build(
     exact: &mut TextAnalyzer,
     stem: &mut TextAnalyzer,
 ) -> BuiltQuery {
-    let parsed = query::parse(&request.query);
+    let parsed = if request.plain {
+        query::parse_plain(&request.query)
+    } else {
+        query::parse(&request.query)
+    };
     let mut builder = Builder {
         fields,
         searcher,
         exact,
         stem,
         selection: request.fields,
+        ranking: request.ranking,
         use_variants: !request.exact,
         highlight: HighlightTerms::default(),
         variants: BTreeMap::new(),
@@ -118,7 +158,20 @@ pub fn build(
     let mut filters: Vec<Box<dyn Query>> = Vec::new();
     let mut sources: Vec<String> = request.sources.clone();
     let mut date_range = (request.from, request.to);
-    for node in &parsed.nodes {
+    let nodes = builder.without_stopwords(&parsed.nodes);
+    // Stems of consecutive plain words, for the proximity boost and for feedback.
+    let mut positive_stems: Vec<String> = Vec::new();
+    for node in &nodes {
+        if let Node::Word {
+            text,
+            prefix: false,
+            ..
+        } = node
+        {
+            positive_stems.extend(analysis::query_terms(builder.stem, text));
+        }
+    }
+    for node in &nodes {
         match node {
             Node::Source(name) => sources.push(name.clone()),
             Node::DateRange(from, to) => {
@@ -173,15 +226,14 @@ pub fn build(
             bound(date_range.1, false),
         )));
     }
-    let had_content = !positives.is_empty() || !negatives.is_empty() || !filters.is_empty();
-    let query = if had_content {
-        Some(combine(positives, negatives, filters))
-    } else {
-        None
-    };
+    let proximity = builder.proximity(&positive_stems);
+    let core = combine(positives, builder.ranking.operator, proximity);
     BuiltQuery {
-        query,
+        core,
+        negatives,
+        filters,
         highlight: builder.highlight,
+        positive_stems,
         variants: builder.variants,
         notes: builder.notes,
     }
@@ -201,43 +253,56 @@ fn min_option<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
     }
 }
 
-/// Positives as "all if possible, else any", minus negatives, within filters.
+/// Combines the positive parts with `operator`; `proximity` is an optional extra.
 fn combine(
     positives: Vec<Box<dyn Query>>,
-    negatives: Vec<Box<dyn Query>>,
-    filters: Vec<Box<dyn Query>>,
-) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    match positives.len() {
-        0 => clauses.push((
-            Occur::Must,
-            Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0)),
-        )),
-        1 => clauses.push((Occur::Must, positives.into_iter().next().expect("one"))),
-        _ => {
-            let all: Vec<(Occur, Box<dyn Query>)> = positives
-                .iter()
-                .map(|q| (Occur::Must, q.box_clone()))
-                .collect();
-            let any: Vec<(Occur, Box<dyn Query>)> =
-                positives.into_iter().map(|q| (Occur::Should, q)).collect();
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-            clauses.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(
-                    Box::new(BooleanQuery::new(all)),
-                    ALL_WORDS_BONUS,
-                )),
-            ));
+    operator: Operator,
+    proximity: Option<Box<dyn Query>>,
+) -> Option<Box<dyn Query>> {
+    let core: Box<dyn Query> = match positives.len() {
+        0 => return None,
+        1 => positives.into_iter().next().expect("one"),
+        n => {
+            let all = || -> Box<dyn Query> {
+                Box::new(BooleanQuery::new(
+                    positives
+                        .iter()
+                        .map(|q| (Occur::Must, q.box_clone()))
+                        .collect(),
+                ))
+            };
+            let bonus =
+                || -> Box<dyn Query> { Box::new(ConstScoreQuery::new(all(), ALL_WORDS_BONUS)) };
+            let any = |minimum: usize| -> Box<dyn Query> {
+                Box::new(BooleanQuery::with_minimum_required_clauses(
+                    positives
+                        .iter()
+                        .map(|q| (Occur::Should, q.box_clone()))
+                        .collect(),
+                    minimum,
+                ))
+            };
+            match operator {
+                Operator::And => all(),
+                Operator::Or => any(1),
+                Operator::AllThenAny => Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, any(1)),
+                    (Occur::Should, bonus()),
+                ])),
+                Operator::AllThenMost => Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, any(n.div_ceil(2))),
+                    (Occur::Should, bonus()),
+                ])),
+            }
         }
-    }
-    for negative in negatives {
-        clauses.push((Occur::MustNot, negative));
-    }
-    for filter in filters {
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
-    }
-    Box::new(BooleanQuery::new(clauses))
+    };
+    Some(match proximity {
+        Some(proximity) => Box::new(BooleanQuery::new(vec![
+            (Occur::Must, core),
+            (Occur::Should, proximity),
+        ])),
+        None => core,
+    })
 }
 
 fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
@@ -274,6 +339,61 @@ fn should(clauses: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
 }
 
 impl Builder<'_> {
+    /// The top-level nodes without stopwords (when that setting is on and something else is
+    /// left to search for).
+    fn without_stopwords(&mut self, nodes: &[Node]) -> Vec<Node> {
+        if !self.ranking.drop_stopwords {
+            return nodes.to_vec();
+        }
+        let is_stopword = |builder: &mut Self, node: &Node| match node {
+            Node::Word {
+                text,
+                prefix: false,
+                ..
+            } => {
+                let terms = analysis::query_terms(builder.exact, text);
+                !terms.is_empty() && terms.iter().all(|t| is_query_stopword(t))
+            }
+            _ => false,
+        };
+        let flags: Vec<bool> = nodes.iter().map(|n| is_stopword(self, n)).collect();
+        let has_content = nodes.iter().zip(&flags).any(|(n, &stop)| {
+            !stop && !matches!(n, Node::Not(_) | Node::Source(_) | Node::DateRange(..))
+        });
+        if !has_content {
+            return nodes.to_vec();
+        }
+        nodes
+            .iter()
+            .zip(flags)
+            .filter(|(_, stop)| !stop)
+            .map(|(n, _)| n.clone())
+            .collect()
+    }
+
+    /// Pairs of consecutive query stems within [`PROXIMITY_SLOP`] words of each other.
+    fn proximity(&self, stems: &[String]) -> Option<Box<dyn Query>> {
+        if self.ranking.proximity_weight <= 0.0 || stems.len() < 2 || !self.selection.text {
+            return None;
+        }
+        let pairs: Vec<Box<dyn Query>> = stems
+            .windows(2)
+            .filter(|pair| pair[0] != pair[1])
+            .map(|pair| {
+                let mut phrase = PhraseQuery::new(vec![
+                    Term::from_field_text(self.fields.text_stem, &pair[0]),
+                    Term::from_field_text(self.fields.text_stem, &pair[1]),
+                ]);
+                phrase.set_slop(PROXIMITY_SLOP);
+                Box::new(BoostQuery::new(
+                    Box::new(phrase),
+                    self.ranking.proximity_weight,
+                )) as Box<dyn Query>
+            })
+            .collect();
+        should(pairs)
+    }
+
     fn node(&mut self, node: &Node) -> Option<Box<dyn Query>> {
         match node {
             Node::Word {
@@ -318,7 +438,11 @@ impl Builder<'_> {
             pairs.push((self.fields.text, self.fields.text_stem, 1.0));
         }
         if self.selection.title || title_only {
-            let weight = if title_only { 1.0 } else { TITLE_WEIGHT };
+            let weight = if title_only {
+                1.0
+            } else {
+                self.ranking.title_weight
+            };
             pairs.push((self.fields.title, self.fields.title_stem, weight));
         }
         (pairs, title_only)
@@ -336,9 +460,24 @@ impl Builder<'_> {
             clauses.push(phrase_query(
                 exact_field,
                 &exact_terms,
-                EXACT_WEIGHT * weight,
+                self.ranking.exact_weight * weight,
             ));
             clauses.push(phrase_query(stem_field, &stem_terms, weight));
+        }
+        if self.ranking.reading_weight > 0.0 {
+            let readings = analysis::query_readings(self.stem, word);
+            if let [single] = readings.as_slice() {
+                for alternate in single.iter().skip(1).filter(|r| r.chars().count() >= 4) {
+                    for &(_, stem_field, weight) in &pairs {
+                        clauses.push(term_query(
+                            stem_field,
+                            alternate,
+                            weight * self.ranking.reading_weight,
+                        ));
+                    }
+                    self.highlight.stem.insert(alternate.clone());
+                }
+            }
         }
         self.highlight.exact.extend(exact_terms.iter().cloned());
         self.highlight.stem.extend(stem_terms.iter().cloned());
@@ -350,12 +489,12 @@ impl Builder<'_> {
                     clauses.push(term_query(
                         exact_field,
                         &variant.term,
-                        EXACT_WEIGHT * weight * VARIANT_WEIGHT,
+                        self.ranking.exact_weight * weight * self.ranking.variant_weight,
                     ));
                     clauses.push(phrase_query(
                         stem_field,
                         &variant_stems,
-                        weight * VARIANT_WEIGHT,
+                        weight * self.ranking.variant_weight,
                     ));
                 }
                 self.highlight.exact.insert(variant.term.clone());
@@ -378,7 +517,7 @@ impl Builder<'_> {
         let clauses: Vec<Box<dyn Query>> = pairs
             .iter()
             .map(|&(exact_field, _, weight)| {
-                phrase_query(exact_field, &terms, EXACT_WEIGHT * weight)
+                phrase_query(exact_field, &terms, self.ranking.exact_weight * weight)
             })
             .collect();
         self.highlight.exact.extend(terms);
@@ -397,7 +536,11 @@ impl Builder<'_> {
         let mut clauses: Vec<Box<dyn Query>> = Vec::new();
         for term in &expansions {
             for &(exact_field, _, weight) in &pairs {
-                clauses.push(term_query(exact_field, term, EXACT_WEIGHT * weight));
+                clauses.push(term_query(
+                    exact_field,
+                    term,
+                    self.ranking.exact_weight * weight,
+                ));
             }
         }
         self.highlight.exact.extend(expansions);

@@ -2,8 +2,10 @@
 //! highlighting. The result types are shared by the terminal, JSON and TREC outputs.
 
 pub mod build;
+pub mod feedback;
 pub mod highlight;
 pub mod query;
+pub mod ranking;
 pub mod variants;
 
 use std::collections::{BTreeMap, HashMap};
@@ -23,6 +25,7 @@ use crate::Result;
 
 pub use build::{BuiltQuery, FieldSelection};
 pub use highlight::HighlightTerms;
+pub use ranking::{Operator, Prf, Ranking};
 
 /// What to search for and how to present it.
 #[derive(Debug, Clone)]
@@ -40,6 +43,9 @@ pub struct SearchRequest {
     pub exact: bool,
     /// Compute highlight ranges.
     pub highlight: bool,
+    pub ranking: Ranking,
+    /// Read the query as plain words, without the query language.
+    pub plain: bool,
 }
 
 impl Default for SearchRequest {
@@ -55,6 +61,8 @@ impl Default for SearchRequest {
             per_article: 2,
             exact: false,
             highlight: true,
+            ranking: Ranking::default(),
+            plain: false,
         }
     }
 }
@@ -132,7 +140,7 @@ impl Engine {
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
         let built = build::build(request, &fields, &searcher, &mut self.exact, &mut self.stem);
-        let Some(query) = built.query else {
+        let Some(query) = self.final_query(&searcher, &built, &request.ranking)? else {
             return Ok(SearchResults {
                 hits: Vec::new(),
                 total_hits: 0,
@@ -179,26 +187,80 @@ impl Engine {
         })
     }
 
+    /// The query to run: the built query, extended by pseudo-relevance feedback when enabled.
+    fn final_query(
+        &mut self,
+        searcher: &tantivy::Searcher,
+        built: &BuiltQuery,
+        ranking: &Ranking,
+    ) -> Result<Option<Box<dyn tantivy::query::Query>>> {
+        let Some(query) = built.query() else {
+            return Ok(None);
+        };
+        let Some(prf) = ranking.prf else {
+            return Ok(Some(query));
+        };
+        if built.core.is_none() {
+            return Ok(Some(query));
+        }
+        let top = searcher.search(&*query, &TopDocs::with_limit(prf.docs).order_by_score())?;
+        let mut feedback = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            feedback.push((display_score(score), text_of(&doc, self.handle.fields.text)));
+        }
+        let expansion = feedback::expansion_query(
+            searcher,
+            self.handle.fields.text_stem,
+            &mut self.stem,
+            &feedback,
+            &built.positive_stems,
+            prf,
+        );
+        Ok(match expansion {
+            Some(expansion) => built.assemble(Some(expansion)),
+            None => Some(query),
+        })
+    }
+
     /// The best passage of each article, best article first, at most `limit` articles (for TREC
     /// runs and evaluation).
     pub fn rank_articles(&mut self, request: &SearchRequest) -> Result<Vec<(String, f32)>> {
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
         let built = build::build(request, &fields, &searcher, &mut self.exact, &mut self.stem);
-        let Some(query) = built.query else {
+        let Some(query) = self.final_query(&searcher, &built, &request.ranking)? else {
             return Ok(Vec::new());
         };
+        let decay = request.ranking.passage_decay;
         let mut fetch = (request.limit * 4).max(100);
         loop {
             let top = searcher.search(&*query, &TopDocs::with_limit(fetch).order_by_score())?;
-            let grouped = group_by_article(&searcher, &fields, &top, 1, request.limit)?;
-            if grouped.len() >= request.limit || top.len() < fetch {
-                let mut ranked = Vec::with_capacity(grouped.len());
-                for (score, address) in grouped {
-                    let doc: TantivyDocument = searcher.doc(address)?;
-                    ranked.push((text_of(&doc, fields.article_id), display_score(score)));
+            let ids = article_ids(&searcher, &fields, &top)?;
+            // Article score: its best passage, plus its other matching passages decayed
+            // geometrically (passage_decay 0: the best passage alone).
+            let mut articles: Vec<(String, f32, f32)> = Vec::new(); // id, score, next factor
+            let mut position: HashMap<String, usize> = HashMap::new();
+            for ((score, _), id) in top.iter().zip(ids) {
+                match position.get(&id) {
+                    Some(&i) => {
+                        let entry = &mut articles[i];
+                        entry.1 += entry.2 * display_score(*score);
+                        entry.2 *= decay;
+                    }
+                    None => {
+                        position.insert(id.clone(), articles.len());
+                        articles.push((id, *score, decay));
+                    }
                 }
-                return Ok(ranked);
+            }
+            if articles.len() >= request.limit || top.len() < fetch {
+                articles.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                articles.truncate(request.limit);
+                return Ok(articles
+                    .into_iter()
+                    .map(|(id, score, _)| (id, display_score(score)))
+                    .collect());
             }
             fetch *= 4;
         }
@@ -265,34 +327,11 @@ fn group_by_article(
     per_article: usize,
     wanted: usize,
 ) -> Result<Vec<(f32, DocAddress)>> {
+    let ids = article_ids(searcher, fields, top)?;
     let mut taken: HashMap<String, usize> = HashMap::new();
     let mut kept = Vec::new();
-    // Article ids come from the fast column, without loading stored documents.
-    let mut columns: HashMap<u32, Option<tantivy::columnar::StrColumn>> = HashMap::new();
-    let mut buffer = String::new();
-    for &(score, address) in top {
-        let column = columns.entry(address.segment_ord).or_insert_with(|| {
-            searcher
-                .segment_reader(address.segment_ord)
-                .fast_fields()
-                .str(crate::index::schema::names::ARTICLE_ID)
-                .ok()
-                .flatten()
-        });
-        buffer.clear();
-        if let Some(column) = column {
-            let mut ords = column.term_ords(address.doc_id);
-            if let Some(ord) = ords.next() {
-                if column.ord_to_str(ord, &mut buffer).is_err() {
-                    buffer.clear();
-                }
-            }
-        }
-        if buffer.is_empty() {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            buffer = text_of(&doc, fields.article_id);
-        }
-        let count = taken.entry(buffer.clone()).or_default();
+    for (&(score, address), id) in top.iter().zip(ids) {
+        let count = taken.entry(id).or_default();
         if *count < per_article {
             *count += 1;
             kept.push((score, address));
@@ -302,6 +341,40 @@ fn group_by_article(
         }
     }
     Ok(kept)
+}
+
+/// The article id of each passage, from the fast column (without loading stored documents).
+fn article_ids(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+    top: &[(f32, DocAddress)],
+) -> Result<Vec<String>> {
+    let mut columns: HashMap<u32, Option<tantivy::columnar::StrColumn>> = HashMap::new();
+    let mut ids = Vec::with_capacity(top.len());
+    for &(_, address) in top {
+        let column = columns.entry(address.segment_ord).or_insert_with(|| {
+            searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .str(crate::index::schema::names::ARTICLE_ID)
+                .ok()
+                .flatten()
+        });
+        let mut id = String::new();
+        if let Some(column) = column {
+            if let Some(ord) = column.term_ords(address.doc_id).next() {
+                if column.ord_to_str(ord, &mut id).is_err() {
+                    id.clear();
+                }
+            }
+        }
+        if id.is_empty() {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            id = text_of(&doc, fields.article_id);
+        }
+        ids.push(id);
+    }
+    Ok(ids)
 }
 
 fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {

@@ -332,6 +332,24 @@ fn word_node(word: &str, title_only: bool) -> Option<Node> {
     })
 }
 
+/// Reads `input` as a bag of words: quotes, parentheses, operators and field prefixes are
+/// ordinary punctuation. For natural-language queries (questions, headlines) whose quotation
+/// marks are quotations, not phrase searches.
+pub fn parse_plain(input: &str) -> ParsedQuery {
+    let nodes = input
+        .split(|c: char| {
+            is_space(c) || is_quote(c) || matches!(c, '(' | ')' | '（' | '）' | '*' | ':')
+        })
+        .map(|w| w.trim_start_matches(['-', '−']))
+        .filter(|w| !w.is_empty() && *w != "OR")
+        .filter_map(|w| word_node(w, false))
+        .collect();
+    ParsedQuery {
+        nodes,
+        notes: Vec::new(),
+    }
+}
+
 /// Start (inclusive) and end (exclusive) of a `YYYY`, `YYYY-MM` or `YYYY-MM-DD` period.
 pub fn parse_period(text: &str) -> Option<(OffsetDateTime, OffsetDateTime)> {
     use time::{Date, Duration, Month};

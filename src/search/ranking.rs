@@ -1,0 +1,144 @@
+//! Ranking settings: every choice the relevance evaluation compares, with the defaults it chose
+//! (see `docs/relevance.md`).
+
+use serde::Serialize;
+
+/// How plain words combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Operator {
+    /// Every word must match.
+    And,
+    /// Any word may match; BM25 decides.
+    Or,
+    /// Any word may match, but passages with every word come first.
+    AllThenAny,
+    /// At least half of the words must match, passages with every word first.
+    AllThenMost,
+}
+
+/// Weights and switches of the ranking.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Ranking {
+    /// Weight of the exact (unstemmed) fields; the stemmed fields weigh 1.
+    pub exact_weight: f32,
+    /// Weight of title fields relative to text fields.
+    pub title_weight: f32,
+    /// Weight of a spelling variant relative to the word typed.
+    pub variant_weight: f32,
+    pub operator: Operator,
+    /// Leave out question words and particles (unless the query has nothing else).
+    pub drop_stopwords: bool,
+    /// Boost for pairs of consecutive query words found within a few words of each other
+    /// (0: off).
+    pub proximity_weight: f32,
+    /// Weight of a word's other stemmed readings (a leading و ف ب ك ل taken as a clitic), when
+    /// what remains has at least four letters; 0: search the first reading only.
+    pub reading_weight: f32,
+    /// Pseudo-relevance feedback.
+    pub prf: Option<Prf>,
+    /// Ranking articles (TREC runs, evaluation): an article scores its best passage plus its
+    /// other matching passages, the n-th next one weighted passage_decay^n (0: best alone).
+    pub passage_decay: f32,
+}
+
+/// RM3-style pseudo-relevance feedback: terms of the top passages of a first search, weighted by
+/// their share of those passages and by the passages' scores, are added to the query.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Prf {
+    /// Passages taken as feedback.
+    pub docs: usize,
+    /// Expansion terms added.
+    pub terms: usize,
+    /// Weight of the expansion against the original query (RM3's 1 − λ).
+    pub weight: f32,
+}
+
+impl Default for Prf {
+    fn default() -> Self {
+        Prf {
+            docs: 10,
+            terms: 10,
+            weight: 0.3,
+        }
+    }
+}
+
+impl Default for Ranking {
+    fn default() -> Self {
+        Ranking {
+            exact_weight: 0.5,
+            title_weight: 0.5,
+            variant_weight: 0.5,
+            operator: Operator::AllThenAny,
+            drop_stopwords: true,
+            proximity_weight: 0.0,
+            reading_weight: 0.5,
+            prf: None,
+            passage_decay: 0.0,
+        }
+    }
+}
+
+/// Question words and particles that carry no topic (normalized forms): the query side of the
+/// stopword setting. Documents keep them, so phrases with them still match.
+pub const QUERY_STOPWORDS: &[&str] = &[
+    "من",
+    "ما",
+    "ماذا",
+    "متي",
+    "كيف",
+    "لماذا",
+    "هل",
+    "اين",
+    "كم",
+    "اي",
+    "اذا",
+    "في",
+    "علي",
+    "الي",
+    "عن",
+    "مع",
+    "و",
+    "او",
+    "ثم",
+    "ان",
+    "انه",
+    "انها",
+    "الذي",
+    "التي",
+    "الذين",
+    "هو",
+    "هي",
+    "هم",
+    "هذا",
+    "هذه",
+    "ذلك",
+    "تلك",
+    "كان",
+    "كانت",
+    "قد",
+    "لا",
+    "لم",
+    "لن",
+    "ال",
+    "به",
+    "بها",
+    "له",
+    "لها",
+    "فيه",
+    "فيها",
+    "منه",
+    "منها",
+    "عليه",
+    "عليها",
+    "ذكر",
+    "يذكر",
+    "تم",
+    "بين",
+    "عند",
+];
+
+pub fn is_query_stopword(term: &str) -> bool {
+    QUERY_STOPWORDS.contains(&term)
+}
