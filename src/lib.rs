@@ -9,5 +9,6 @@ pub mod eval;
 pub mod index;
 pub mod ingest;
 pub mod search;
+pub mod serve;
 
 pub use error::{Error, Result};

@@ -27,6 +27,8 @@ enum Command {
     Search(cli::search::SearchArgs),
     /// Show a whole article, with a query's hits highlighted.
     Show(cli::show::ShowArgs),
+    /// Serve the search page and JSON API on a local address.
+    Serve(cli::serve::ServeArgs),
     /// Evaluate ranking on a judged collection (trec_eval measures).
     Eval(cli::eval::EvalArgs),
     /// Show what the index holds.
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         Command::Search(args) => cli::search::run(args),
         Command::Show(args) => cli::show::run(args),
         Command::Eval(args) => cli::eval::run(args),
+        Command::Serve(args) => cli::serve::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,5 +5,6 @@ pub mod eval;
 pub mod index;
 pub mod output;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod stats;

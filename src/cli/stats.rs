@@ -3,11 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use serde::Serialize;
-
-use crate::analysis::ANALYZER_VERSION;
-use crate::index::{self, RunSummary};
-use crate::ingest::date::format_day;
+use crate::index::stats::collect;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum StatsFormat {
@@ -22,40 +18,6 @@ pub struct StatsArgs {
     pub index: PathBuf,
     #[arg(long, value_enum, default_value = "text")]
     pub format: StatsFormat,
-}
-
-/// The statistics, with the JSON keys scripts rely on.
-#[derive(Debug, Serialize)]
-pub struct Stats {
-    pub articles: u64,
-    pub passages: u64,
-    pub sources: std::collections::BTreeMap<String, u64>,
-    pub first_date: Option<String>,
-    pub last_date: Option<String>,
-    pub index_bytes: u64,
-    pub analyzer_version: u32,
-    pub stemmer: String,
-    pub files: usize,
-    pub last_run: Option<RunSummary>,
-}
-
-/// Statistics of the index in `dir`.
-pub fn collect(dir: &std::path::Path) -> crate::Result<Stats> {
-    let handle = index::open(dir)?;
-    let manifest = &handle.manifest;
-    let (first, last) = manifest.date_range();
-    Ok(Stats {
-        articles: manifest.articles(),
-        passages: manifest.passages(),
-        sources: manifest.sources(),
-        first_date: first.and_then(format_day),
-        last_date: last.and_then(format_day),
-        index_bytes: handle.size_on_disk(),
-        analyzer_version: ANALYZER_VERSION,
-        stemmer: manifest.settings.stemmer.to_string(),
-        files: manifest.files.len(),
-        last_run: manifest.last_run.clone(),
-    })
 }
 
 pub fn run(args: &StatsArgs) -> anyhow::Result<()> {

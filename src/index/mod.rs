@@ -2,6 +2,7 @@
 
 pub mod manifest;
 pub mod schema;
+pub mod stats;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
@@ -78,6 +79,15 @@ impl IndexHandle {
             .index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            .try_into()?)
+    }
+
+    /// A reader that follows new commits by itself (for the long-running server).
+    pub fn auto_reloading_reader(&self) -> Result<IndexReader> {
+        Ok(self
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()?)
     }
 

@@ -96,9 +96,11 @@ pub struct SearchResults {
     pub notes: Vec<String>,
 }
 
-/// A searcher over one index, reusable across queries (analyzers and reader are kept).
+/// A searcher over one index, reusable across queries (analyzers and reader are kept). Cheap to
+/// clone: the index handle is shared, the reader is a handle to a shared pool.
+#[derive(Clone)]
 pub struct Engine {
-    handle: IndexHandle,
+    handle: std::sync::Arc<IndexHandle>,
     reader: IndexReader,
     exact: TextAnalyzer,
     stem: TextAnalyzer,
@@ -111,13 +113,18 @@ const TIER_BONUS: f32 = build::ALL_WORDS_BONUS;
 impl Engine {
     pub fn new(handle: IndexHandle) -> Result<Engine> {
         let reader = handle.reader()?;
+        Ok(Engine::with_reader(std::sync::Arc::new(handle), reader))
+    }
+
+    /// An engine over a shared handle and reader (the server makes one per request).
+    pub fn with_reader(handle: std::sync::Arc<IndexHandle>, reader: IndexReader) -> Engine {
         let stemmer = handle.manifest.settings.stemmer;
-        Ok(Engine {
+        Engine {
             handle,
             reader,
             exact: analysis::exact_analyzer(),
             stem: analysis::stem_analyzer(stemmer),
-        })
+        }
     }
 
     pub fn fields(&self) -> &Fields {

@@ -1,6 +1,8 @@
 //! Helpers for tests that drive the real binary in temporary folders.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -145,4 +147,53 @@ pub fn arabic_paragraph(seed: usize, words: usize) -> String {
         .map(|i| WORDS[(seed * 7 + i * 13 + i / 5) % WORDS.len()])
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+pub const XSS_TITLE: &str = "<script>window.__xss=1</script>عنوان خبيث";
+pub const XSS_TEXT: &str = "تقرير عن القمة <img src=x onerror=\"window.__xss=1\"> في جنيف <script>window.__xss=1</script> وما بعدها.";
+
+/// A fixture index with ordinary and hostile articles.
+pub fn server_fixture() -> (TempDirs, PathBuf) {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    let doc = |id: &str, src: &str, time: &str, title: &str, text: &str| {
+        format!("<DOC>\n<DOCNO>{id}</DOCNO>\n<SRC>{src}</SRC>\n<URL>http://example.org/{id}</URL>\n<TITLE>{title}</TITLE>\n<TIME>{time}</TIME>\n<TEXT>\n{text}\n</TEXT>\n</DOC>\n")
+    };
+    write(corpus.join("a.txt"), doc("A1", "BBC", "Wed, 16 Jun 2021 10:00:00 GMT", "قمة جنيف",
+        "التقى الرئيسُ الروسيُّ فلاديمير بوتين نظيرَه الأمريكي جو بايدن في جنيف، وبحثا الاستقرار الاستراتيجيّ."));
+    write(
+        corpus.join("b.txt"),
+        doc(
+            "B1",
+            "CNN",
+            "Sat, 09 Jun 2018 10:00:00 GMT",
+            "فيينا",
+            "قال الكرملين إن الرئيس بوتين ونظيره ناقشا فيينا مكانا للقمة.",
+        ),
+    );
+    // Escape the markup the SGML reader would otherwise strip, so it reaches the index as text.
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    write(
+        corpus.join("x.txt"),
+        doc(
+            "X1",
+            "evil",
+            "Sun, 10 Jun 2018 10:00:00 GMT",
+            &escape(XSS_TITLE),
+            &escape(XSS_TEXT),
+        ),
+    );
+    let index = dirs.index();
+    ok(&[
+        "index",
+        path_str(&corpus),
+        "--index",
+        path_str(&index),
+        "--quiet",
+    ]);
+    (dirs, index)
 }
