@@ -81,6 +81,10 @@ fn analyzers(c: &mut Criterion) {
     for (name, analyzer) in cases.iter_mut() {
         group.bench_function(*name, |b| b.iter(|| count_tokens(analyzer, &text)));
     }
+    // The near-duplicate signature computed for every article at index time.
+    group.bench_function("minhash_signature", |b| {
+        b.iter(|| fahras::index::dedup::signature(&text))
+    });
     group.finish();
 }
 

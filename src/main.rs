@@ -27,6 +27,12 @@ enum Command {
     Search(cli::search::SearchArgs),
     /// Show a whole article, with a query's hits highlighted.
     Show(cli::show::ShowArgs),
+    /// List or remove the named collections of an index.
+    Collections(cli::collections::CollectionsArgs),
+    /// Export every article matching a query, with citations (CSV, JSON Lines, RIS).
+    Export(cli::export::ExportArgs),
+    /// Report how the articles group into copies (near-duplicates).
+    Duplicates(cli::duplicates::DuplicatesArgs),
     /// Serve the search page and JSON API on a local address.
     Serve(cli::serve::ServeArgs),
     /// Evaluate ranking on a judged collection (trec_eval measures).
@@ -47,6 +53,9 @@ fn main() -> ExitCode {
         Command::Show(args) => cli::show::run(args),
         Command::Eval(args) => cli::eval::run(args),
         Command::Serve(args) => cli::serve::run(args),
+        Command::Collections(args) => cli::collections::run(args),
+        Command::Duplicates(args) => cli::duplicates::run(args),
+        Command::Export(args) => cli::export::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

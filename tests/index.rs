@@ -97,7 +97,14 @@ fn every_format_and_encoding_is_indexed() {
     // Every article, whatever its encoding, is found by a word of its text.
     let (hits, summary) = search_json(
         &dirs.index(),
-        &["--limit", "50", "--per-article", "1", "السفيرين"],
+        &[
+            "--limit",
+            "50",
+            "--per-article",
+            "1",
+            "--all-copies",
+            "السفيرين",
+        ],
     );
     assert_eq!(summary["total_hits"], 15);
     assert_eq!(hits.len(), 15);

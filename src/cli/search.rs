@@ -43,9 +43,16 @@ pub struct SearchArgs {
     /// Only these outlets (repeatable).
     #[arg(long = "source")]
     pub sources: Vec<String>,
+    /// Only these collections (repeatable).
+    #[arg(long = "collection")]
+    pub collections: Vec<String>,
     /// Passages per article at most.
     #[arg(long, default_value_t = 2)]
     pub per_article: usize,
+    /// List copies of an article (near-duplicates, e.g. the same wire story in several
+    /// outlets) as results of their own instead of one result with "N copies".
+    #[arg(long)]
+    pub all_copies: bool,
     #[command(flatten)]
     pub ranking: RankingArgs,
     /// Batch mode: one `qid<TAB>query` per line.
@@ -158,7 +165,7 @@ impl SearchArgs {
 /// the `search` subcommand reach the query parser instead of being read as unknown options:
 /// their `-` becomes U+2212 MINUS SIGN, which the query language treats the same way.
 pub fn protect_exclusions(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    let Some(search_at) = args.iter().position(|a| a == "search") else {
+    let Some(search_at) = args.iter().position(|a| a == "search" || a == "export") else {
         return args;
     };
     let mut after_double_dash = false;
@@ -207,8 +214,10 @@ pub fn request_from(args: &SearchArgs) -> anyhow::Result<SearchRequest> {
         from,
         to,
         sources: args.sources.clone(),
+        collections: args.collections.clone(),
         per_article: args.per_article.max(1),
         highlight: args.format != SearchFormat::Trec,
+        all_copies: args.all_copies,
         ..SearchRequest::default()
     };
     args.ranking.apply(&mut request)?;
@@ -400,6 +409,17 @@ fn write_hit(out: &mut impl Write, hit: &Hit, markers: &Markers) -> anyhow::Resu
         hit.passage + 1,
         hit.score
     )?;
+    if !hit.copies.is_empty() {
+        let mut outlets: Vec<&str> = hit.copies.iter().map(|c| c.source.as_str()).collect();
+        outlets.sort_unstable();
+        outlets.dedup();
+        writeln!(
+            out,
+            "   {} copies (outlets: {})",
+            hit.copies.len(),
+            outlets.join(", ")
+        )?;
+    }
     let (window, ranges, before, after) =
         crate::search::highlight::window(&hit.text, &hit.highlights, WINDOW_CHARS);
     let marked = crate::search::highlight::mark(&window, &ranges, markers.open, markers.close);

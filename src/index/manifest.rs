@@ -12,7 +12,7 @@ use crate::analysis::{StemmerKind, ANALYZER_VERSION};
 use crate::ingest::PassageSizes;
 
 /// Version of the manifest and schema layout.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Settings that change what is indexed; recorded so that search uses the same ones and a
 /// change is noticed.
@@ -88,6 +88,32 @@ pub struct RunSummary {
     pub seconds: f64,
 }
 
+/// What one collection holds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CollectionSummary {
+    pub files: u64,
+    pub articles: u64,
+    pub passages: u64,
+    pub sources: BTreeMap<String, u64>,
+    /// Seconds since the Unix epoch.
+    pub first_date: Option<i64>,
+    pub last_date: Option<i64>,
+}
+
+fn min_some(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn max_some(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub format: u32,
@@ -144,6 +170,23 @@ impl Manifest {
             }
         }
         sources
+    }
+
+    /// Per collection: files, articles, passages, outlets and date range.
+    pub fn collections(&self) -> BTreeMap<String, CollectionSummary> {
+        let mut collections: BTreeMap<String, CollectionSummary> = BTreeMap::new();
+        for file in self.files.values() {
+            let summary = collections.entry(file.collection.clone()).or_default();
+            summary.files += 1;
+            summary.articles += file.articles;
+            summary.passages += file.passages;
+            for (name, count) in &file.sources {
+                *summary.sources.entry(name.clone()).or_default() += count;
+            }
+            summary.first_date = min_some(summary.first_date, file.first_date);
+            summary.last_date = max_some(summary.last_date, file.last_date);
+        }
+        collections
     }
 
     pub fn date_range(&self) -> (Option<i64>, Option<i64>) {

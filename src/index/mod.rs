@@ -1,5 +1,6 @@
 //! The index on disk: schema, manifest, the indexing run, and opening for search.
 
+pub mod dedup;
 pub mod manifest;
 pub mod schema;
 pub mod stats;

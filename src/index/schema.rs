@@ -23,6 +23,8 @@ pub mod names {
     pub const URL: &str = "url";
     pub const AUTHOR: &str = "author";
     pub const FILE: &str = "file";
+    pub const MINHASH: &str = "minhash";
+    pub const DUP_BAND: &str = "dup_band";
 }
 
 /// Handles to every field of the schema.
@@ -49,6 +51,10 @@ pub struct Fields {
     pub author: Field,
     /// Key of the source file in the manifest (its deletion removes the file's passages).
     pub file: Field,
+    /// The article's near-duplicate signature (first passage only).
+    pub minhash: Field,
+    /// The signature's LSH band keys (first passage only).
+    pub dup_band: Field,
 }
 
 fn analyzed(analyzer: &str, stored: bool) -> TextOptions {
@@ -104,6 +110,11 @@ pub fn build_schema() -> Schema {
     builder.add_text_field(names::URL, STORED);
     builder.add_text_field(names::AUTHOR, STORED);
     builder.add_text_field(names::FILE, STRING | STORED);
+    builder.add_bytes_field(
+        names::MINHASH,
+        tantivy::schema::BytesOptions::default().set_fast(),
+    );
+    builder.add_text_field(names::DUP_BAND, STRING);
     builder.build()
 }
 
@@ -131,6 +142,8 @@ impl Fields {
             url: get(names::URL)?,
             author: get(names::AUTHOR)?,
             file: get(names::FILE)?,
+            minhash: get(names::MINHASH)?,
+            dup_band: get(names::DUP_BAND)?,
         })
     }
 }

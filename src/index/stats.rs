@@ -18,7 +18,20 @@ pub struct Stats {
     pub analyzer_version: u32,
     pub stemmer: String,
     pub files: usize,
+    /// Per collection: articles, passages, files, sources, first and last date.
+    pub collections: std::collections::BTreeMap<String, CollectionStats>,
     pub last_run: Option<RunSummary>,
+}
+
+/// One collection in `fahras stats` and `fahras collections list`.
+#[derive(Debug, Serialize)]
+pub struct CollectionStats {
+    pub articles: u64,
+    pub passages: u64,
+    pub files: u64,
+    pub sources: std::collections::BTreeMap<String, u64>,
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
 }
 
 /// Statistics of the index in `dir`.
@@ -36,6 +49,21 @@ pub fn collect(dir: &std::path::Path) -> crate::Result<Stats> {
         analyzer_version: ANALYZER_VERSION,
         stemmer: manifest.settings.stemmer.to_string(),
         files: manifest.files.len(),
+        collections: manifest
+            .collections()
+            .into_iter()
+            .map(|(name, c)| {
+                let stats = CollectionStats {
+                    articles: c.articles,
+                    passages: c.passages,
+                    files: c.files,
+                    sources: c.sources,
+                    first_date: c.first_date.and_then(format_day),
+                    last_date: c.last_date.and_then(format_day),
+                };
+                (name, stats)
+            })
+            .collect(),
         last_run: manifest.last_run.clone(),
     })
 }

@@ -17,6 +17,7 @@ use tantivy::directory::MmapDirectory;
 use tantivy::schema::Term;
 use tantivy::{DateTime, Index, IndexWriter, TantivyDocument};
 
+use super::dedup;
 use super::manifest::{FileRecord, IndexSettings, Manifest, RunSummary};
 use super::schema::{build_schema, Fields};
 use crate::analysis::register_analyzers;
@@ -78,12 +79,20 @@ enum Outcome {
     /// Content to (re-)index; `articles` is empty when the file was skipped.
     Content {
         candidate: Box<Candidate>,
-        hash: u64,
-        encoding: Option<String>,
-        articles: Vec<Article>,
+        content: FileContent,
         warnings: Vec<Warning>,
-        skipped: Option<String>,
     },
+}
+
+/// What was read from one file.
+struct FileContent {
+    hash: u64,
+    encoding: Option<String>,
+    articles: Vec<Article>,
+    /// Near-duplicate signature of each article (computed on the worker thread).
+    signatures: Vec<Option<dedup::Signature>>,
+    /// Why the file produced nothing, when it did not.
+    skipped: Option<String>,
 }
 
 /// Runs an indexing pass and returns its summary.
@@ -182,10 +191,11 @@ pub fn run(options: &IndexOptions, reporter: &dyn Reporter) -> Result<RunSummary
     let next = AtomicUsize::new(0);
     let (sender, receiver) = mpsc::sync_channel::<Outcome>(threads * 2);
     let to_read_ref = &to_read;
-    let manifest_hashes: BTreeMap<String, u64> = manifest
+    // Content hashes of indexed files, for recognising a touched but unchanged file.
+    let manifest_hashes: BTreeMap<String, (u64, String)> = manifest
         .files
         .iter()
-        .map(|(k, r)| (k.clone(), r.hash))
+        .map(|(k, r)| (k.clone(), (r.hash, r.collection.clone())))
         .collect();
     let manifest_hashes = &manifest_hashes;
     let json_fields = &options.json_fields;
@@ -200,7 +210,10 @@ pub fn run(options: &IndexOptions, reporter: &dyn Reporter) -> Result<RunSummary
                 };
                 let outcome = read_candidate(
                     candidate,
-                    manifest_hashes.get(&candidate.key).copied(),
+                    manifest_hashes
+                        .get(&candidate.key)
+                        .filter(|(_, collection)| *collection == candidate.collection)
+                        .map(|(hash, _)| *hash),
                     json_fields,
                 );
                 reporter.file_done(candidate.size);
@@ -220,11 +233,8 @@ pub fn run(options: &IndexOptions, reporter: &dyn Reporter) -> Result<RunSummary
                 }
                 Outcome::Content {
                     candidate,
-                    hash,
-                    encoding,
-                    articles,
+                    content,
                     warnings,
-                    skipped,
                 } => {
                     let is_new = !manifest.files.contains_key(&candidate.key);
                     if is_new {
@@ -236,7 +246,7 @@ pub fn run(options: &IndexOptions, reporter: &dyn Reporter) -> Result<RunSummary
                         reporter.warning(&candidate.found.relative, warning.line, &warning.message);
                     }
                     summary.warnings += warnings.len() as u64;
-                    if let Some(reason) = &skipped {
+                    if let Some(reason) = &content.skipped {
                         reporter.warning(
                             &candidate.found.relative,
                             None,
@@ -244,7 +254,11 @@ pub fn run(options: &IndexOptions, reporter: &dyn Reporter) -> Result<RunSummary
                         );
                         summary.skipped += 1;
                     }
-                    if let Some(encoding) = encoding.as_deref().filter(|e| !e.starts_with("UTF")) {
+                    if let Some(encoding) = content
+                        .encoding
+                        .as_deref()
+                        .filter(|e| !e.starts_with("UTF"))
+                    {
                         reporter.encoding(&candidate.found.relative, encoding);
                     }
                     writer.delete_term(Term::from_field_text(fields.file, &candidate.key));
@@ -253,10 +267,7 @@ pub fn run(options: &IndexOptions, reporter: &dyn Reporter) -> Result<RunSummary
                         &fields,
                         &manifest.settings,
                         &candidate,
-                        hash,
-                        encoding,
-                        articles,
-                        skipped,
+                        content,
                         reporter,
                         &mut summary,
                     )?;
@@ -373,11 +384,14 @@ fn read_candidate(
 ) -> Outcome {
     let skip = |hash: u64, encoding: Option<String>, reason: String| Outcome::Content {
         candidate: Box::new(candidate.clone()),
-        hash,
-        encoding,
-        articles: Vec::new(),
+        content: FileContent {
+            hash,
+            encoding,
+            articles: Vec::new(),
+            signatures: Vec::new(),
+            skipped: Some(reason),
+        },
         warnings: Vec::new(),
-        skipped: Some(reason),
     };
     if !ingest::is_candidate(&candidate.found.path) {
         return skip(0, None, "not a format fahras reads".to_owned());
@@ -417,30 +431,41 @@ fn read_candidate(
         .iter()
         .all(|a| a.body.trim().is_empty())
         .then(|| "no article text found".to_owned());
+    let signatures = parsed
+        .articles
+        .iter()
+        .map(|a| dedup::signature(&a.body))
+        .collect();
     Outcome::Content {
         candidate: Box::new(candidate.clone()),
-        hash,
-        encoding: Some(decoded.encoding.to_owned()),
-        articles: parsed.articles,
+        content: FileContent {
+            hash,
+            encoding: Some(decoded.encoding.to_owned()),
+            articles: parsed.articles,
+            signatures,
+            skipped,
+        },
         warnings: parsed.warnings,
-        skipped,
     }
 }
 
 /// Adds the passages of one file's articles and returns the file's manifest record.
-#[allow(clippy::too_many_arguments)]
 fn add_articles(
     writer: &IndexWriter,
     fields: &Fields,
     settings: &IndexSettings,
     candidate: &Candidate,
-    hash: u64,
-    encoding: Option<String>,
-    articles: Vec<Article>,
-    skipped: Option<String>,
+    content: FileContent,
     reporter: &dyn Reporter,
     summary: &mut RunSummary,
 ) -> Result<FileRecord> {
+    let FileContent {
+        hash,
+        encoding,
+        articles,
+        signatures,
+        skipped,
+    } = content;
     let mut record = FileRecord {
         relative: candidate.found.relative.clone(),
         collection: candidate.collection.clone(),
@@ -466,7 +491,7 @@ fn add_articles(
             .unwrap_or_default(),
     );
     let mut empty_bodies = 0;
-    for (ordinal, article) in articles.into_iter().enumerate() {
+    for (ordinal, (article, signature)) in articles.into_iter().zip(signatures).enumerate() {
         if article.body.trim().is_empty() {
             empty_bodies += 1;
             continue;
@@ -508,6 +533,14 @@ fn add_articles(
                 doc.add_text(fields.author, author);
             }
             doc.add_text(fields.file, &candidate.key);
+            if passage_no == 0 {
+                if let Some(signature) = &signature {
+                    doc.add_bytes(fields.minhash, &dedup::to_bytes(signature));
+                    for band in dedup::band_terms(signature) {
+                        doc.add_text(fields.dup_band, &band);
+                    }
+                }
+            }
             writer.add_document(doc)?;
         }
         record.articles += 1;
@@ -528,4 +561,43 @@ fn add_articles(
         summary.warnings += 1;
     }
     Ok(record)
+}
+
+/// Removes every article of `collection` and its manifest entries in one commit (so a kill
+/// leaves either all or none of it). Returns (files, articles) removed.
+pub fn remove_collection(index_dir: &Path, collection: &str) -> Result<(u64, u64)> {
+    let handle = super::open(index_dir)?;
+    let mut manifest = handle.manifest.clone();
+    let keys: Vec<String> = manifest
+        .files
+        .iter()
+        .filter(|(_, r)| r.collection == collection)
+        .map(|(k, _)| k.clone())
+        .collect();
+    if keys.is_empty() {
+        return Err(Error::Invalid(format!(
+            "no collection named {collection:?} in {}",
+            index_dir.display()
+        )));
+    }
+    let mut writer: IndexWriter = handle
+        .index
+        .writer_with_num_threads(1, MIN_MB_PER_THREAD << 20)
+        .map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => Error::Invalid(format!(
+                "another fahras process is writing to {}; wait for it to finish",
+                index_dir.display()
+            )),
+            other => Error::Index(other),
+        })?;
+    let mut articles = 0;
+    for key in &keys {
+        writer.delete_term(Term::from_field_text(handle.fields.file, key));
+        if let Some(record) = manifest.files.remove(key) {
+            articles += record.articles;
+        }
+    }
+    commit(&mut writer, &manifest)?;
+    writer.wait_merging_threads()?;
+    Ok((keys.len() as u64, articles))
 }

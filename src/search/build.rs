@@ -196,18 +196,13 @@ pub fn build(
             }
         }
     }
-    if !sources.is_empty() {
-        let clauses: Vec<(Occur, Box<dyn Query>)> = sources
-            .iter()
-            .map(|name| {
-                let term = Term::from_field_text(fields.source, &name.to_lowercase());
-                (
-                    Occur::Should,
-                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
-                )
-            })
-            .collect();
-        filters.push(Box::new(BooleanQuery::new(clauses)));
+    for (field, names) in [
+        (fields.source, &sources),
+        (fields.collection, &request.collections),
+    ] {
+        if let Some(filter) = keyword_filter(field, names) {
+            filters.push(filter);
+        }
     }
     if date_range.0.is_some() || date_range.1.is_some() {
         let bound = |d: Option<time::OffsetDateTime>, inclusive: bool| match d {
@@ -237,6 +232,24 @@ pub fn build(
         variants: builder.variants,
         notes: builder.notes,
     }
+}
+
+/// Passages whose keyword `field` is any of `names` (case-insensitive).
+fn keyword_filter(field: Field, names: &[String]) -> Option<Box<dyn Query>> {
+    if names.is_empty() {
+        return None;
+    }
+    let clauses: Vec<(Occur, Box<dyn Query>)> = names
+        .iter()
+        .map(|name| {
+            let term = Term::from_field_text(field, &name.to_lowercase());
+            (
+                Occur::Should,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
+            )
+        })
+        .collect();
+    Some(Box::new(BooleanQuery::new(clauses)))
 }
 
 fn max_option<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {

@@ -2,6 +2,7 @@
 //! highlighting. The result types are shared by the terminal, JSON and TREC outputs.
 
 pub mod build;
+pub mod copies;
 pub mod feedback;
 pub mod highlight;
 pub mod query;
@@ -20,7 +21,7 @@ use tantivy::{DocAddress, IndexReader, TantivyDocument};
 use time::OffsetDateTime;
 
 use crate::analysis;
-use crate::index::{Fields, IndexHandle};
+use crate::index::{self, Fields, IndexHandle};
 use crate::Result;
 
 pub use build::{BuiltQuery, FieldSelection};
@@ -36,6 +37,8 @@ pub struct SearchRequest {
     pub from: Option<OffsetDateTime>,
     pub to: Option<OffsetDateTime>,
     pub sources: Vec<String>,
+    /// Only these collections (any of them).
+    pub collections: Vec<String>,
     pub fields: FieldSelection,
     /// Passages per article at most.
     pub per_article: usize,
@@ -46,6 +49,8 @@ pub struct SearchRequest {
     pub ranking: Ranking,
     /// Read the query as plain words, without the query language.
     pub plain: bool,
+    /// List copies (near-duplicate articles) as hits of their own.
+    pub all_copies: bool,
 }
 
 impl Default for SearchRequest {
@@ -57,12 +62,14 @@ impl Default for SearchRequest {
             from: None,
             to: None,
             sources: Vec::new(),
+            collections: Vec::new(),
             fields: FieldSelection::default(),
             per_article: 2,
             exact: false,
             highlight: true,
             ranking: Ranking::default(),
             plain: false,
+            all_copies: false,
         }
     }
 }
@@ -77,10 +84,15 @@ pub struct Hit {
     pub date: Option<String>,
     pub source: String,
     pub url: Option<String>,
+    pub collection: String,
+    pub author: Option<String>,
     pub passage: u64,
     pub text: String,
     /// Byte ranges `[from, to)` of `text` to highlight.
     pub highlights: Vec<[usize; 2]>,
+    /// Other articles in the index that are copies of this one (near-duplicates), most similar
+    /// first; without `all_copies`, they are not listed as hits of their own.
+    pub copies: Vec<copies::Copy>,
 }
 
 /// The answer to a search.
@@ -105,6 +117,9 @@ pub struct Engine {
     exact: TextAnalyzer,
     stem: TextAnalyzer,
 }
+
+/// A passage kept for a page: (score, address), and its article's near-duplicate signature.
+type KeptPassage = ((f32, DocAddress), Option<index::dedup::Signature>);
 
 /// Scores at or above this come from the "all words" tier (see `build`); it is subtracted for
 /// display.
@@ -165,16 +180,29 @@ impl Engine {
                 &*query,
                 &(Count, TopDocs::with_limit(fetch).order_by_score()),
             )?;
-            let grouped = group_by_article(&searcher, &fields, &top, per_article, wanted)?;
-            if grouped.len() >= wanted || top.len() < fetch {
-                break (total, grouped);
+            let grouped = group_by_article(&searcher, &fields, &top, per_article, usize::MAX)?;
+            let kept = self.without_copies(&searcher, grouped, wanted, request.all_copies)?;
+            if kept.len() >= wanted || top.len() < fetch {
+                break (total, kept);
             }
             fetch *= 4;
         };
         let mut hits = Vec::new();
-        for (rank, (score, address)) in grouped.into_iter().enumerate().skip(request.offset) {
+        let mut signatures = copies::SignatureReader::new(&searcher);
+        for (rank, ((score, address), signature)) in
+            grouped.into_iter().enumerate().skip(request.offset)
+        {
             let doc: TantivyDocument = searcher.doc(address)?;
             let mut hit = hit_from(&doc, &fields, rank + 1, display_score(score));
+            if let Some(signature) = signature {
+                hit.copies = copies::copies_of(
+                    &searcher,
+                    &mut signatures,
+                    &fields,
+                    &hit.article_id,
+                    &signature,
+                )?;
+            }
             if request.highlight {
                 hit.highlights = highlight::highlight_ranges(
                     &hit.text,
@@ -192,6 +220,47 @@ impl Engine {
             variants: built.variants,
             notes: built.notes,
         })
+    }
+
+    /// Keeps passages in order, dropping those whose article is a copy of an article already kept
+    /// (unless `all_copies`), up to `wanted`. Each kept passage comes with its article's signature.
+    fn without_copies(
+        &self,
+        searcher: &tantivy::Searcher,
+        passages: Vec<(f32, DocAddress, String)>,
+        wanted: usize,
+        all_copies: bool,
+    ) -> Result<Vec<KeptPassage>> {
+        let fields = self.handle.fields;
+        let mut reader = copies::SignatureReader::new(searcher);
+        let mut shown: HashMap<String, Option<index::dedup::Signature>> = HashMap::new();
+        let mut shown_signatures: Vec<index::dedup::Signature> = Vec::new();
+        let mut kept = Vec::new();
+        for (score, address, article_id) in passages {
+            let signature = match shown.get(&article_id) {
+                Some(signature) => *signature,
+                None => {
+                    let signature =
+                        copies::article_signature(searcher, &mut reader, &fields, &article_id)?;
+                    let is_copy = signature.is_some_and(|s| {
+                        shown_signatures
+                            .iter()
+                            .any(|o| index::dedup::are_copies(&s, o))
+                    });
+                    if is_copy && !all_copies {
+                        continue;
+                    }
+                    shown.insert(article_id, signature);
+                    shown_signatures.extend(signature);
+                    signature
+                }
+            };
+            kept.push(((score, address), signature));
+            if kept.len() >= wanted {
+                break;
+            }
+        }
+        Ok(kept)
     }
 
     /// The query to run: the built query, extended by pseudo-relevance feedback when enabled.
@@ -273,6 +342,39 @@ impl Engine {
         }
     }
 
+    /// Every matching article, best first, each as its best passage (highlighted), passed to
+    /// `sink` one at a time so that large exports stream. Returns the number of articles.
+    pub fn for_each_article(
+        &mut self,
+        request: &SearchRequest,
+        mut sink: impl FnMut(Hit) -> Result<()>,
+    ) -> Result<usize> {
+        let searcher = self.reader.searcher();
+        let fields = self.handle.fields;
+        let built = build::build(request, &fields, &searcher, &mut self.exact, &mut self.stem);
+        let Some(query) = self.final_query(&searcher, &built, &request.ranking)? else {
+            return Ok(0);
+        };
+        let total = searcher.search(&*query, &Count)?;
+        // Only addresses are held for all matches; documents are read one article at a time.
+        let top = searcher.search(&*query, &TopDocs::with_limit(total.max(1)).order_by_score())?;
+        let best = group_by_article(&searcher, &fields, &top, 1, usize::MAX)?;
+        let mut count = 0;
+        for (rank, (score, address, _)) in best.into_iter().enumerate() {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let mut hit = hit_from(&doc, &fields, rank + 1, display_score(score));
+            hit.highlights = highlight::highlight_ranges(
+                &hit.text,
+                &built.highlight,
+                &mut self.exact,
+                &mut self.stem,
+            );
+            sink(hit)?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
     /// All passages of an article, in order, as hits (rank = passage ordinal + 1), highlighted
     /// for `query` when given.
     pub fn article(&mut self, article_id: &str, query: Option<&str>) -> Result<Vec<Hit>> {
@@ -326,22 +428,23 @@ fn display_score(score: f32) -> f32 {
     }
 }
 
-/// Keeps at most `per_article` passages of each article, in score order, up to `wanted`.
+/// Keeps at most `per_article` passages of each article, in score order, up to `wanted`, with
+/// their article ids.
 fn group_by_article(
     searcher: &tantivy::Searcher,
     fields: &Fields,
     top: &[(f32, DocAddress)],
     per_article: usize,
     wanted: usize,
-) -> Result<Vec<(f32, DocAddress)>> {
+) -> Result<Vec<(f32, DocAddress, String)>> {
     let ids = article_ids(searcher, fields, top)?;
     let mut taken: HashMap<String, usize> = HashMap::new();
     let mut kept = Vec::new();
     for (&(score, address), id) in top.iter().zip(ids) {
-        let count = taken.entry(id).or_default();
+        let count = taken.entry(id.clone()).or_default();
         if *count < per_article {
             *count += 1;
-            kept.push((score, address));
+            kept.push((score, address, id));
             if kept.len() >= wanted {
                 break;
             }
@@ -396,6 +499,7 @@ fn hit_from(doc: &TantivyDocument, fields: &Fields, rank: usize, score: f32) -> 
         .and_then(|v| v.as_datetime())
         .and_then(|d| crate::ingest::date::format_day(d.into_timestamp_secs()));
     let url = Some(text_of(doc, fields.url)).filter(|u| !u.is_empty());
+    let author = Some(text_of(doc, fields.author)).filter(|a| !a.is_empty());
     Hit {
         rank,
         score,
@@ -404,11 +508,14 @@ fn hit_from(doc: &TantivyDocument, fields: &Fields, rank: usize, score: f32) -> 
         date,
         source: text_of(doc, fields.source),
         url,
+        collection: text_of(doc, fields.collection),
+        author,
         passage: doc
             .get_first(fields.passage)
             .and_then(|v| v.as_u64())
             .unwrap_or(0),
         text: text_of(doc, fields.text),
         highlights: Vec::new(),
+        copies: Vec::new(),
     }
 }

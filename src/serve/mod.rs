@@ -1,7 +1,7 @@
 //! `fahras serve`: a local search page and JSON API over an index.
 //!
 //! - `GET /` — the search page (HTML, CSS and JavaScript embedded in the binary).
-//! - `GET /api/search?q=&limit=&offset=&from=&to=&source=&per_article=&exact=` — hits exactly as
+//! - `GET /api/search?q=&limit=&offset=&from=&to=&source=&per_article=&exact=&all_copies=` — hits exactly as
 //!   `fahras search --format json` prints them, in `{"total_hits", "took_ms", "variants", "notes",
 //!   "hits"}`.
 //! - `GET /api/articles/{id}?q=` — an article with its metadata and highlighted passages.
@@ -203,6 +203,7 @@ async fn search(
         offset: number(&params, "offset", 0, MAX_OFFSET)?,
         per_article: number(&params, "per_article", 2, 20)?.max(1),
         exact: flag(&params, "exact")?,
+        all_copies: flag(&params, "all_copies")?,
         from,
         to,
         sources,

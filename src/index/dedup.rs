@@ -1,0 +1,181 @@
+//! Near-duplicate signatures: MinHash over word 3-shingles of an article's body, with LSH bands.
+//!
+//! Each article gets [`HASHES`] minimum hashes (a [`Signature`]), stored as a fast bytes field on
+//! its first passage, and [`BANDS`] band keys indexed as terms, so that the articles sharing at
+//! least one band with a given article (its candidate copies) are found with a few term lookups.
+//! Two articles are copies when their signatures agree on at least [`COPY_THRESHOLD`] of the
+//! hashes, an estimate of the Jaccard similarity of their shingle sets: a byte-identical body
+//! always agrees on all of them; a new headline, a dateline or a trailing sentence leaves most
+//! of them equal; two different articles that share one quoted statement share few shingles.
+//!
+//! Words are compared after dropping marks and tatweel and folding alef forms, a cheap stand-in
+//! for full normalization that is enough to see the same wire text in two outlets.
+
+/// Hashes in a signature.
+pub const HASHES: usize = 64;
+/// LSH bands (of HASHES / BANDS rows each).
+pub const BANDS: usize = 16;
+const ROWS: usize = HASHES / BANDS;
+/// Share of equal hashes from which two articles are copies (estimated Jaccard similarity).
+pub const COPY_THRESHOLD: f64 = 0.7;
+/// Words per shingle.
+const SHINGLE: usize = 3;
+
+pub type Signature = [u32; HASHES];
+
+/// The words of `body`, lightly normalized, as hashes (FNV-1a over the folded characters: no
+/// allocation per word).
+fn word_hashes(body: &str) -> Vec<u64> {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0100_0000_01b3;
+    let mut hashes = Vec::with_capacity(body.len() / 6);
+    let mut hash = OFFSET;
+    let mut in_word = false;
+    for c in body.chars() {
+        let folded = match c {
+            '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => continue,
+            'أ' | 'إ' | 'آ' => 'ا',
+            'ة' => 'ه',
+            'ى' => 'ي',
+            c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase(),
+            c if c.is_alphanumeric() => c,
+            _ => {
+                if in_word {
+                    hashes.push(hash);
+                    hash = OFFSET;
+                    in_word = false;
+                }
+                continue;
+            }
+        };
+        hash = (hash ^ folded as u64).wrapping_mul(PRIME);
+        in_word = true;
+    }
+    if in_word {
+        hashes.push(hash);
+    }
+    hashes
+}
+
+fn mix(a: u64, b: u64) -> u64 {
+    // A 64-bit finalizer (splitmix64) over a combination of two hashes.
+    let mut z = a ^ b.rotate_left(29).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The MinHash signature of `body`; `None` for a body without words.
+pub fn signature(body: &str) -> Option<Signature> {
+    let words = word_hashes(body);
+    if words.is_empty() {
+        return None;
+    }
+    let shingles: Vec<u64> = if words.len() < SHINGLE {
+        vec![words.iter().fold(0, |acc, &w| mix(acc, w))]
+    } else {
+        words
+            .windows(SHINGLE)
+            .map(|w| mix(mix(w[0], w[1]), w[2]))
+            .collect()
+    };
+    // The HASHES hash functions are multiply-shift hashes of one well-mixed shingle hash: a
+    // multiplication and an addition each, instead of a full mix per function.
+    let multipliers: [u64; HASHES] = std::array::from_fn(|i| mix(0x5EED, i as u64) | 1);
+    let increments: [u64; HASHES] = std::array::from_fn(|i| mix(0xADD, i as u64));
+    let mut signature = [u32::MAX; HASHES];
+    for shingle in shingles {
+        for ((slot, &a), &b) in signature.iter_mut().zip(&multipliers).zip(&increments) {
+            let value = (shingle.wrapping_mul(a).wrapping_add(b) >> 32) as u32;
+            if value < *slot {
+                *slot = value;
+            }
+        }
+    }
+    Some(signature)
+}
+
+/// The band keys of a signature, as index terms (`b<band>:<hex>`).
+pub fn band_terms(signature: &Signature) -> Vec<String> {
+    signature
+        .chunks(ROWS)
+        .enumerate()
+        .map(|(band, rows)| {
+            let key = rows
+                .iter()
+                .fold(band as u64, |acc, &r| mix(acc, u64::from(r)));
+            format!("b{band}:{key:016x}")
+        })
+        .collect()
+}
+
+pub fn to_bytes(signature: &Signature) -> Vec<u8> {
+    signature.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+pub fn from_bytes(bytes: &[u8]) -> Option<Signature> {
+    if bytes.len() != HASHES * 4 {
+        return None;
+    }
+    let mut signature = [0u32; HASHES];
+    for (slot, chunk) in signature.iter_mut().zip(bytes.chunks_exact(4)) {
+        *slot = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+    }
+    Some(signature)
+}
+
+/// Estimated Jaccard similarity of the shingle sets behind two signatures.
+pub fn similarity(a: &Signature, b: &Signature) -> f64 {
+    a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / HASHES as f64
+}
+
+pub fn are_copies(a: &Signature, b: &Signature) -> bool {
+    similarity(a, b) >= COPY_THRESHOLD
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(seed: usize, words: usize) -> String {
+        (0..words)
+            .map(|i| format!("كلمة{}", (seed * 7919 + i * 104_729) % 5000))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn exact_copies_and_light_edits_group_but_shared_quotes_do_not() {
+        let body = article(1, 300);
+        let sig = signature(&body).unwrap();
+        assert_eq!(similarity(&sig, &signature(&body).unwrap()), 1.0);
+        // Diacritics and alef forms do not separate copies.
+        let diacritized = format!("أَعلنَ {body}");
+        let plain = format!("اعلن {body}");
+        assert!(are_copies(
+            &signature(&diacritized).unwrap(),
+            &signature(&plain).unwrap()
+        ));
+        // A dateline and a trailing sentence.
+        let edited = format!("جنيف (رويترز) - {body} وكان ذلك في ختام الاجتماع.");
+        assert!(are_copies(&sig, &signature(&edited).unwrap()));
+        // Two different articles quoting the same 30-word statement.
+        let quote = article(99, 30);
+        let a = format!("{} {quote} {}", article(2, 150), article(3, 150));
+        let b = format!("{} {quote} {}", article(4, 150), article(5, 150));
+        assert!(!are_copies(
+            &signature(&a).unwrap(),
+            &signature(&b).unwrap()
+        ));
+    }
+
+    #[test]
+    fn bands_and_bytes_round_trip() {
+        let sig = signature(&article(7, 50)).unwrap();
+        assert_eq!(from_bytes(&to_bytes(&sig)), Some(sig));
+        let bands = band_terms(&sig);
+        assert_eq!(bands.len(), BANDS);
+        assert!(bands[3].starts_with("b3:"));
+        assert_eq!(signature(" ،. "), None);
+    }
+}
