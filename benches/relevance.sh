@@ -22,6 +22,8 @@ started=$(date +%s)
 
 measure() { # set-name index collection queries qrels field [extra flags]
   local name=$1 index=$2 collection=$3 queries=$4 qrels=$5 field=$6; shift 6
+  # A cached index this build of fahras cannot open (an older layout) is rebuilt.
+  [ ! -e "$index" ] || "$bin" stats --index "$index" > /dev/null 2>&1 || rm -rf "$index"
   "$bin" eval --collection "$collection" --index "$index" --queries "$queries" --qrels "$qrels" \
     "${settings[@]}" --plain --json "$@" |
     python3 -c '

@@ -7,6 +7,8 @@ corpus=${1:-../shared/corpora/ant-v2.1}
 work=${FAHRAS_BENCH_DIR:-/tmp/fahras-bench}
 mkdir -p "$work"
 cargo build --release --quiet
+# A cached index this build cannot open (older layout) is rebuilt.
+"./target/release/fahras" stats --index "$work/ant-index" > /dev/null 2>&1 || rm -rf "$work/ant-index"
 if [ ! -f "$work/ant-index/meta.json" ]; then
   ./target/release/fahras index "$corpus" --index "$work/ant-index" --quiet
 fi

@@ -21,6 +21,8 @@ pub const TERM_SEPARATOR: char = ' ';
 /// What the folding table says about one character (after NFKC).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Fold {
+    /// An Arabic letter that stays as it is (the common case, decided without Unicode tables).
+    Letter,
     Keep,
     Delete,
     Replace(char),
@@ -30,7 +32,7 @@ enum Fold {
 fn fold_char(c: char) -> Fold {
     match c {
         // The common case first: a letter that needs no folding.
-        'ا' | 'ب' | 'ت'..='غ' | 'ف'..='ن' | 'ه' | 'و' | 'ي' | 'ء' => Fold::Keep,
+        'ا' | 'ب' | 'ت'..='غ' | 'ف'..='ن' | 'ه' | 'و' | 'ي' | 'ء' => Fold::Letter,
         // Step 2: marks and invisible characters are deleted.
         '\u{0610}'..='\u{061A}'
         | '\u{064B}'..='\u{065F}'
@@ -212,6 +214,7 @@ fn fold_chars(chars: impl Iterator<Item = char>, out: &mut String) {
             }
         }
         match fold_char(c) {
+            Fold::Letter => out.push(c),
             Fold::Delete => continue,
             Fold::Replace(r) => out.push(r),
             Fold::Keep if c.is_ascii() => {

@@ -60,8 +60,11 @@ impl Tokenizer for ArabicTokenizer {
 
 /// A character that can begin a word and carries its content.
 fn is_word_core(c: char) -> bool {
-    // Arabic letters and ASCII first: they are nearly all of the text.
-    ('\u{0621}'..='\u{064A}').contains(&c) || c.is_ascii_alphanumeric() || c.is_alphanumeric()
+    // Arabic letters and harakat, and ASCII, first: they are nearly all of the text, and the
+    // general Unicode lookup is slow (harakat are alphabetic for Unicode too).
+    ('\u{0621}'..='\u{0652}').contains(&c)
+        || c.is_ascii_alphanumeric()
+        || (!c.is_ascii() && c.is_alphanumeric())
 }
 
 /// Finds the byte range of the next word at or after `from`.

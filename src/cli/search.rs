@@ -53,6 +53,9 @@ pub struct SearchArgs {
     /// outlets) as results of their own instead of one result with "N copies".
     #[arg(long)]
     pub all_copies: bool,
+    /// Do not compute highlights (for timing the ranking alone).
+    #[arg(long)]
+    pub no_highlight: bool,
     #[command(flatten)]
     pub ranking: RankingArgs,
     /// Batch mode: one `qid<TAB>query` per line.
@@ -216,7 +219,7 @@ pub fn request_from(args: &SearchArgs) -> anyhow::Result<SearchRequest> {
         sources: args.sources.clone(),
         collections: args.collections.clone(),
         per_article: args.per_article.max(1),
-        highlight: args.format != SearchFormat::Trec,
+        highlight: args.format != SearchFormat::Trec && !args.no_highlight,
         all_copies: args.all_copies,
         ..SearchRequest::default()
     };

@@ -37,8 +37,9 @@ fn word_hashes(body: &str) -> Vec<u64> {
             'أ' | 'إ' | 'آ' => 'ا',
             'ة' => 'ه',
             'ى' => 'ي',
+            c @ '\u{0621}'..='\u{064A}' => c,
             c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase(),
-            c if c.is_alphanumeric() => c,
+            c if !c.is_ascii() && c.is_alphanumeric() => c,
             _ => {
                 if in_word {
                     hashes.push(hash);

@@ -51,7 +51,7 @@ pub struct Fields {
     pub author: Field,
     /// Key of the source file in the manifest (its deletion removes the file's passages).
     pub file: Field,
-    /// The article's near-duplicate signature (first passage only).
+    /// The article's near-duplicate signature (on every passage).
     pub minhash: Field,
     /// The signature's LSH band keys (first passage only).
     pub dup_band: Field,

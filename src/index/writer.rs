@@ -533,9 +533,12 @@ fn add_articles(
                 doc.add_text(fields.author, author);
             }
             doc.add_text(fields.file, &candidate.key);
-            if passage_no == 0 {
-                if let Some(signature) = &signature {
-                    doc.add_bytes(fields.minhash, &dedup::to_bytes(signature));
+            if let Some(signature) = &signature {
+                // On every passage, so a hit's signature is a column read (the column is
+                // dictionary-encoded: an article's passages share one entry). Band terms only on
+                // the first passage, so that candidates are articles.
+                doc.add_bytes(fields.minhash, &dedup::to_bytes(signature));
+                if passage_no == 0 {
                     for band in dedup::band_terms(signature) {
                         doc.add_text(fields.dup_band, &band);
                     }

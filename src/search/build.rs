@@ -29,6 +29,8 @@ use crate::index::Fields;
 pub const ALL_WORDS_BONUS: f32 = 1000.0;
 /// At most this many index terms for one `word*`.
 pub const MAX_PREFIX_TERMS: usize = 64;
+/// Queries with more positive parts than this rank as OR under "all, then any".
+pub const MAX_TIERED_PARTS: usize = 4;
 /// Words between two query words that still count as "close together".
 pub const PROXIMITY_SLOP: u32 = 3;
 
@@ -118,6 +120,7 @@ impl BuiltQuery {
 struct Builder<'a> {
     fields: &'a Fields,
     searcher: &'a Searcher,
+    caches: &'a std::sync::Mutex<super::Caches>,
     exact: &'a mut TextAnalyzer,
     stem: &'a mut TextAnalyzer,
     selection: FieldSelection,
@@ -135,6 +138,7 @@ pub fn build(
     searcher: &Searcher,
     exact: &mut TextAnalyzer,
     stem: &mut TextAnalyzer,
+    caches: &std::sync::Mutex<super::Caches>,
 ) -> BuiltQuery {
     let parsed = if request.plain {
         query::parse_plain(&request.query)
@@ -144,6 +148,7 @@ pub fn build(
     let mut builder = Builder {
         fields,
         searcher,
+        caches,
         exact,
         stem,
         selection: request.fields,
@@ -297,7 +302,11 @@ fn combine(
             };
             match operator {
                 Operator::And => all(),
+                // "All words first" ranks short queries the way users expect; for long ones
+                // (questions, headlines) passages with every word are rare, the tier changes
+                // little (docs/relevance.md) and it doubles the work, so they rank as OR.
                 Operator::Or => any(1),
+                Operator::AllThenAny if n > MAX_TIERED_PARTS => any(1),
                 Operator::AllThenAny => Box::new(BooleanQuery::new(vec![
                     (Occur::Must, any(1)),
                     (Occur::Should, bonus()),
@@ -382,6 +391,19 @@ impl Builder<'_> {
             .filter(|(_, stop)| !stop)
             .map(|(n, _)| n.clone())
             .collect()
+    }
+
+    /// The spelling variants of `term`, from the cache when this index generation has seen it.
+    fn variants_of(&self, term: &str) -> Vec<variants::Variant> {
+        let generation = self.searcher.generation().generation_id();
+        let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+        let caches = caches.for_generation(generation);
+        if let Some(found) = caches.variants.get(term) {
+            return found.clone();
+        }
+        let found = variants::find_variants(self.searcher, self.fields.text, term);
+        caches.variants.insert(term.to_owned(), found.clone());
+        found
     }
 
     /// Pairs of consecutive query stems within [`PROXIMITY_SLOP`] words of each other.
@@ -495,7 +517,7 @@ impl Builder<'_> {
         self.highlight.exact.extend(exact_terms.iter().cloned());
         self.highlight.stem.extend(stem_terms.iter().cloned());
         if self.use_variants && exact_terms.len() == 1 {
-            let found = variants::find_variants(self.searcher, self.fields.text, &exact_terms[0]);
+            let found = self.variants_of(&exact_terms[0]);
             for variant in &found {
                 let variant_stems = analysis::query_terms(self.stem, &variant.term);
                 for &(exact_field, stem_field, weight) in &pairs {

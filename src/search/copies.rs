@@ -85,35 +85,6 @@ impl<'a> SignatureReader<'a> {
     }
 }
 
-/// The signature of article `article_id` (from its first passage).
-pub fn article_signature(
-    searcher: &Searcher,
-    reader: &mut SignatureReader,
-    fields: &Fields,
-    article_id: &str,
-) -> Result<Option<Signature>> {
-    let query = BooleanQuery::new(vec![
-        (
-            Occur::Must,
-            Box::new(TermQuery::new(
-                Term::from_field_text(fields.article_id, article_id),
-                IndexRecordOption::Basic,
-            )) as Box<dyn Query>,
-        ),
-        (
-            Occur::Must,
-            Box::new(TermQuery::new(
-                Term::from_field_u64(fields.passage, 0),
-                IndexRecordOption::Basic,
-            )),
-        ),
-    ]);
-    let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-    Ok(top
-        .first()
-        .and_then(|(_, address)| reader.signature(*address)))
-}
-
 /// The copies of an article with `signature` (other than `article_id` itself), most similar
 /// first.
 pub fn copies_of(

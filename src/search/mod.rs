@@ -116,6 +116,32 @@ pub struct Engine {
     reader: IndexReader,
     exact: TextAnalyzer,
     stem: TextAnalyzer,
+    caches: std::sync::Arc<std::sync::Mutex<Caches>>,
+}
+
+/// Per-index-generation memo of the term-dictionary work that repeats across queries: the
+/// spelling variants of a word and the copies of an article. Shared by an engine's clones (the
+/// server's requests) and emptied when the reader moves to a new commit.
+#[derive(Default)]
+pub struct Caches {
+    generation: u64,
+    pub variants: HashMap<String, Vec<variants::Variant>>,
+    copies: HashMap<String, Vec<copies::Copy>>,
+}
+
+/// Entries kept per cache before it is emptied (a bound on memory, not an LRU).
+const CACHE_ENTRIES: usize = 100_000;
+
+impl Caches {
+    fn for_generation(&mut self, generation: u64) -> &mut Self {
+        let full = self.variants.len() > CACHE_ENTRIES || self.copies.len() > CACHE_ENTRIES;
+        if self.generation != generation || full {
+            self.generation = generation;
+            self.variants.clear();
+            self.copies.clear();
+        }
+        self
+    }
 }
 
 /// A passage kept for a page: (score, address), and its article's near-duplicate signature.
@@ -139,6 +165,7 @@ impl Engine {
             reader,
             exact: analysis::exact_analyzer(),
             stem: analysis::stem_analyzer(stemmer),
+            caches: Default::default(),
         }
     }
 
@@ -161,7 +188,14 @@ impl Engine {
         let started = Instant::now();
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
-        let built = build::build(request, &fields, &searcher, &mut self.exact, &mut self.stem);
+        let built = build::build(
+            request,
+            &fields,
+            &searcher,
+            &mut self.exact,
+            &mut self.stem,
+            &self.caches,
+        );
         let Some(query) = self.final_query(&searcher, &built, &request.ranking)? else {
             return Ok(SearchResults {
                 hits: Vec::new(),
@@ -195,13 +229,27 @@ impl Engine {
             let doc: TantivyDocument = searcher.doc(address)?;
             let mut hit = hit_from(&doc, &fields, rank + 1, display_score(score));
             if let Some(signature) = signature {
-                hit.copies = copies::copies_of(
-                    &searcher,
-                    &mut signatures,
-                    &fields,
-                    &hit.article_id,
-                    &signature,
-                )?;
+                let cached = self
+                    .lock_caches(&searcher)
+                    .copies
+                    .get(&hit.article_id)
+                    .cloned();
+                hit.copies = match cached {
+                    Some(copies) => copies,
+                    None => {
+                        let found = copies::copies_of(
+                            &searcher,
+                            &mut signatures,
+                            &fields,
+                            &hit.article_id,
+                            &signature,
+                        )?;
+                        self.lock_caches(&searcher)
+                            .copies
+                            .insert(hit.article_id.clone(), found.clone());
+                        found
+                    }
+                };
             }
             if request.highlight {
                 hit.highlights = highlight::highlight_ranges(
@@ -222,6 +270,12 @@ impl Engine {
         })
     }
 
+    fn lock_caches(&self, searcher: &tantivy::Searcher) -> std::sync::MutexGuard<'_, Caches> {
+        let mut guard = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+        guard.for_generation(searcher.generation().generation_id());
+        guard
+    }
+
     /// Keeps passages in order, dropping those whose article is a copy of an article already kept
     /// (unless `all_copies`), up to `wanted`. Each kept passage comes with its article's signature.
     fn without_copies(
@@ -231,7 +285,6 @@ impl Engine {
         wanted: usize,
         all_copies: bool,
     ) -> Result<Vec<KeptPassage>> {
-        let fields = self.handle.fields;
         let mut reader = copies::SignatureReader::new(searcher);
         let mut shown: HashMap<String, Option<index::dedup::Signature>> = HashMap::new();
         let mut shown_signatures: Vec<index::dedup::Signature> = Vec::new();
@@ -240,8 +293,7 @@ impl Engine {
             let signature = match shown.get(&article_id) {
                 Some(signature) => *signature,
                 None => {
-                    let signature =
-                        copies::article_signature(searcher, &mut reader, &fields, &article_id)?;
+                    let signature = reader.signature(address);
                     let is_copy = signature.is_some_and(|s| {
                         shown_signatures
                             .iter()
@@ -304,7 +356,14 @@ impl Engine {
     pub fn rank_articles(&mut self, request: &SearchRequest) -> Result<Vec<(String, f32)>> {
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
-        let built = build::build(request, &fields, &searcher, &mut self.exact, &mut self.stem);
+        let built = build::build(
+            request,
+            &fields,
+            &searcher,
+            &mut self.exact,
+            &mut self.stem,
+            &self.caches,
+        );
         let Some(query) = self.final_query(&searcher, &built, &request.ranking)? else {
             return Ok(Vec::new());
         };
@@ -351,7 +410,14 @@ impl Engine {
     ) -> Result<usize> {
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
-        let built = build::build(request, &fields, &searcher, &mut self.exact, &mut self.stem);
+        let built = build::build(
+            request,
+            &fields,
+            &searcher,
+            &mut self.exact,
+            &mut self.stem,
+            &self.caches,
+        );
         let Some(query) = self.final_query(&searcher, &built, &request.ranking)? else {
             return Ok(0);
         };
@@ -397,6 +463,7 @@ impl Engine {
                     &searcher,
                     &mut self.exact,
                     &mut self.stem,
+                    &self.caches,
                 )
                 .highlight
             }
