@@ -52,6 +52,17 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<()> {
                 writeln!(out, "last run:         {}", run.finished_at)?;
                 writeln!(out, "                  {}", super::index::describe(run))?;
             }
+            writeln!(out, "collections:")?;
+            for (name, c) in &stats.collections {
+                writeln!(
+                    out,
+                    "  {:>8}  {name} ({} – {}; {} outlets)",
+                    c.articles,
+                    c.first_date.as_deref().unwrap_or("?"),
+                    c.last_date.as_deref().unwrap_or("?"),
+                    c.sources.len()
+                )?;
+            }
             writeln!(out, "sources:")?;
             for (name, count) in &stats.sources {
                 writeln!(out, "  {count:>8}  {name}")?;
