@@ -188,15 +188,8 @@ impl Engine {
         let started = Instant::now();
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
-        let built = build::build(
-            request,
-            &fields,
-            &searcher,
-            &mut self.exact,
-            &mut self.stem,
-            &self.caches,
-        );
-        let Some(query) = self.final_query(&searcher, &built, &request.ranking)? else {
+        let (built, query) = self.prepare(&searcher, request)?;
+        let Some(query) = query else {
             return Ok(SearchResults {
                 hits: Vec::new(),
                 total_hits: 0,
@@ -315,6 +308,26 @@ impl Engine {
         Ok(kept)
     }
 
+    /// Builds `request` and the query to run (extended by feedback when enabled); the query is
+    /// `None` when there is nothing to search for.
+    fn prepare(
+        &mut self,
+        searcher: &tantivy::Searcher,
+        request: &SearchRequest,
+    ) -> Result<(BuiltQuery, Option<Box<dyn tantivy::query::Query>>)> {
+        let fields = self.handle.fields;
+        let built = build::build(
+            request,
+            &fields,
+            searcher,
+            &mut self.exact,
+            &mut self.stem,
+            &self.caches,
+        );
+        let query = self.final_query(searcher, &built, &request.ranking)?;
+        Ok((built, query))
+    }
+
     /// The query to run: the built query, extended by pseudo-relevance feedback when enabled.
     fn final_query(
         &mut self,
@@ -356,15 +369,8 @@ impl Engine {
     pub fn rank_articles(&mut self, request: &SearchRequest) -> Result<Vec<(String, f32)>> {
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
-        let built = build::build(
-            request,
-            &fields,
-            &searcher,
-            &mut self.exact,
-            &mut self.stem,
-            &self.caches,
-        );
-        let Some(query) = self.final_query(&searcher, &built, &request.ranking)? else {
+        let (_, query) = self.prepare(&searcher, request)?;
+        let Some(query) = query else {
             return Ok(Vec::new());
         };
         let decay = request.ranking.passage_decay;
@@ -410,15 +416,8 @@ impl Engine {
     ) -> Result<usize> {
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
-        let built = build::build(
-            request,
-            &fields,
-            &searcher,
-            &mut self.exact,
-            &mut self.stem,
-            &self.caches,
-        );
-        let Some(query) = self.final_query(&searcher, &built, &request.ranking)? else {
+        let (built, query) = self.prepare(&searcher, request)?;
+        let Some(query) = query else {
             return Ok(0);
         };
         let total = searcher.search(&*query, &Count)?;
