@@ -100,6 +100,10 @@ pub struct RankingArgs {
     /// Weight of a word's other readings (leading و ف ب ك ل as a clitic; 0 = off).
     #[arg(long, default_value_t = Ranking::default().reading_weight)]
     pub reading_weight: f32,
+    /// Article ranking (TREC runs, eval, export): added to the score of an article's first
+    /// passage, its lead (0 = off).
+    #[arg(long, default_value_t = Ranking::default().lead_boost)]
+    pub lead_boost: f32,
     /// Article ranking: weight of an article's next-best passages (geometric; 0 = best only).
     #[arg(long, default_value_t = Ranking::default().passage_decay)]
     pub passage_decay: f32,
@@ -146,6 +150,7 @@ impl RankingArgs {
             drop_stopwords: self.stopwords == Stopwords::Drop,
             proximity_weight: self.proximity,
             reading_weight: self.reading_weight,
+            lead_boost: self.lead_boost.max(0.0),
             passage_decay: self.passage_decay.clamp(0.0, 1.0),
             prf: (self.prf == Switch::On).then_some(Prf {
                 docs: self.prf_docs.max(1),

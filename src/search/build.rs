@@ -75,6 +75,8 @@ impl FieldSelection {
 pub struct BuiltQuery {
     /// The positive part (words, phrases, groups); `None` when there is none.
     pub core: Option<Box<dyn Query>>,
+    /// Optional score for lead passages.
+    pub lead: Option<Box<dyn Query>>,
     pub negatives: Vec<Box<dyn Query>>,
     pub filters: Vec<Box<dyn Query>>,
     pub highlight: HighlightTerms,
@@ -104,6 +106,9 @@ impl BuiltQuery {
             (None, _) => Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0)),
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, positive)];
+        if let (Some(lead), Some(_)) = (&self.lead, &self.core) {
+            clauses.push((Occur::Should, lead.box_clone()));
+        }
         for negative in &self.negatives {
             clauses.push((Occur::MustNot, negative.box_clone()));
         }
@@ -228,8 +233,18 @@ pub fn build(
     }
     let proximity = builder.proximity(&positive_stems);
     let core = combine(positives, builder.ranking.operator, proximity);
+    let lead = (builder.ranking.lead_boost > 0.0).then(|| {
+        Box::new(ConstScoreQuery::new(
+            Box::new(TermQuery::new(
+                Term::from_field_u64(fields.passage, 0),
+                IndexRecordOption::Basic,
+            )),
+            builder.ranking.lead_boost,
+        )) as Box<dyn Query>
+    });
     BuiltQuery {
         core,
+        lead,
         negatives,
         filters,
         highlight: builder.highlight,

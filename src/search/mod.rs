@@ -144,6 +144,13 @@ impl Caches {
     }
 }
 
+/// What a search ranks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    Passages,
+    Articles,
+}
+
 /// A passage kept for a page: (score, address), and its article's near-duplicate signature.
 type KeptPassage = ((f32, DocAddress), Option<index::dedup::Signature>);
 
@@ -188,7 +195,7 @@ impl Engine {
         let started = Instant::now();
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
-        let (built, query) = self.prepare(&searcher, request)?;
+        let (built, query) = self.prepare(&searcher, request, Unit::Passages)?;
         let Some(query) = query else {
             return Ok(SearchResults {
                 hits: Vec::new(),
@@ -314,9 +321,10 @@ impl Engine {
         &mut self,
         searcher: &tantivy::Searcher,
         request: &SearchRequest,
+        unit: Unit,
     ) -> Result<(BuiltQuery, Option<Box<dyn tantivy::query::Query>>)> {
         let fields = self.handle.fields;
-        let built = build::build(
+        let mut built = build::build(
             request,
             &fields,
             searcher,
@@ -324,6 +332,11 @@ impl Engine {
             &mut self.stem,
             &self.caches,
         );
+        if unit == Unit::Passages {
+            // The lead prior ranks articles; among passages it would push an article's lead
+            // ahead of the passage that actually holds the words.
+            built.lead = None;
+        }
         let query = self.final_query(searcher, &built, &request.ranking)?;
         Ok((built, query))
     }
@@ -369,7 +382,7 @@ impl Engine {
     pub fn rank_articles(&mut self, request: &SearchRequest) -> Result<Vec<(String, f32)>> {
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
-        let (_, query) = self.prepare(&searcher, request)?;
+        let (_, query) = self.prepare(&searcher, request, Unit::Articles)?;
         let Some(query) = query else {
             return Ok(Vec::new());
         };
@@ -416,7 +429,7 @@ impl Engine {
     ) -> Result<usize> {
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
-        let (built, query) = self.prepare(&searcher, request)?;
+        let (built, query) = self.prepare(&searcher, request, Unit::Articles)?;
         let Some(query) = query else {
             return Ok(0);
         };

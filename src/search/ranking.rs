@@ -35,6 +35,9 @@ pub struct Ranking {
     /// Weight of a word's other stemmed readings (a leading و ف ب ك ل taken as a clitic), when
     /// what remains has at least four letters; 0: search the first reading only.
     pub reading_weight: f32,
+    /// Ranking articles: added to the score of an article's first passage, its lead, which in
+    /// news sums the story up (0: off). Passage searches ignore it.
+    pub lead_boost: f32,
     /// Pseudo-relevance feedback.
     pub prf: Option<Prf>,
     /// Ranking articles (TREC runs, evaluation): an article scores its best passage plus its
@@ -74,6 +77,7 @@ impl Default for Ranking {
             drop_stopwords: true,
             proximity_weight: 0.0,
             reading_weight: 0.5,
+            lead_boost: 4.0,
             prf: None,
             passage_decay: 0.0,
         }
