@@ -26,9 +26,11 @@ const DEFINITE_PREFIXES: [&str; 12] = [
 ];
 
 /// Suffixes, tried in this order on every round: pronouns, then plural/dual/feminine/nisba
-/// endings (on normalized text: ة is ه, ى is ي).
-const SUFFIXES: [&str; 15] = [
-    "هما", "كما", "هم", "هن", "كم", "كن", "نا", "ها", "ات", "ون", "ين", "ان", "يه", "ه", "ي",
+/// endings (on normalized text: ة is ه, ى is ي). `يا` is the nisba with the adverbial alef
+/// (رسميا, عسكريا) and the ending of country names (سوريا, روسيا, موريتانيا), so both meet their
+/// adjectives (رسمي, السوري, الموريتانية).
+const SUFFIXES: [&str; 16] = [
+    "هما", "كما", "هم", "هن", "كم", "كن", "نا", "ها", "ات", "ون", "ين", "ان", "يه", "يا", "ه", "ي",
 ];
 
 /// At most this many suffixes come off one word.

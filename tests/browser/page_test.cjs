@@ -4,6 +4,21 @@
 // Prints one JSON object with what it saw.
 const { chromium } = require("playwright-core");
 
+// Waits for result items; on failure says what the page showed instead.
+async function waitForResults(page) {
+  try {
+    await page.waitForSelector("ol#results li", { timeout: 20000 });
+  } catch (err) {
+    const shown = await page.evaluate(() => ({
+      url: location.href,
+      query: document.getElementById("q").value,
+      summary: document.getElementById("summary").textContent,
+      error: document.getElementById("error").textContent,
+    }));
+    throw new Error("no results: " + JSON.stringify(shown) + " (" + err.message + ")");
+  }
+}
+
 (async () => {
   const [base, query, hostileQuery, screenshot] = process.argv.slice(2);
   const browser = await chromium.launch({
@@ -18,10 +33,12 @@ const { chromium } = require("playwright-core");
   page.on("console", (m) => { if (m.type() === "error") console.error("console:", m.text()); });
   const seen = {};
   await page.goto(base);
-  // Keyboard only: the search box has focus; type and press Enter.
+  // Keyboard only: the search box has autofocus; wait until it has it (a loaded machine can
+  // apply autofocus after the load event), then type and press Enter.
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === "q");
   await page.keyboard.type(query);
   await page.keyboard.press("Enter");
-  await page.waitForSelector("ol#results li");
+  await waitForResults(page);
   seen.dir = await page.evaluate(() => document.documentElement.getAttribute("dir"));
   seen.lang = await page.evaluate(() => document.documentElement.getAttribute("lang"));
   seen.results = await page.locator("ol#results li").count();
@@ -36,10 +53,10 @@ const { chromium } = require("playwright-core");
   seen.articleMarks = await page.locator("#article-body mark").count();
   seen.articleUrl = page.url();
   await page.keyboard.press("Escape");
-  await page.waitForSelector("ol#results li");
+  await waitForResults(page);
   // The hostile article: its markup must show as text and never run.
   await page.goto(base + "?q=" + encodeURIComponent(hostileQuery));
-  await page.waitForSelector("ol#results li");
+  await waitForResults(page);
   await page.locator("ol#results .title").first().click();
   await page.waitForSelector("#article:not([hidden]) #article-body p");
   await page.waitForTimeout(300);
