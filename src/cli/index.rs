@@ -62,6 +62,8 @@ struct TerminalReporter {
     quiet: bool,
     total_bytes: AtomicU64,
     done_bytes: AtomicU64,
+    total_files: AtomicU64,
+    done_files: AtomicU64,
     last_line: Mutex<Instant>,
 }
 
@@ -71,7 +73,7 @@ impl TerminalReporter {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
             bar.set_style(
                 ProgressStyle::with_template(
-                    "{spinner} [{elapsed_precise}] {wide_bar} {binary_bytes}/{binary_total_bytes} ({eta})",
+                    "{spinner} [{elapsed_precise}] {wide_bar} {msg} {binary_bytes}/{binary_total_bytes} ETA {eta}",
                 )
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
@@ -82,6 +84,8 @@ impl TerminalReporter {
             quiet,
             total_bytes: AtomicU64::new(0),
             done_bytes: AtomicU64::new(0),
+            total_files: AtomicU64::new(0),
+            done_files: AtomicU64::new(0),
             last_line: Mutex::new(Instant::now()),
         }
     }
@@ -103,8 +107,10 @@ impl TerminalReporter {
 impl Reporter for TerminalReporter {
     fn planned(&self, files: usize, bytes: u64) {
         self.total_bytes.store(bytes, Ordering::Relaxed);
+        self.total_files.store(files as u64, Ordering::Relaxed);
         if let Some(bar) = &self.bar {
             bar.set_length(bytes);
+            bar.set_message(format!("0/{files} files"));
         } else if !self.quiet && files > 0 {
             eprintln!("reading {files} files ({:.1} MB)", bytes as f64 / 1e6);
         }
@@ -112,15 +118,18 @@ impl Reporter for TerminalReporter {
 
     fn file_done(&self, bytes: u64) {
         let done = self.done_bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        let files = self.done_files.fetch_add(1, Ordering::Relaxed) + 1;
+        let total_files = self.total_files.load(Ordering::Relaxed);
         if let Some(bar) = &self.bar {
             bar.set_position(done);
+            bar.set_message(format!("{files}/{total_files} files"));
         } else if !self.quiet {
             let mut last = self.last_line.lock().unwrap_or_else(|e| e.into_inner());
             if last.elapsed() >= Duration::from_secs(5) {
                 *last = Instant::now();
                 let total = self.total_bytes.load(Ordering::Relaxed).max(1);
                 eprintln!(
-                    "read {:.1}/{:.1} MB ({:.0}%)",
+                    "read {files}/{total_files} files, {:.1}/{:.1} MB ({:.0}%)",
                     done as f64 / 1e6,
                     total as f64 / 1e6,
                     done as f64 * 100.0 / total as f64
