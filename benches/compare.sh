@@ -24,10 +24,13 @@ timed() { # out-file command... -> "seconds max_kb" in out-file
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 for rep in $(seq "$reps"); do
-  rm -rf "$work/fahras-idx" "$work/lucene-idx"
+  rm -rf "$work/fahras-idx" "$work/lucene-idx" "$work/tantivy-idx"
   timed "$work/f$rep" "$bin" index "$corpus" --index "$work/fahras-idx" --quiet
   timed "$work/l$rep" bash "$peers/lucene9_index.sh" "$corpus" "$work/lucene-idx"
+  # tantivy with its default tokenizer on the same files (tantivy-py, from the peers).
+  TANTIVY_ANALYZER=default timed "$work/t$rep" python3 "$peers/tantivy_index.py" "$corpus" "$work/tantivy-idx"
 done
+t_sec=$(for r in $(seq "$reps"); do cut -d' ' -f1 "$work/t$r"; done | median)
 f_sec=$(for r in $(seq "$reps"); do cut -d' ' -f1 "$work/f$r"; done | median)
 l_sec=$(for r in $(seq "$reps"); do cut -d' ' -f1 "$work/l$r"; done | median)
 f_mem=$(for r in $(seq "$reps"); do cut -d' ' -f2 "$work/f$r"; done | median)
@@ -51,7 +54,7 @@ read -r n_mean n_p50 n_p99 <<<"$(latency --no-highlight)"
 REPEAT=3 bash "$peers/lucene9_search.sh" "$work/lucene-idx" "$queries" 10 > /dev/null 2> "$work/lucene-search.log"
 l_ms=$(grep 'lucene round 3' "$work/lucene-search.log" | sed -E 's/.*\(([0-9.]+) ms\/query\).*/\1/')
 
-python3 - "$articles" "$f_sec" "$l_sec" "$f_mem" "$l_mem" "$f_size" "$l_size" "$f_mean" "$f_p50" "$f_p99" "$n_mean" "$n_p50" "$n_p99" "$l_ms" "$reps" <<'PY'
+python3 - "$articles" "$f_sec" "$l_sec" "$f_mem" "$l_mem" "$f_size" "$l_size" "$f_mean" "$f_p50" "$f_p99" "$n_mean" "$n_p50" "$n_p99" "$l_ms" "$reps" "$t_sec" <<'PY'
 import sys
 a = sys.argv[1:]
 articles = int(a[0]); fs, ls = float(a[1]), float(a[2]); fm, lm = int(a[3]) / 1024, int(a[4]) / 1024
@@ -71,4 +74,6 @@ for name, f, l, r, how in rows:
     print(f"{name:<42} {f:>10.2f} {l:>11.2f} {r:>7.2f}  ({how})")
 print(f"fahras query p50/p99 with highlighting: {f_p50:.2f} / {f_p99:.2f} ms; without: {n_p50:.2f} / {n_p99:.2f} ms")
 print("lucene's harness reports the mean per query only (third warm round); no p99 is available from it")
+t = float(a[15])
+print(f"tantivy default tokenizer (tantivy-py) indexing the same files: {t:.2f} s; fahras/tantivy time ratio {fs / t:.2f}")
 PY
