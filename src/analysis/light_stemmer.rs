@@ -92,6 +92,12 @@ impl Readings {
         self.len = 0;
     }
 
+    /// Makes `reading` the only reading.
+    pub fn set_single(&mut self, reading: &str) {
+        self.clear();
+        self.push_unique(reading);
+    }
+
     /// Adds `reading` unless it is already there.
     fn push_unique(&mut self, reading: &str) {
         if self.as_slice().iter().any(|r| r == reading) {

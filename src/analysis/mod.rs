@@ -16,7 +16,7 @@ pub mod tokenizer;
 use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
-pub use stem_filter::StemFilter;
+pub use stem_filter::{StemFilter, TermStemmer};
 pub use tokenizer::ArabicTokenizer;
 
 /// Name under which the exact (unstemmed) analyzer is registered.

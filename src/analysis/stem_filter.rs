@@ -1,4 +1,5 @@
-//! `StemFilter`: replaces each normalized term by its stem(s).
+//! Stemming of normalized terms: [`TermStemmer`] gives a term's stem readings with the
+//! configured stemmer, and [`StemFilter`] applies it to a token stream.
 //!
 //! With the light stemmer a term can have several readings (see `light_stemmer`): the filter
 //! emits them all at the term's position and offsets, the first reading first. Query building
@@ -10,6 +11,37 @@ use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
 use super::light_stemmer::{stem_readings_into, Readings};
 use super::StemmerKind;
+
+/// The stem readings of one normalized term under a stemmer; cheap to clone.
+#[derive(Clone)]
+pub struct TermStemmer {
+    kind: StemmerKind,
+    snowball: Option<Arc<rust_stemmers::Stemmer>>,
+}
+
+impl TermStemmer {
+    pub fn new(kind: StemmerKind) -> Self {
+        let snowball = (kind == StemmerKind::Snowball).then(|| {
+            Arc::new(rust_stemmers::Stemmer::create(
+                rust_stemmers::Algorithm::Arabic,
+            ))
+        });
+        TermStemmer { kind, snowball }
+    }
+
+    /// Writes the readings of `term` into `readings` (the first is the one queries use).
+    pub fn readings_into(&self, term: &str, readings: &mut Readings) {
+        match (self.kind, &self.snowball) {
+            (StemmerKind::Light, _) => stem_readings_into(term, readings),
+            (StemmerKind::Snowball, Some(stemmer)) => {
+                let stem = stemmer.stem(term);
+                // Snowball can stem a term to nothing; keep the term then.
+                readings.set_single(if stem.is_empty() { term } else { &stem });
+            }
+            _ => readings.set_single(term),
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct StemFilter {
@@ -26,15 +58,8 @@ impl TokenFilter for StemFilter {
     type Tokenizer<T: Tokenizer> = StemFilterWrapper<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> StemFilterWrapper<T> {
-        let snowball = match self.kind {
-            StemmerKind::Snowball => Some(Arc::new(rust_stemmers::Stemmer::create(
-                rust_stemmers::Algorithm::Arabic,
-            ))),
-            StemmerKind::Light | StemmerKind::None => None,
-        };
         StemFilterWrapper {
-            kind: self.kind,
-            snowball,
+            stemmer: TermStemmer::new(self.kind),
             readings: Readings::default(),
             inner: tokenizer,
         }
@@ -43,8 +68,7 @@ impl TokenFilter for StemFilter {
 
 #[derive(Clone)]
 pub struct StemFilterWrapper<T> {
-    kind: StemmerKind,
-    snowball: Option<Arc<rust_stemmers::Stemmer>>,
+    stemmer: TermStemmer,
     readings: Readings,
     inner: T,
 }
@@ -54,8 +78,7 @@ impl<T: Tokenizer> Tokenizer for StemFilterWrapper<T> {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         StemFilterStream {
-            kind: self.kind,
-            snowball: self.snowball.as_deref(),
+            stemmer: &self.stemmer,
             readings: &mut self.readings,
             // Nothing pending until the first term has been stemmed.
             next_reading: usize::MAX,
@@ -65,8 +88,7 @@ impl<T: Tokenizer> Tokenizer for StemFilterWrapper<T> {
 }
 
 pub struct StemFilterStream<'a, T> {
-    kind: StemmerKind,
-    snowball: Option<&'a rust_stemmers::Stemmer>,
+    stemmer: &'a TermStemmer,
     /// Readings of the current term still to emit, from `next_reading` on.
     readings: &'a mut Readings,
     next_reading: usize,
@@ -88,23 +110,9 @@ impl<T: TokenStream> TokenStream for StemFilterStream<'_, T> {
             return false;
         }
         let token = self.tail.token_mut();
-        match self.kind {
-            StemmerKind::None => {}
-            StemmerKind::Snowball => {
-                if let Some(stemmer) = self.snowball {
-                    let stem = stemmer.stem(&token.text);
-                    // Snowball can stem a term to nothing; keep the term then.
-                    if !stem.is_empty() && stem != token.text.as_str() {
-                        token.text = stem.into_owned();
-                    }
-                }
-            }
-            StemmerKind::Light => {
-                stem_readings_into(&token.text, self.readings);
-                std::mem::swap(&mut token.text, self.readings.get_mut(0));
-                self.next_reading = 1;
-            }
-        }
+        self.stemmer.readings_into(&token.text, self.readings);
+        std::mem::swap(&mut token.text, self.readings.get_mut(0));
+        self.next_reading = 1;
         true
     }
 

@@ -1,14 +1,18 @@
 //! Highlighting: the byte ranges of a passage's original text whose words matched the query.
 //!
-//! The passage is re-analyzed with the same analyzers as at index time; a word is a hit when its
-//! exact term is one the query searched (a word, a phrase word, a variant, a prefix expansion) or
-//! when any of its stemmed readings is a stem the query searched (هجمة highlights والهجمات).
+//! The passage is re-analyzed once with the exact analyzer used at index time; a word is a hit
+//! when its exact term is one the query searched (a word, a phrase word, a variant, a prefix
+//! expansion) or when any of its stem readings (the same stemmer as the stemmed field, applied to
+//! that exact term) is a stem the query searched (هجمة highlights والهجمات).
 //! Adjacent hits separated only by spaces or punctuation merge into one range, so a matched
 //! phrase is highlighted whole.
 
 use std::collections::HashSet;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+
+use crate::analysis::light_stemmer::Readings;
+use crate::analysis::TermStemmer;
 
 /// The terms a query searched, by analyzer.
 #[derive(Debug, Default, Clone)]
@@ -28,30 +32,29 @@ pub fn highlight_ranges(
     text: &str,
     terms: &HighlightTerms,
     exact: &mut TextAnalyzer,
-    stem: &mut TextAnalyzer,
+    stemmer: &TermStemmer,
+    readings: &mut Readings,
 ) -> Vec<[usize; 2]> {
     if terms.is_empty() {
         return Vec::new();
     }
     let mut ranges: Vec<[usize; 2]> = Vec::new();
-    if !terms.exact.is_empty() {
-        let mut stream = exact.token_stream(text);
-        while let Some(token) = stream.next() {
-            if terms.exact.contains(&token.text) {
-                ranges.push([token.offset_from, token.offset_to]);
-            }
+    let mut stream = exact.token_stream(text);
+    while let Some(token) = stream.next() {
+        let range = [token.offset_from, token.offset_to];
+        if ranges.last() == Some(&range) {
+            // Another term of the same word (ﷺ): already highlighted.
+            continue;
+        }
+        let hit = terms.exact.contains(&token.text)
+            || (!terms.stem.is_empty() && {
+                stemmer.readings_into(&token.text, readings);
+                readings.as_slice().iter().any(|r| terms.stem.contains(r))
+            });
+        if hit {
+            ranges.push(range);
         }
     }
-    if !terms.stem.is_empty() {
-        let mut stream = stem.token_stream(text);
-        while let Some(token) = stream.next() {
-            if terms.stem.contains(&token.text) {
-                ranges.push([token.offset_from, token.offset_to]);
-            }
-        }
-    }
-    ranges.sort_unstable();
-    ranges.dedup();
     merge_adjacent(text, ranges)
 }
 
@@ -151,8 +154,8 @@ mod tests {
         terms.exact.insert("الولايات".to_owned());
         terms.exact.insert("المتحده".to_owned());
         let mut exact = analysis::exact_analyzer();
-        let mut stem = analysis::stem_analyzer(StemmerKind::Light);
-        let ranges = highlight_ranges(text, &terms, &mut exact, &mut stem);
+        let stemmer = analysis::TermStemmer::new(StemmerKind::Light);
+        let ranges = highlight_ranges(text, &terms, &mut exact, &stemmer, &mut Readings::default());
         let pieces: Vec<&str> = ranges.iter().map(|[f, t]| &text[*f..*t]).collect();
         assert_eq!(pieces, ["والهجماتِ", "الولايات المتحدة"]);
     }

@@ -116,6 +116,9 @@ pub struct Engine {
     reader: IndexReader,
     exact: TextAnalyzer,
     stem: TextAnalyzer,
+    /// The stemmed field's stemmer on single terms, for highlighting.
+    term_stemmer: analysis::TermStemmer,
+    readings: analysis::light_stemmer::Readings,
     caches: std::sync::Arc<std::sync::Mutex<Caches>>,
 }
 
@@ -172,6 +175,8 @@ impl Engine {
             reader,
             exact: analysis::exact_analyzer(),
             stem: analysis::stem_analyzer(stemmer),
+            term_stemmer: analysis::TermStemmer::new(stemmer),
+            readings: Default::default(),
             caches: Default::default(),
         }
     }
@@ -256,7 +261,8 @@ impl Engine {
                     &hit.text,
                     &built.highlight,
                     &mut self.exact,
-                    &mut self.stem,
+                    &self.term_stemmer,
+                    &mut self.readings,
                 );
             }
             hits.push(hit);
@@ -445,7 +451,8 @@ impl Engine {
                 &hit.text,
                 &built.highlight,
                 &mut self.exact,
-                &mut self.stem,
+                &self.term_stemmer,
+                &mut self.readings,
             );
             sink(hit)?;
             count += 1;
@@ -490,7 +497,8 @@ impl Engine {
                 &hit.text,
                 &highlight_terms,
                 &mut self.exact,
-                &mut self.stem,
+                &self.term_stemmer,
+                &mut self.readings,
             );
             hits.push(hit);
         }
