@@ -9,7 +9,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use crate::index;
-use crate::search::{highlight, query::parse_period, Engine, Hit, SearchRequest};
+use crate::search::{highlight, Engine, Hit, SearchRequest};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
@@ -167,20 +167,12 @@ fn write_ris(out: &mut dyn Write, r: &ExportRow) -> std::io::Result<()> {
 }
 
 pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
-    let period = |value: &Option<String>, flag: &str| -> anyhow::Result<_> {
-        value
-            .as_deref()
-            .map(|v| {
-                parse_period(v)
-                    .with_context(|| format!("{flag} {v:?}: expected YYYY, YYYY-MM or YYYY-MM-DD"))
-            })
-            .transpose()
-    };
+    let (from, to) = super::search::date_bounds(args.from.as_deref(), args.to.as_deref())?;
     let request = SearchRequest {
         query: args.query.join(" "),
         collections: args.collections.clone(),
-        from: period(&args.from, "--from")?.map(|(start, _)| start),
-        to: period(&args.to, "--to")?.map(|(_, end)| end),
+        from,
+        to,
         ..SearchRequest::default()
     };
     let mut engine = Engine::new(index::open(&args.index)?)?;

@@ -202,19 +202,28 @@ pub fn protect_exclusions(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsStri
         .collect()
 }
 
-/// Turns the arguments into a request (without the query text).
-pub fn request_from(args: &SearchArgs) -> anyhow::Result<SearchRequest> {
-    let period = |value: &Option<String>, flag: &str| -> anyhow::Result<_> {
+/// `--from` and `--to` (YYYY, YYYY-MM or YYYY-MM-DD) as the start of the first period and the
+/// end of the second.
+pub fn date_bounds(
+    from: Option<&str>,
+    to: Option<&str>,
+) -> anyhow::Result<(Option<time::OffsetDateTime>, Option<time::OffsetDateTime>)> {
+    let period = |value: Option<&str>, flag: &str| -> anyhow::Result<_> {
         value
-            .as_deref()
             .map(|v| {
                 parse_period(v)
                     .with_context(|| format!("{flag} {v:?}: expected YYYY, YYYY-MM or YYYY-MM-DD"))
             })
             .transpose()
     };
-    let from = period(&args.from, "--from")?.map(|(start, _)| start);
-    let to = period(&args.to, "--to")?.map(|(_, end)| end);
+    let start = period(from, "--from")?.map(|(start, _)| start);
+    let end = period(to, "--to")?.map(|(_, end)| end);
+    Ok((start, end))
+}
+
+/// Turns the arguments into a request (without the query text).
+pub fn request_from(args: &SearchArgs) -> anyhow::Result<SearchRequest> {
+    let (from, to) = date_bounds(args.from.as_deref(), args.to.as_deref())?;
     let mut request = SearchRequest {
         query: args.query.join(" "),
         limit: args.limit.unwrap_or(10),

@@ -103,15 +103,7 @@ pub fn run(options: &IndexOptions, reporter: &dyn Reporter) -> Result<RunSummary
     let threads = options.threads.max(1);
     let writer_threads = threads.min((options.memory_mb / MIN_MB_PER_THREAD).max(1));
     let memory_bytes = options.memory_mb.max(MIN_MB_PER_THREAD * writer_threads) << 20;
-    let mut writer: IndexWriter = index
-        .writer_with_num_threads(writer_threads, memory_bytes)
-        .map_err(|e| match e {
-            tantivy::TantivyError::LockFailure(..) => Error::Invalid(format!(
-                "another `fahras index` is writing to {}; wait for it to finish",
-                options.index_dir.display()
-            )),
-            other => Error::Index(other),
-        })?;
+    let mut writer = open_writer(&index, writer_threads, memory_bytes, &options.index_dir)?;
 
     let index_dir = options
         .index_dir
@@ -356,6 +348,25 @@ fn clear_index_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The index writer; a live writer elsewhere (another `fahras` run) is named as such. A lock
+/// left by a killed process is no obstacle: the OS released it with the process.
+fn open_writer(
+    index: &Index,
+    threads: usize,
+    memory_bytes: usize,
+    dir: &Path,
+) -> Result<IndexWriter> {
+    index
+        .writer_with_num_threads(threads, memory_bytes)
+        .map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => Error::Invalid(format!(
+                "another fahras process is writing to {}; wait for it to finish",
+                dir.display()
+            )),
+            other => Error::Index(other),
+        })
+}
+
 fn commit(writer: &mut IndexWriter, manifest: &Manifest) -> Result<()> {
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&manifest.to_payload());
@@ -583,16 +594,7 @@ pub fn remove_collection(index_dir: &Path, collection: &str) -> Result<(u64, u64
             index_dir.display()
         )));
     }
-    let mut writer: IndexWriter = handle
-        .index
-        .writer_with_num_threads(1, MIN_MB_PER_THREAD << 20)
-        .map_err(|e| match e {
-            tantivy::TantivyError::LockFailure(..) => Error::Invalid(format!(
-                "another fahras process is writing to {}; wait for it to finish",
-                index_dir.display()
-            )),
-            other => Error::Index(other),
-        })?;
+    let mut writer = open_writer(&handle.index, 1, MIN_MB_PER_THREAD << 20, index_dir)?;
     let mut articles = 0;
     for key in &keys {
         writer.delete_term(Term::from_field_text(handle.fields.file, key));

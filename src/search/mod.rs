@@ -257,13 +257,7 @@ impl Engine {
                 };
             }
             if request.highlight {
-                hit.highlights = highlight::highlight_ranges(
-                    &hit.text,
-                    &built.highlight,
-                    &mut self.exact,
-                    &self.term_stemmer,
-                    &mut self.readings,
-                );
+                hit.highlights = self.highlight(&hit.text, &built.highlight);
             }
             hits.push(hit);
         }
@@ -274,6 +268,17 @@ impl Engine {
             variants: built.variants,
             notes: built.notes,
         })
+    }
+
+    /// Highlight ranges of `text` for the terms a query searched.
+    fn highlight(&mut self, text: &str, terms: &HighlightTerms) -> Vec<[usize; 2]> {
+        highlight::highlight_ranges(
+            text,
+            terms,
+            &mut self.exact,
+            &self.term_stemmer,
+            &mut self.readings,
+        )
     }
 
     fn lock_caches(&self, searcher: &tantivy::Searcher) -> std::sync::MutexGuard<'_, Caches> {
@@ -447,13 +452,7 @@ impl Engine {
         for (rank, (score, address, _)) in best.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(address)?;
             let mut hit = hit_from(&doc, &fields, rank + 1, display_score(score));
-            hit.highlights = highlight::highlight_ranges(
-                &hit.text,
-                &built.highlight,
-                &mut self.exact,
-                &self.term_stemmer,
-                &mut self.readings,
-            );
+            hit.highlights = self.highlight(&hit.text, &built.highlight);
             sink(hit)?;
             count += 1;
         }
@@ -493,13 +492,7 @@ impl Engine {
             let doc: TantivyDocument = searcher.doc(address)?;
             let mut hit = hit_from(&doc, &fields, 0, 0.0);
             hit.rank = hit.passage as usize + 1;
-            hit.highlights = highlight::highlight_ranges(
-                &hit.text,
-                &highlight_terms,
-                &mut self.exact,
-                &self.term_stemmer,
-                &mut self.readings,
-            );
+            hit.highlights = self.highlight(&hit.text, &highlight_terms);
             hits.push(hit);
         }
         hits.sort_by_key(|h| h.passage);
