@@ -303,3 +303,32 @@ fn show_prints_the_whole_article_with_hits() {
     let output = run(&["show", "--index", path_str(&index), "nope"]);
     assert!(!output.status.success());
 }
+
+#[test]
+fn bm25_b_trades_length_normalization_for_term_frequency() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    // A short passage naming the word once, a long one naming it three times among 150 others.
+    write(corpus.join("short.txt"), "عنوان\nاجتمع الوزراء في جنيف أمس\n");
+    let mut long = String::from("عنوان\n");
+    for i in 0..150 {
+        long.push_str(&arabic_paragraph(i, 1));
+        long.push(' ');
+        if i % 50 == 0 {
+            long.push_str("جنيف ");
+        }
+    }
+    write(corpus.join("long.txt"), format!("{long}\n"));
+    let index = dirs.index();
+    ok(&["index", path_str(&corpus), "--index", path_str(&index)]);
+    let first = |b: &str| {
+        let (hits, _) = search(&index, &["جنيف", "--bm25-b", b, "--exact"]);
+        hits[0]["article_id"].as_str().unwrap().to_owned()
+    };
+    // Strong length normalization favours the short passage; weak, the repeated word.
+    assert_eq!(first("0.9"), "short.txt");
+    assert_eq!(first("0.2"), "long.txt");
+    let refused = run(&["search", "--index", path_str(&index), "جنيف", "--bm25-b", "1"]);
+    assert!(!refused.status.success());
+    assert!(stderr_of(&refused).contains("BM25 b"), "{}", stderr_of(&refused));
+}

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::index;
 use crate::search::{
-    query::parse_period, Engine, FieldSelection, Hit, Operator, Prf, Ranking, SearchRequest,
+    bm25, query::parse_period, Engine, FieldSelection, Hit, Operator, Prf, Ranking, SearchRequest,
     SearchResults,
 };
 
@@ -107,6 +107,9 @@ pub struct RankingArgs {
     /// Article ranking: weight of an article's next-best passages (geometric; 0 = best only).
     #[arg(long, default_value_t = Ranking::default().passage_decay)]
     pub passage_decay: f32,
+    /// BM25 length normalization b, between 0 and 1 (k1 follows so that k1·(1 − b) = 0.3).
+    #[arg(long, default_value_t = Ranking::default().bm25_b)]
+    pub bm25_b: f32,
     /// Pseudo-relevance feedback: on or off.
     #[arg(long, value_enum, default_value_t = if Ranking::default().prf.is_some() { Switch::On } else { Switch::Off })]
     pub prf: Switch,
@@ -142,6 +145,7 @@ impl RankingArgs {
         if !(0.0..1.0).contains(&self.prf_weight) {
             anyhow::bail!("--prf-weight must be in [0, 1)");
         }
+        bm25::check_b(self.bm25_b).map_err(anyhow::Error::msg)?;
         request.ranking = Ranking {
             exact_weight: self.exact_weight,
             title_weight: self.title_weight,
@@ -152,6 +156,7 @@ impl RankingArgs {
             reading_weight: self.reading_weight,
             lead_boost: self.lead_boost.max(0.0),
             passage_decay: self.passage_decay.clamp(0.0, 1.0),
+            bm25_b: self.bm25_b,
             prf: (self.prf == Switch::On).then_some(Prf {
                 docs: self.prf_docs.max(1),
                 terms: self.prf_terms,

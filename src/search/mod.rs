@@ -1,6 +1,7 @@
 //! Search: query parsing, spelling variants, query building and ranking, grouping by article,
 //! highlighting. The result types are shared by the terminal, JSON and TREC outputs.
 
+pub mod bm25;
 pub mod build;
 pub mod copies;
 pub mod feedback;
@@ -123,13 +124,15 @@ pub struct Engine {
 }
 
 /// Per-index-generation memo of the term-dictionary work that repeats across queries: the
-/// spelling variants of a word and the copies of an article. Shared by an engine's clones (the
+/// spelling variants of a word, the copies of an article, the document frequency of a term. Shared by an engine's clones (the
 /// server's requests) and emptied when the reader moves to a new commit.
 #[derive(Default)]
 pub struct Caches {
     generation: u64,
     pub variants: HashMap<String, Vec<variants::Variant>>,
     copies: HashMap<String, Vec<copies::Copy>>,
+    /// Document frequencies of the terms queries scored (BM25's idf).
+    doc_freqs: HashMap<Term, u64>,
 }
 
 /// Entries kept per cache before it is emptied (a bound on memory, not an LRU).
@@ -137,11 +140,14 @@ const CACHE_ENTRIES: usize = 100_000;
 
 impl Caches {
     fn for_generation(&mut self, generation: u64) -> &mut Self {
-        let full = self.variants.len() > CACHE_ENTRIES || self.copies.len() > CACHE_ENTRIES;
+        let full = self.variants.len() > CACHE_ENTRIES
+            || self.copies.len() > CACHE_ENTRIES
+            || self.doc_freqs.len() > CACHE_ENTRIES;
         if self.generation != generation || full {
             self.generation = generation;
             self.variants.clear();
             self.copies.clear();
+            self.doc_freqs.clear();
         }
         self
     }
@@ -169,7 +175,7 @@ impl Engine {
 
     /// An engine over a shared handle and reader (the server makes one per request).
     pub fn with_reader(handle: std::sync::Arc<IndexHandle>, reader: IndexReader) -> Engine {
-        let stemmer = handle.manifest.settings.stemmer;
+        let stemmer = handle.header.settings.stemmer;
         Engine {
             handle,
             reader,
@@ -215,9 +221,10 @@ impl Engine {
         // Fetch enough passages to fill the page after grouping; widen when grouping ate them.
         let mut fetch = (wanted * 3).max(50);
         let (total_hits, grouped) = loop {
-            let (total, top) = searcher.search(
+            let (total, top) = searcher.search_with_statistics_provider(
                 &*query,
                 &(Count, TopDocs::with_limit(fetch).order_by_score()),
+                &self.statistics(&searcher, request.ranking.bm25_b),
             )?;
             let grouped = group_by_article(&searcher, &fields, &top, per_article, usize::MAX)?;
             let kept = self.without_copies(&searcher, grouped, wanted, request.all_copies)?;
@@ -278,6 +285,29 @@ impl Engine {
             &mut self.exact,
             &self.term_stemmer,
             &mut self.readings,
+        )
+    }
+
+    /// Collection statistics for BM25 with length normalization `b`, document frequencies
+    /// remembered for this index generation.
+    fn statistics<'a>(
+        &'a self,
+        searcher: &'a tantivy::Searcher,
+        b: f32,
+    ) -> bm25::LengthNormalization<'a> {
+        bm25::LengthNormalization::new(
+            searcher,
+            b,
+            Box::new(move |term: &Term| {
+                if let Some(&known) = self.lock_caches(searcher).doc_freqs.get(term) {
+                    return Ok(known);
+                }
+                let found = searcher.doc_freq(term)?;
+                self.lock_caches(searcher)
+                    .doc_freqs
+                    .insert(term.clone(), found);
+                Ok(found)
+            }),
         )
     }
 
@@ -368,7 +398,11 @@ impl Engine {
         if built.core.is_none() {
             return Ok(Some(query));
         }
-        let top = searcher.search(&*query, &TopDocs::with_limit(prf.docs).order_by_score())?;
+        let top = searcher.search_with_statistics_provider(
+            &*query,
+            &TopDocs::with_limit(prf.docs).order_by_score(),
+            &self.statistics(searcher, ranking.bm25_b),
+        )?;
         let mut feedback = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -400,7 +434,11 @@ impl Engine {
         let decay = request.ranking.passage_decay;
         let mut fetch = (request.limit * 4).max(100);
         loop {
-            let top = searcher.search(&*query, &TopDocs::with_limit(fetch).order_by_score())?;
+            let top = searcher.search_with_statistics_provider(
+                &*query,
+                &TopDocs::with_limit(fetch).order_by_score(),
+                &self.statistics(&searcher, request.ranking.bm25_b),
+            )?;
             let ids = article_ids(&searcher, &fields, &top)?;
             // Article score: its best passage, plus its other matching passages decayed
             // geometrically (passage_decay 0: the best passage alone).
@@ -446,7 +484,11 @@ impl Engine {
         };
         let total = searcher.search(&*query, &Count)?;
         // Only addresses are held for all matches; documents are read one article at a time.
-        let top = searcher.search(&*query, &TopDocs::with_limit(total.max(1)).order_by_score())?;
+        let top = searcher.search_with_statistics_provider(
+            &*query,
+            &TopDocs::with_limit(total.max(1)).order_by_score(),
+            &self.statistics(&searcher, request.ranking.bm25_b),
+        )?;
         let best = group_by_article(&searcher, &fields, &top, 1, usize::MAX)?;
         let mut count = 0;
         for (rank, (score, address, _)) in best.into_iter().enumerate() {

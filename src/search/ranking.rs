@@ -43,6 +43,8 @@ pub struct Ranking {
     /// Ranking articles (TREC runs, evaluation): an article scores its best passage plus its
     /// other matching passages, the n-th next one weighted passage_decay^n (0: best alone).
     pub passage_decay: f32,
+    /// BM25 length normalization b (k1 follows: k1·(1 − b) = 0.3; see `bm25`).
+    pub bm25_b: f32,
 }
 
 /// RM3-style pseudo-relevance feedback: terms of the top passages of a first search, weighted by
@@ -80,6 +82,7 @@ impl Default for Ranking {
             lead_boost: 4.0,
             prf: None,
             passage_decay: 0.0,
+            bm25_b: super::bm25::TANTIVY_B,
         }
     }
 }
