@@ -4,10 +4,8 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Term};
-use tantivy::{DocAddress, Searcher};
+use tantivy::{DocAddress, DocSet, Searcher, TERMINATED};
 
 use crate::index::dedup::{self, Signature};
 use crate::index::schema::names;
@@ -94,24 +92,39 @@ pub fn copies_of(
     article_id: &str,
     signature: &Signature,
 ) -> Result<Vec<Copy>> {
-    let bands: Vec<(Occur, Box<dyn Query>)> = dedup::band_terms(signature)
-        .iter()
-        .map(|band| {
-            (
-                Occur::Should,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(fields.dup_band, band),
-                    IndexRecordOption::Basic,
-                )) as Box<dyn Query>,
-            )
-        })
-        .collect();
-    let candidates = searcher.search(
-        &BooleanQuery::new(bands),
-        &TopDocs::with_limit(MAX_CANDIDATES).order_by_score(),
-    )?;
+    // Candidates: every first passage sharing a band. The band postings are read directly (no
+    // scoring, no collection statistics): most bands hold the article alone, and this runs for
+    // every displayed hit.
+    let bands = dedup::band_terms(signature);
+    let mut candidates: Vec<DocAddress> = Vec::new();
+    'segments: for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let inverted = segment.inverted_index(fields.dup_band)?;
+        let alive = segment.alive_bitset();
+        for band in &bands {
+            let term = Term::from_field_text(fields.dup_band, band);
+            let postings = inverted
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(tantivy::TantivyError::from)?;
+            let Some(mut postings) = postings else {
+                continue;
+            };
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                    let address = DocAddress::new(segment_ord as u32, doc);
+                    if !candidates.contains(&address) {
+                        candidates.push(address);
+                        if candidates.len() >= MAX_CANDIDATES {
+                            break 'segments;
+                        }
+                    }
+                }
+                doc = postings.advance();
+            }
+        }
+    }
     let mut copies = Vec::new();
-    for (_, address) in candidates {
+    for address in candidates {
         let Some(other) = reader.signature(address) else {
             continue;
         };
