@@ -157,9 +157,16 @@ pub fn stem_readings_into(term: &str, readings: &mut Readings) {
 fn strip_suffixes(word: &str) -> &str {
     let mut stem = word;
     for _ in 0..MAX_SUFFIX_ROUNDS {
+        // Most words end in no suffix: compare the last letter (two bytes: every suffix letter is
+        // Arabic) before comparing whole suffixes. This runs for every token indexed.
+        let Some(last) = last_two_bytes(stem.as_bytes()) else {
+            break;
+        };
         let Some(shorter) = SUFFIXES
             .iter()
-            .find_map(|suffix| strip_one_suffix(stem, suffix))
+            .zip(SUFFIX_ENDS)
+            .filter(|(_, end)| *end == last)
+            .find_map(|(suffix, _)| strip_one_suffix(stem, suffix))
         else {
             break;
         };
@@ -167,6 +174,27 @@ fn strip_suffixes(word: &str) -> &str {
     }
     stem
 }
+
+const fn last_two_bytes(bytes: &[u8]) -> Option<[u8; 2]> {
+    match bytes {
+        [.., a, b] => Some([*a, *b]),
+        _ => None,
+    }
+}
+
+/// The last two bytes of each suffix in [`SUFFIXES`].
+const SUFFIX_ENDS: [[u8; 2]; SUFFIXES.len()] = {
+    let mut ends = [[0u8; 2]; SUFFIXES.len()];
+    let mut i = 0;
+    while i < SUFFIXES.len() {
+        ends[i] = match last_two_bytes(SUFFIXES[i].as_bytes()) {
+            Some(end) => end,
+            None => panic!("a suffix shorter than one Arabic letter"),
+        };
+        i += 1;
+    }
+    ends
+};
 
 fn strip_one_suffix<'a>(word: &'a str, suffix: &str) -> Option<&'a str> {
     let stem = word.strip_suffix(suffix)?;
