@@ -112,7 +112,11 @@ fn main() {
     println!(
         "index: {} ({} passages); {} queries",
         index_dir.display(),
-        engine.handle().manifest.passages(),
+        engine
+            .handle()
+            .manifest()
+            .expect("read manifest")
+            .passages(),
         mix.len()
     );
     for highlight in [true, false] {

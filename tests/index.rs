@@ -382,3 +382,102 @@ fn rebuild_starts_over_and_version_mismatch_is_explained() {
     assert_eq!(stats(&index)["stemmer"], "snowball");
     assert_eq!(stats(&index)["articles"], 1);
 }
+
+/// The manifest files in an index folder.
+fn manifest_files(index: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(index)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with("fahras-manifest-"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_file_list_lives_beside_meta_json_one_file_per_commit() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    let index = dirs.index();
+    for i in 0..20 {
+        write(
+            corpus.join(format!("article-{i:02}.txt")),
+            format!("عنوان {i}\n{ARTICLE}\n"),
+        );
+    }
+    ok(&["index", path_str(&corpus), "--index", path_str(&index)]);
+    // meta.json (parsed by every search) names the manifest but does not list the files.
+    let meta = std::fs::read_to_string(index.join("meta.json")).unwrap();
+    assert!(!meta.contains("article-07.txt"), "file list in meta.json");
+    let first = manifest_files(&index);
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert!(meta.contains(&first[0]));
+    let listed = std::fs::read_to_string(index.join(&first[0])).unwrap();
+    assert!(listed.contains("article-07.txt"));
+    assert_eq!(stats(&index)["files"], 20);
+
+    // A new commit writes a new manifest and removes the one it replaces.
+    write(corpus.join("article-20.txt"), format!("عنوان\n{ARTICLE}\n"));
+    ok(&["index", path_str(&corpus), "--index", path_str(&index)]);
+    let second = manifest_files(&index);
+    assert_eq!(second.len(), 1, "{second:?}");
+    assert_ne!(first, second);
+    assert_eq!(stats(&index)["files"], 21);
+    assert_eq!(stats(&index)["articles"], 21);
+}
+
+#[test]
+fn manifests_left_by_a_killed_run_are_ignored_then_removed() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    let index = dirs.index();
+    write(corpus.join("one.txt"), format!("عنوان\n{ARTICLE}\n"));
+    ok(&["index", path_str(&corpus), "--index", path_str(&index)]);
+    // What a run killed before its commit leaves: a complete manifest no commit names, and a
+    // half-written one.
+    write(
+        index.join("fahras-manifest-00000000deadbeef.json"),
+        "{\"files\":",
+    );
+    write(index.join("fahras-manifest-00000000cafebabe.json.tmp"), "{");
+    assert_eq!(stats(&index)["articles"], 1);
+    let (hits, _) = search_json(&index, &["بوتين"]);
+    assert_eq!(hits.len(), 1);
+    write(corpus.join("two.txt"), format!("عنوان\n{ARTICLE}\n"));
+    ok(&["index", path_str(&corpus), "--index", path_str(&index)]);
+    assert_eq!(manifest_files(&index).len(), 1);
+    assert_eq!(stats(&index)["articles"], 2);
+}
+
+#[test]
+fn an_index_with_the_manifest_in_meta_json_still_opens_and_is_updated_in_place() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    let index = dirs.index();
+    write(corpus.join("one.txt"), format!("عنوان\n{ARTICLE}\n"));
+    write(corpus.join("two.txt"), format!("عنوان\n{ARTICLE}\n"));
+    ok(&["index", path_str(&corpus), "--index", path_str(&index)]);
+    // Turn it into layout 2: the whole manifest as the commit payload, no manifest file.
+    let [name] = manifest_files(&index).try_into().unwrap();
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(index.join(&name)).unwrap()).unwrap();
+    manifest["format"] = 2.into();
+    std::fs::remove_file(index.join(&name)).unwrap();
+    let meta_path = index.join("meta.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+    meta["payload"] = manifest.to_string().into();
+    std::fs::write(&meta_path, meta.to_string()).unwrap();
+
+    assert_eq!(stats(&index)["files"], 2);
+    let (hits, _) = search_json(&index, &["بوتين", "--all-copies"]);
+    assert_eq!(hits.len(), 2);
+    // The next run knows the files (nothing is re-read) and writes layout 3.
+    let summary = ok(&["index", path_str(&corpus), "--index", path_str(&index)]);
+    assert_eq!(stats(&index)["last_run"]["unchanged"], 2, "{summary}");
+    let files = manifest_files(&index);
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(!std::fs::read_to_string(&meta_path)
+        .unwrap()
+        .contains("one.txt"));
+}

@@ -1,18 +1,68 @@
 //! The manifest: what each source file produced, and the settings the index was built with.
 //!
-//! It is stored as the payload of each tantivy commit, so the manifest and the passages it
-//! describes are always written together, atomically: a run killed at any point leaves the last
-//! committed pair intact, and the next run picks up exactly where that commit ended.
+//! Each tantivy commit carries a small header as its payload (layout, analyzer version,
+//! settings) naming the manifest file written for that commit, beside the index and named by
+//! the hash of its content. The file is complete on disk before the commit that names it, so
+//! the manifest and the passages it describes change together, atomically: a run killed at any
+//! point leaves the last committed pair intact, and the next run picks up exactly where that
+//! commit ended. Keeping the file list out of meta.json keeps opening the index for a search
+//! cheap (tantivy parses meta.json on every open; an archive's file list runs to megabytes).
 
 use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{StemmerKind, ANALYZER_VERSION};
 use crate::ingest::PassageSizes;
+use crate::{Error, Result};
 
-/// Version of the manifest and schema layout.
-pub const FORMAT_VERSION: u32 = 2;
+/// Version of the manifest and schema layout. 3: the manifest moved out of the commit payload
+/// into its own file. Layout 2 (the same schema, the whole manifest in the payload) is still
+/// read, and rewritten as layout 3 by the next commit.
+pub const FORMAT_VERSION: u32 = 3;
+const EMBEDDED_MANIFEST_FORMAT: u32 = 2;
+
+/// Manifest files are named `<prefix><hash>.json` in the index folder.
+const MANIFEST_FILE_PREFIX: &str = "fahras-manifest-";
+
+/// The payload of each commit: what searching needs, and where the manifest is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitHeader {
+    pub format: u32,
+    pub analyzer_version: u32,
+    pub settings: IndexSettings,
+    /// The manifest's file name in the index folder (absent in layout 2, whose payload is the
+    /// manifest itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest_file: Option<String>,
+}
+
+impl CommitHeader {
+    pub fn from_payload(payload: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(payload)
+    }
+
+    /// Why this index cannot be used by this build of fahras, if it cannot.
+    pub fn incompatibility(&self) -> Option<String> {
+        let readable = self.format == FORMAT_VERSION
+            || (self.format == EMBEDDED_MANIFEST_FORMAT && self.manifest_file.is_none());
+        if !readable {
+            return Some(format!(
+                "the index has layout version {} but this fahras uses {}",
+                self.format, FORMAT_VERSION
+            ));
+        }
+        if self.analyzer_version != ANALYZER_VERSION {
+            return Some(format!(
+                "the index was built with analyzer version {} but this fahras uses {}",
+                self.analyzer_version, ANALYZER_VERSION
+            ));
+        }
+        None
+    }
+}
 
 /// Settings that change what is indexed; recorded so that search uses the same ones and a
 /// change is noticed.
@@ -136,23 +186,6 @@ impl Manifest {
         }
     }
 
-    /// Why this manifest cannot be used by this build of fahras, if it cannot.
-    pub fn incompatibility(&self) -> Option<String> {
-        if self.format != FORMAT_VERSION {
-            return Some(format!(
-                "the index has layout version {} but this fahras uses {}",
-                self.format, FORMAT_VERSION
-            ));
-        }
-        if self.analyzer_version != ANALYZER_VERSION {
-            return Some(format!(
-                "the index was built with analyzer version {} but this fahras uses {}",
-                self.analyzer_version, ANALYZER_VERSION
-            ));
-        }
-        None
-    }
-
     pub fn articles(&self) -> u64 {
         self.files.values().map(|f| f.articles).sum()
     }
@@ -195,11 +228,179 @@ impl Manifest {
         (first, last)
     }
 
-    pub fn to_payload(&self) -> String {
-        serde_json::to_string(self).expect("the manifest serializes")
+    /// Writes this manifest's file into `dir` (complete and synced before it returns) and gives
+    /// the commit payload that names it.
+    pub fn save(&self, dir: &Path) -> Result<String> {
+        let bytes = serde_json::to_vec(self).expect("the manifest serializes");
+        let name = format!(
+            "{MANIFEST_FILE_PREFIX}{:016x}.json",
+            xxhash_rust::xxh3::xxh3_64(&bytes)
+        );
+        let path = dir.join(&name);
+        // Content-addressed: a file of this name already holds these bytes (it is only ever
+        // created by the rename below, complete).
+        if !path.is_file() {
+            let temporary = dir.join(format!("{name}.tmp"));
+            let mut file =
+                std::fs::File::create(&temporary).map_err(|e| Error::io(&temporary, e))?;
+            file.write_all(&bytes)
+                .and_then(|()| file.sync_all())
+                .map_err(|e| Error::io(&temporary, e))?;
+            std::fs::rename(&temporary, &path).map_err(|e| Error::io(&path, e))?;
+            // Make the rename itself durable before a commit names the file (not possible on
+            // every platform; the rename is then as durable as the system makes it).
+            if let Ok(folder) = std::fs::File::open(dir) {
+                let _ = folder.sync_all();
+            }
+        }
+        let header = CommitHeader {
+            format: FORMAT_VERSION,
+            analyzer_version: self.analyzer_version,
+            settings: self.settings,
+            manifest_file: Some(name),
+        };
+        Ok(serde_json::to_string(&header).expect("the header serializes"))
     }
 
-    pub fn from_payload(payload: &str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(payload)
+    /// The manifest a commit's `payload` names (or holds, in layout 2).
+    pub fn load(dir: &Path, payload: &str) -> Result<Self> {
+        let unreadable = |what: &dyn std::fmt::Display| {
+            Error::Invalid(format!(
+                "{}: unreadable manifest ({what}); run `fahras index --rebuild`",
+                dir.display()
+            ))
+        };
+        let header = CommitHeader::from_payload(payload).map_err(|e| unreadable(&e))?;
+        let Some(name) = header.manifest_file else {
+            // Layout 2: the payload is the manifest. The next commit writes it as layout 3.
+            let mut manifest: Manifest =
+                serde_json::from_str(payload).map_err(|e| unreadable(&e))?;
+            manifest.format = FORMAT_VERSION;
+            return Ok(manifest);
+        };
+        if !is_manifest_file_name(&name) || name.ends_with(".tmp") {
+            return Err(unreadable(&format!("bad manifest file name {name:?}")));
+        }
+        let path = dir.join(&name);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        serde_json::from_slice(&bytes).map_err(|e| unreadable(&format!("{name}: {e}")))
+    }
+}
+
+fn is_manifest_file_name(name: &str) -> bool {
+    name.starts_with(MANIFEST_FILE_PREFIX) && !name.contains(['/', '\\'])
+}
+
+/// Names of the manifest files in `dir` (complete or left half-written by a killed run).
+pub fn manifest_files(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok())
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|name| is_manifest_file_name(name))
+        .collect()
+}
+
+/// Deletes the manifest files in `dir` other than the one named by `payload`: those of earlier
+/// commits and any left by a killed run. Best effort: a file that cannot be deleted now is
+/// garbage the next commit tries again.
+pub fn remove_stale_manifests(dir: &Path, payload: &str) {
+    let current = CommitHeader::from_payload(payload)
+        .ok()
+        .and_then(|h| h.manifest_file);
+    for name in manifest_files(dir) {
+        if current.as_deref() != Some(name.as_str()) {
+            let _ = std::fs::remove_file(dir.join(name));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_dir(name: &str) -> std::path::PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("fahras-manifest-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn saved_manifest_loads_back_through_its_header() {
+        let dir = temp_dir("roundtrip");
+        let mut manifest = Manifest::new(IndexSettings::default());
+        manifest.files.insert(
+            "/corpus/a.txt".to_owned(),
+            FileRecord {
+                relative: "a.txt".to_owned(),
+                collection: "corpus".to_owned(),
+                size: 10,
+                modified_ns: 1,
+                hash: 2,
+                encoding: None,
+                articles: 1,
+                passages: 3,
+                sources: BTreeMap::new(),
+                first_date: None,
+                last_date: None,
+                skipped: None,
+            },
+        );
+        let payload = manifest.save(&dir).unwrap();
+        assert!(!payload.contains("a.txt"));
+        let header = CommitHeader::from_payload(&payload).unwrap();
+        assert_eq!(header.format, FORMAT_VERSION);
+        assert!(header.incompatibility().is_none());
+        assert_eq!(Manifest::load(&dir, &payload).unwrap(), manifest);
+        // Saving the same manifest again names the same file.
+        assert_eq!(manifest.save(&dir).unwrap(), payload);
+        assert_eq!(manifest_files(&dir).len(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_payload_naming_a_file_outside_the_index_is_refused() {
+        let dir = temp_dir("outside");
+        for name in [
+            "../fahras-manifest-x.json",
+            "other.json",
+            "fahras-manifest-x.json.tmp",
+        ] {
+            let payload = serde_json::json!({
+                "format": FORMAT_VERSION,
+                "analyzer_version": ANALYZER_VERSION,
+                "settings": IndexSettings::default(),
+                "manifest_file": name,
+            })
+            .to_string();
+            let error = Manifest::load(&dir, &payload).unwrap_err().to_string();
+            assert!(error.contains("--rebuild"), "{name}: {error}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn layouts_other_than_two_and_three_are_refused() {
+        let header = |format: u32, manifest_file: Option<&str>| CommitHeader {
+            format,
+            analyzer_version: ANALYZER_VERSION,
+            settings: IndexSettings::default(),
+            manifest_file: manifest_file.map(str::to_owned),
+        };
+        assert!(header(2, None).incompatibility().is_none());
+        assert!(header(3, Some("fahras-manifest-1.json"))
+            .incompatibility()
+            .is_none());
+        assert!(header(1, None).incompatibility().is_some());
+        assert!(header(4, Some("fahras-manifest-1.json"))
+            .incompatibility()
+            .is_some());
+        let mut other_analyzer = header(3, Some("fahras-manifest-1.json"));
+        other_analyzer.analyzer_version += 1;
+        assert!(other_analyzer.incompatibility().is_some());
     }
 }

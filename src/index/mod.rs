@@ -11,18 +11,19 @@ use std::path::{Path, PathBuf};
 use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
-pub use manifest::{IndexSettings, Manifest, RunSummary};
+pub use manifest::{CommitHeader, IndexSettings, Manifest, RunSummary};
 pub use schema::Fields;
 
 use crate::analysis::register_analyzers;
 use crate::{Error, Result};
 
-/// An opened index with its fields and manifest.
+/// An opened index with its fields and the header of the commit it was opened at (its
+/// manifest is read on demand: searching does not need it).
 pub struct IndexHandle {
     pub dir: PathBuf,
     pub index: Index,
     pub fields: Fields,
-    pub manifest: Manifest,
+    pub header: CommitHeader,
 }
 
 /// True when `dir` holds a tantivy index.
@@ -42,38 +43,57 @@ pub fn open(dir: &Path) -> Result<IndexHandle> {
     let directory =
         MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{}: {e}", dir.display())))?;
     let index = Index::open(directory)?;
-    let payload = index.load_metas()?.payload;
-    let manifest = match payload {
-        Some(payload) => Manifest::from_payload(&payload).map_err(|e| {
-            Error::Invalid(format!(
-                "{}: unreadable manifest ({e}); run `fahras index --rebuild`",
-                dir.display()
-            ))
-        })?,
-        None => {
-            return Err(Error::Invalid(format!(
-                "{} holds an index without a fahras manifest; run `fahras index --rebuild`",
-                dir.display()
-            )))
-        }
-    };
-    if let Some(problem) = manifest.incompatibility() {
+    let payload = latest_payload(&index, dir)?;
+    let header = CommitHeader::from_payload(&payload).map_err(|e| {
+        Error::Invalid(format!(
+            "{}: unreadable manifest ({e}); run `fahras index --rebuild`",
+            dir.display()
+        ))
+    })?;
+    if let Some(problem) = header.incompatibility() {
         return Err(Error::Invalid(format!(
             "{problem}; run `fahras index --rebuild` to rebuild {}",
             dir.display()
         )));
     }
     let fields = Fields::from_schema(&index.schema())?;
-    register_analyzers(&index, manifest.settings.stemmer);
+    register_analyzers(&index, header.settings.stemmer);
     Ok(IndexHandle {
         dir: dir.to_path_buf(),
         index,
         fields,
-        manifest,
+        header,
+    })
+}
+
+/// The payload of the index's latest commit.
+fn latest_payload(index: &Index, dir: &Path) -> Result<String> {
+    index.load_metas()?.payload.ok_or_else(|| {
+        Error::Invalid(format!(
+            "{} holds an index without a fahras manifest; run `fahras index --rebuild`",
+            dir.display()
+        ))
     })
 }
 
 impl IndexHandle {
+    /// The manifest of the latest commit. A commit made meanwhile by an indexing run deletes
+    /// the manifest file it replaced, so a file gone missing is looked up again.
+    pub fn manifest(&self) -> Result<Manifest> {
+        let mut attempts = 0;
+        loop {
+            let payload = latest_payload(&self.index, &self.dir)?;
+            match Manifest::load(&self.dir, &payload) {
+                Err(Error::Io { source, .. })
+                    if source.kind() == std::io::ErrorKind::NotFound && attempts < 3 =>
+                {
+                    attempts += 1;
+                }
+                result => return result,
+            }
+        }
+    }
+
     /// A reader that reloads only when asked, so a command sees one consistent commit.
     pub fn reader(&self) -> Result<IndexReader> {
         Ok(self

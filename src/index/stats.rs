@@ -37,7 +37,7 @@ pub struct CollectionStats {
 /// Statistics of the index in `dir`.
 pub fn collect(dir: &std::path::Path) -> crate::Result<Stats> {
     let handle = super::open(dir)?;
-    let manifest = &handle.manifest;
+    let manifest = handle.manifest()?;
     let (first, last) = manifest.date_range();
     Ok(Stats {
         articles: manifest.articles(),
@@ -47,7 +47,7 @@ pub fn collect(dir: &std::path::Path) -> crate::Result<Stats> {
         last_date: last.and_then(format_day),
         index_bytes: handle.size_on_disk(),
         analyzer_version: ANALYZER_VERSION,
-        stemmer: manifest.settings.stemmer.to_string(),
+        stemmer: handle.header.settings.stemmer.to_string(),
         files: manifest.files.len(),
         collections: manifest
             .collections()

@@ -18,7 +18,7 @@ use tantivy::schema::Term;
 use tantivy::{DateTime, Index, IndexWriter, TantivyDocument};
 
 use super::dedup;
-use super::manifest::{FileRecord, IndexSettings, Manifest, RunSummary};
+use super::manifest::{self, FileRecord, IndexSettings, Manifest, RunSummary};
 use super::schema::{build_schema, Fields};
 use crate::analysis::register_analyzers;
 use crate::ingest::{self, decode, walk, Article, JsonFields, Warning};
@@ -269,7 +269,7 @@ pub fn run(options: &IndexOptions, reporter: &dyn Reporter) -> Result<RunSummary
                     bytes_since_commit += candidate.size;
                     manifest.files.insert(candidate.key.clone(), record);
                     if bytes_since_commit >= options.commit_every_bytes {
-                        commit(&mut writer, &manifest)?;
+                        commit(&mut writer, &manifest, &options.index_dir)?;
                         bytes_since_commit = 0;
                     }
                 }
@@ -282,7 +282,7 @@ pub fn run(options: &IndexOptions, reporter: &dyn Reporter) -> Result<RunSummary
     summary.seconds = started.elapsed().as_secs_f64();
     summary.finished_at = now_rfc3339();
     manifest.last_run = Some(summary.clone());
-    commit(&mut writer, &manifest)?;
+    commit(&mut writer, &manifest, &options.index_dir)?;
     writer.wait_merging_threads()?;
     Ok(summary)
 }
@@ -297,15 +297,16 @@ fn prepare_index(options: &IndexOptions) -> Result<(Index, Manifest)> {
     if super::exists(dir) {
         let handle = super::open(dir)?;
         if let Some(wanted) = options.settings {
-            if wanted != handle.manifest.settings {
+            if wanted != handle.header.settings {
                 return Err(Error::Invalid(format!(
                     "the index in {} was built with other settings ({:?}); run `fahras index --rebuild` to change them",
                     dir.display(),
-                    handle.manifest.settings
+                    handle.header.settings
                 )));
             }
         }
-        return Ok((handle.index, handle.manifest));
+        let manifest = handle.manifest()?;
+        return Ok((handle.index, manifest));
     }
     let settings = options.settings.unwrap_or_default();
     let directory =
@@ -324,6 +325,7 @@ fn clear_index_dir(dir: &Path) -> Result<()> {
         Ok(json) => serde_json::from_str(&json).unwrap_or_default(),
         Err(_) => Vec::new(),
     };
+    files.extend(manifest::manifest_files(dir));
     files.extend(
         [
             "meta.json",
@@ -367,10 +369,14 @@ fn open_writer(
         })
 }
 
-fn commit(writer: &mut IndexWriter, manifest: &Manifest) -> Result<()> {
+/// Commits the writer's work with `manifest`: its file is written first, the commit names it,
+/// and the files of earlier commits are deleted only once the new commit is durable.
+fn commit(writer: &mut IndexWriter, manifest: &Manifest, index_dir: &Path) -> Result<()> {
+    let payload = manifest.save(index_dir)?;
     let mut prepared = writer.prepare_commit()?;
-    prepared.set_payload(&manifest.to_payload());
+    prepared.set_payload(&payload);
     prepared.commit()?;
+    manifest::remove_stale_manifests(index_dir, &payload);
     Ok(())
 }
 
@@ -581,7 +587,7 @@ fn add_articles(
 /// leaves either all or none of it). Returns (files, articles) removed.
 pub fn remove_collection(index_dir: &Path, collection: &str) -> Result<(u64, u64)> {
     let handle = super::open(index_dir)?;
-    let mut manifest = handle.manifest.clone();
+    let mut manifest = handle.manifest()?;
     let keys: Vec<String> = manifest
         .files
         .iter()
@@ -602,7 +608,7 @@ pub fn remove_collection(index_dir: &Path, collection: &str) -> Result<(u64, u64
             articles += record.articles;
         }
     }
-    commit(&mut writer, &manifest)?;
+    commit(&mut writer, &manifest, index_dir)?;
     writer.wait_merging_threads()?;
     Ok((keys.len() as u64, articles))
 }
