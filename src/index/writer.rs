@@ -24,8 +24,12 @@ use crate::analysis::register_analyzers;
 use crate::ingest::{self, decode, walk, Article, JsonFields, Warning};
 use crate::{Error, Result};
 
-/// Commit after this much input by default, so a killed run loses little work.
-pub const COMMIT_EVERY_BYTES: u64 = 64 << 20;
+/// Commit after this much input by default, so a killed run loses little work (seconds of it).
+/// Not less: every commit ends one segment per writer thread, and each segment costs every query
+/// a term-dictionary lookup per term. On ANT (111 MB) 64 MB made 4 segments and 128 MB makes 2:
+/// the same indexing time, queries 25% faster, peak memory 345 -> 405 MB (the writer's own
+/// budget, not the commit size, bounds it beyond that).
+pub const COMMIT_EVERY_BYTES: u64 = 128 << 20;
 /// tantivy needs at least 15 MB of writer memory per indexing thread.
 const MIN_MB_PER_THREAD: usize = 15;
 
