@@ -48,11 +48,7 @@ pub struct LengthNormalization<'a> {
 
 impl<'a> LengthNormalization<'a> {
     /// `b` must satisfy [`check_b`]; values outside are clamped into it.
-    pub fn new(
-        searcher: &'a Searcher,
-        b: f32,
-        doc_freq: DocFreq<'a>,
-    ) -> Self {
+    pub fn new(searcher: &'a Searcher, b: f32, doc_freq: DocFreq<'a>) -> Self {
         let b = f64::from(b.clamp(0.01, 0.99));
         // b' = 0.9 / (0.3·c + 0.9)  ⇔  c = 3·(1 − b') / b'
         let scale = 3.0 * (1.0 - b) / b;

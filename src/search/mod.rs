@@ -226,8 +226,8 @@ impl Engine {
                 &(Count, TopDocs::with_limit(fetch).order_by_score()),
                 &self.statistics(&searcher, request.ranking.bm25_b),
             )?;
-            let grouped = group_by_article(&searcher, &fields, &top, per_article, usize::MAX)?;
-            let kept = self.without_copies(&searcher, grouped, wanted, request.all_copies)?;
+            let kept =
+                self.page_passages(&searcher, &top, per_article, wanted, request.all_copies)?;
             if kept.len() >= wanted || top.len() < fetch {
                 break (total, kept);
             }
@@ -317,22 +317,33 @@ impl Engine {
         guard
     }
 
-    /// Keeps passages in order, dropping those whose article is a copy of an article already kept
-    /// (unless `all_copies`), up to `wanted`. Each kept passage comes with its article's signature.
-    fn without_copies(
+    /// The passages of a page, best first: at most `per_article` per article, none from an
+    /// article that is a copy of one already kept (unless `all_copies`), up to `wanted`. Each
+    /// comes with its article's signature. Article ids are read only as far as the page needs.
+    fn page_passages(
         &self,
         searcher: &tantivy::Searcher,
-        passages: Vec<(f32, DocAddress, String)>,
+        top: &[(f32, DocAddress)],
+        per_article: usize,
         wanted: usize,
         all_copies: bool,
     ) -> Result<Vec<KeptPassage>> {
+        let mut ids = ArticleIds::new(searcher, &self.handle.fields);
         let mut reader = copies::SignatureReader::new(searcher);
-        let mut shown: HashMap<String, Option<index::dedup::Signature>> = HashMap::new();
+        // Per article: passages kept and signature.
+        let mut shown: HashMap<String, (usize, Option<index::dedup::Signature>)> = HashMap::new();
         let mut shown_signatures: Vec<index::dedup::Signature> = Vec::new();
         let mut kept = Vec::new();
-        for (score, address, article_id) in passages {
-            let signature = match shown.get(&article_id) {
-                Some(signature) => *signature,
+        for &(score, address) in top {
+            let article_id = ids.of(address)?;
+            let signature = match shown.get_mut(&article_id) {
+                Some((count, signature)) => {
+                    if *count >= per_article {
+                        continue;
+                    }
+                    *count += 1;
+                    *signature
+                }
                 None => {
                     let signature = reader.signature(address);
                     let is_copy = signature.is_some_and(|s| {
@@ -343,7 +354,7 @@ impl Engine {
                     if is_copy && !all_copies {
                         continue;
                     }
-                    shown.insert(article_id, signature);
+                    shown.insert(article_id, (1, signature));
                     shown_signatures.extend(signature);
                     signature
                 }
@@ -489,7 +500,7 @@ impl Engine {
             &TopDocs::with_limit(total.max(1)).order_by_score(),
             &self.statistics(&searcher, request.ranking.bm25_b),
         )?;
-        let best = group_by_article(&searcher, &fields, &top, 1, usize::MAX)?;
+        let best = group_by_article(&searcher, &fields, &top, 1)?;
         let mut count = 0;
         for (rank, (score, address, _)) in best.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -557,34 +568,51 @@ fn group_by_article(
     fields: &Fields,
     top: &[(f32, DocAddress)],
     per_article: usize,
-    wanted: usize,
 ) -> Result<Vec<(f32, DocAddress, String)>> {
-    let ids = article_ids(searcher, fields, top)?;
+    let mut ids = ArticleIds::new(searcher, fields);
     let mut taken: HashMap<String, usize> = HashMap::new();
     let mut kept = Vec::new();
-    for (&(score, address), id) in top.iter().zip(ids) {
+    for &(score, address) in top {
+        let id = ids.of(address)?;
         let count = taken.entry(id.clone()).or_default();
         if *count < per_article {
             *count += 1;
             kept.push((score, address, id));
-            if kept.len() >= wanted {
-                break;
-            }
         }
     }
     Ok(kept)
 }
 
-/// The article id of each passage, from the fast column (without loading stored documents).
+/// The article id of each passage.
 fn article_ids(
     searcher: &tantivy::Searcher,
     fields: &Fields,
     top: &[(f32, DocAddress)],
 ) -> Result<Vec<String>> {
-    let mut columns: HashMap<u32, Option<tantivy::columnar::StrColumn>> = HashMap::new();
-    let mut ids = Vec::with_capacity(top.len());
-    for &(_, address) in top {
-        let column = columns.entry(address.segment_ord).or_insert_with(|| {
+    let mut ids = ArticleIds::new(searcher, fields);
+    top.iter().map(|&(_, address)| ids.of(address)).collect()
+}
+
+/// Reads passages' article ids from the fast column (without loading stored documents), one
+/// passage at a time, so callers read only as many as they use.
+struct ArticleIds<'a> {
+    searcher: &'a tantivy::Searcher,
+    fields: &'a Fields,
+    columns: HashMap<u32, Option<tantivy::columnar::StrColumn>>,
+}
+
+impl<'a> ArticleIds<'a> {
+    fn new(searcher: &'a tantivy::Searcher, fields: &'a Fields) -> Self {
+        ArticleIds {
+            searcher,
+            fields,
+            columns: HashMap::new(),
+        }
+    }
+
+    fn of(&mut self, address: DocAddress) -> Result<String> {
+        let searcher = self.searcher;
+        let column = self.columns.entry(address.segment_ord).or_insert_with(|| {
             searcher
                 .segment_reader(address.segment_ord)
                 .fast_fields()
@@ -602,11 +630,10 @@ fn article_ids(
         }
         if id.is_empty() {
             let doc: TantivyDocument = searcher.doc(address)?;
-            id = text_of(&doc, fields.article_id);
+            id = text_of(&doc, self.fields.article_id);
         }
-        ids.push(id);
+        Ok(id)
     }
-    Ok(ids)
 }
 
 fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
