@@ -12,6 +12,13 @@
 //! Normalization happens here rather than in a filter because a word can fold into several terms
 //! (ﷺ → four words) or into none (a lone diacritic), and only the tokenizer assigns positions:
 //! several terms take consecutive positions and share the word's offsets; no term, no position.
+//!
+//! Each thread remembers the terms of the last text it cut, and cutting the same text again
+//! replays them: tantivy indexes a passage's fields in schema order on one thread, so the stemmed
+//! field's analyzer (this tokenizer under a stem filter) reads the text right after the exact
+//! one and gets its terms without cutting and normalizing a second time.
+
+use std::cell::RefCell;
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
@@ -40,6 +47,38 @@ pub struct ArabicTokenStream<'a> {
     normalized: &'a mut String,
     /// Byte index in `normalized` of the next term of the current word still to emit.
     pending_from: usize,
+    /// The thread's recording while this stream has it: being written (cutting `text`) or read
+    /// (replaying it). Given back to the thread when the stream is dropped.
+    recording: Option<Recording>,
+    /// Replaying: index of the next recorded token.
+    replay_next: Option<usize>,
+}
+
+/// Texts longer than this are not recorded (a passage or a title is far shorter; a whole file
+/// handed to `fahras analyze` should not stay in memory).
+const MAX_RECORDED_BYTES: usize = 64 << 10;
+
+/// The terms of one text, as the tokenizer emitted them.
+#[derive(Default)]
+struct Recording {
+    text: String,
+    /// The terms, concatenated.
+    terms: String,
+    tokens: Vec<RecordedToken>,
+    /// Set when the stream that wrote it ran to the end (only then is it replayed).
+    complete: bool,
+}
+
+struct RecordedToken {
+    /// End of the term in `Recording::terms` (it starts where the previous one ends).
+    term_end: usize,
+    offset_from: usize,
+    offset_to: usize,
+    position: usize,
+}
+
+thread_local! {
+    static LAST_TEXT: RefCell<Recording> = RefCell::new(Recording::default());
 }
 
 impl Tokenizer for ArabicTokenizer {
@@ -48,12 +87,34 @@ impl Tokenizer for ArabicTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ArabicTokenStream<'a> {
         self.token.reset();
         self.normalized.clear();
+        let mut recording = LAST_TEXT.with(|last| std::mem::take(&mut *last.borrow_mut()));
+        let replay = recording.complete && recording.text == text;
+        if !replay {
+            recording.text.clear();
+            recording.terms.clear();
+            recording.tokens.clear();
+            recording.complete = false;
+        }
+        let record = replay || text.len() <= MAX_RECORDED_BYTES;
+        if record && !replay {
+            recording.text.push_str(text);
+        }
         ArabicTokenStream {
             text,
             cursor: 0,
             token: &mut self.token,
             normalized: &mut self.normalized,
             pending_from: 0,
+            recording: record.then_some(recording),
+            replay_next: replay.then_some(0),
+        }
+    }
+}
+
+impl Drop for ArabicTokenStream<'_> {
+    fn drop(&mut self) {
+        if let Some(recording) = self.recording.take() {
+            LAST_TEXT.with(|last| *last.borrow_mut() = recording);
         }
     }
 }
@@ -136,14 +197,57 @@ impl ArabicTokenStream<'_> {
     }
 }
 
+impl ArabicTokenStream<'_> {
+    /// Replays the next recorded token; false at the end.
+    fn replay(&mut self, next: usize) -> bool {
+        let Some(recording) = &self.recording else {
+            return false;
+        };
+        let Some(recorded) = recording.tokens.get(next) else {
+            return false;
+        };
+        let start = next
+            .checked_sub(1)
+            .map_or(0, |previous| recording.tokens[previous].term_end);
+        self.token.text.clear();
+        self.token
+            .text
+            .push_str(&recording.terms[start..recorded.term_end]);
+        self.token.offset_from = recorded.offset_from;
+        self.token.offset_to = recorded.offset_to;
+        self.token.position = recorded.position;
+        self.replay_next = Some(next + 1);
+        true
+    }
+
+    fn record(&mut self) {
+        if let Some(recording) = &mut self.recording {
+            recording.terms.push_str(&self.token.text);
+            recording.tokens.push(RecordedToken {
+                term_end: recording.terms.len(),
+                offset_from: self.token.offset_from,
+                offset_to: self.token.offset_to,
+                position: self.token.position,
+            });
+        }
+    }
+}
+
 impl TokenStream for ArabicTokenStream<'_> {
     fn advance(&mut self) -> bool {
+        if let Some(next) = self.replay_next {
+            return self.replay(next);
+        }
         loop {
             if self.emit_pending() {
+                self.record();
                 return true;
             }
             let Some((start, end)) = next_word(self.text, self.cursor) else {
                 self.cursor = self.text.len();
+                if let Some(recording) = &mut self.recording {
+                    recording.complete = true;
+                }
                 return false;
             };
             self.cursor = end;
@@ -236,6 +340,62 @@ mod tests {
         let toks = tokens("كتب \u{064E}\u{0651} قلم");
         assert_eq!(toks.len(), 2);
         assert_token(&toks[1], "قلم", "قلم", 1);
+    }
+
+    #[test]
+    fn cutting_the_same_text_again_replays_the_same_tokens() {
+        let text = "قال الرئيسُ ﷺ ٣٫١٤ مر\u{200D}حبا كتب \u{064E} قلم";
+        let first = tokens(text);
+        // Replayed (the thread's last text), then after another text, then fresh again.
+        assert_eq!(tokens(text), first);
+        assert_eq!(
+            tokens("نص آخر"),
+            vec![
+                ("نص".to_owned(), "نص".to_owned(), 0),
+                ("آخر".to_owned(), "اخر".to_owned(), 1),
+            ]
+        );
+        assert_eq!(tokens(text), first);
+    }
+
+    #[test]
+    fn a_stream_left_unfinished_is_not_replayed() {
+        let text = "الاول الثاني الثالث";
+        let mut tokenizer = ArabicTokenizer::default();
+        {
+            let mut stream = tokenizer.token_stream(text);
+            assert!(stream.advance());
+        }
+        let all = tokens(text);
+        assert_eq!(all.len(), 3);
+        assert_eq!(all[2].1, "الثالث");
+    }
+
+    #[test]
+    fn a_stemmed_analysis_right_after_the_exact_one_is_the_same_as_alone() {
+        use tantivy::tokenizer::TextAnalyzer;
+        let text = "وبالمفاوضات والسفراء الروسيين لبوتين سوريا";
+        let stem = || -> TextAnalyzer {
+            TextAnalyzer::builder(ArabicTokenizer::default())
+                .filter(crate::analysis::stem_filter::StemFilter::new(
+                    crate::analysis::StemmerKind::Light,
+                ))
+                .build()
+        };
+        let collect = |analyzer: &mut TextAnalyzer, text: &str| {
+            let mut stream = analyzer.token_stream(text);
+            let mut out = Vec::new();
+            while let Some(t) = stream.next() {
+                out.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
+            }
+            out
+        };
+        let _ = tokens("شيء آخر");
+        let alone = collect(&mut stem(), text);
+        let _ = tokens(text);
+        let after_exact = collect(&mut stem(), text);
+        assert_eq!(after_exact, alone);
+        assert_eq!(alone.len(), 6, "{alone:?}");
     }
 
     #[test]
