@@ -309,7 +309,10 @@ fn bm25_b_trades_length_normalization_for_term_frequency() {
     let dirs = TempDirs::new();
     let corpus = dirs.corpus();
     // A short passage naming the word once, a long one naming it three times among 150 others.
-    write(corpus.join("short.txt"), "عنوان\nاجتمع الوزراء في جنيف أمس\n");
+    write(
+        corpus.join("short.txt"),
+        "عنوان\nاجتمع الوزراء في جنيف أمس\n",
+    );
     let mut long = String::from("عنوان\n");
     for i in 0..150 {
         long.push_str(&arabic_paragraph(i, 1));
@@ -328,7 +331,18 @@ fn bm25_b_trades_length_normalization_for_term_frequency() {
     // Strong length normalization favours the short passage; weak, the repeated word.
     assert_eq!(first("0.9"), "short.txt");
     assert_eq!(first("0.2"), "long.txt");
-    let refused = run(&["search", "--index", path_str(&index), "جنيف", "--bm25-b", "1"]);
+    let refused = run(&[
+        "search",
+        "--index",
+        path_str(&index),
+        "جنيف",
+        "--bm25-b",
+        "1",
+    ]);
     assert!(!refused.status.success());
-    assert!(stderr_of(&refused).contains("BM25 b"), "{}", stderr_of(&refused));
+    assert!(
+        stderr_of(&refused).contains("BM25 b"),
+        "{}",
+        stderr_of(&refused)
+    );
 }
