@@ -67,20 +67,31 @@ impl<'a> SignatureReader<'a> {
 
     /// Article id and source of the passage at `address`.
     pub fn identity(&mut self, address: DocAddress) -> (String, String) {
-        let columns = self.columns(address.segment_ord);
-        let read = |column: &Option<tantivy::columnar::StrColumn>| {
-            let mut text = String::new();
-            if let Some(column) = column {
-                if let Some(ord) = column.term_ords(address.doc_id).next() {
-                    if column.ord_to_str(ord, &mut text).is_err() {
-                        text.clear();
-                    }
-                }
-            }
-            text
-        };
-        (read(&columns.article_id), read(&columns.source))
+        (self.article_id(address), self.source(address))
     }
+
+    /// Article id of the passage at `address` (empty when the column lacks it).
+    pub fn article_id(&mut self, address: DocAddress) -> String {
+        let columns = self.columns(address.segment_ord);
+        read_str(&columns.article_id, address)
+    }
+
+    fn source(&mut self, address: DocAddress) -> String {
+        let columns = self.columns(address.segment_ord);
+        read_str(&columns.source, address)
+    }
+}
+
+fn read_str(column: &Option<tantivy::columnar::StrColumn>, address: DocAddress) -> String {
+    let mut text = String::new();
+    if let Some(column) = column {
+        if let Some(ord) = column.term_ords(address.doc_id).next() {
+            if column.ord_to_str(ord, &mut text).is_err() {
+                text.clear();
+            }
+        }
+    }
+    text
 }
 
 /// The copies of an article with `signature` (other than `article_id` itself), most similar

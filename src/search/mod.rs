@@ -124,8 +124,9 @@ pub struct Engine {
 }
 
 /// Per-index-generation memo of the term-dictionary work that repeats across queries: the
-/// spelling variants of a word, the copies of an article, the document frequency of a term. Shared by an engine's clones (the
-/// server's requests) and emptied when the reader moves to a new commit.
+/// spelling variants of a word, the copies of an article, the document frequency of a term.
+/// Shared by an engine's clones (the server's requests) and emptied when the reader moves to a
+/// new commit.
 #[derive(Default)]
 pub struct Caches {
     generation: u64,
@@ -328,14 +329,13 @@ impl Engine {
         wanted: usize,
         all_copies: bool,
     ) -> Result<Vec<KeptPassage>> {
-        let mut ids = ArticleIds::new(searcher, &self.handle.fields);
         let mut reader = copies::SignatureReader::new(searcher);
         // Per article: passages kept and signature.
         let mut shown: HashMap<String, (usize, Option<index::dedup::Signature>)> = HashMap::new();
         let mut shown_signatures: Vec<index::dedup::Signature> = Vec::new();
         let mut kept = Vec::new();
         for &(score, address) in top {
-            let article_id = ids.of(address)?;
+            let article_id = article_id_of(searcher, &self.handle.fields, &mut reader, address)?;
             let signature = match shown.get_mut(&article_id) {
                 Some((count, signature)) => {
                     if *count >= per_article {
@@ -569,11 +569,11 @@ fn group_by_article(
     top: &[(f32, DocAddress)],
     per_article: usize,
 ) -> Result<Vec<(f32, DocAddress, String)>> {
-    let mut ids = ArticleIds::new(searcher, fields);
+    let mut reader = copies::SignatureReader::new(searcher);
     let mut taken: HashMap<String, usize> = HashMap::new();
     let mut kept = Vec::new();
     for &(score, address) in top {
-        let id = ids.of(address)?;
+        let id = article_id_of(searcher, fields, &mut reader, address)?;
         let count = taken.entry(id.clone()).or_default();
         if *count < per_article {
             *count += 1;
@@ -589,51 +589,25 @@ fn article_ids(
     fields: &Fields,
     top: &[(f32, DocAddress)],
 ) -> Result<Vec<String>> {
-    let mut ids = ArticleIds::new(searcher, fields);
-    top.iter().map(|&(_, address)| ids.of(address)).collect()
+    let mut reader = copies::SignatureReader::new(searcher);
+    top.iter()
+        .map(|&(_, address)| article_id_of(searcher, fields, &mut reader, address))
+        .collect()
 }
 
-/// Reads passages' article ids from the fast column (without loading stored documents), one
-/// passage at a time, so callers read only as many as they use.
-struct ArticleIds<'a> {
-    searcher: &'a tantivy::Searcher,
-    fields: &'a Fields,
-    columns: HashMap<u32, Option<tantivy::columnar::StrColumn>>,
-}
-
-impl<'a> ArticleIds<'a> {
-    fn new(searcher: &'a tantivy::Searcher, fields: &'a Fields) -> Self {
-        ArticleIds {
-            searcher,
-            fields,
-            columns: HashMap::new(),
-        }
+/// A passage's article id: from the fast column, else from the stored document.
+fn article_id_of(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+    reader: &mut copies::SignatureReader,
+    address: DocAddress,
+) -> Result<String> {
+    let id = reader.article_id(address);
+    if !id.is_empty() {
+        return Ok(id);
     }
-
-    fn of(&mut self, address: DocAddress) -> Result<String> {
-        let searcher = self.searcher;
-        let column = self.columns.entry(address.segment_ord).or_insert_with(|| {
-            searcher
-                .segment_reader(address.segment_ord)
-                .fast_fields()
-                .str(crate::index::schema::names::ARTICLE_ID)
-                .ok()
-                .flatten()
-        });
-        let mut id = String::new();
-        if let Some(column) = column {
-            if let Some(ord) = column.term_ords(address.doc_id).next() {
-                if column.ord_to_str(ord, &mut id).is_err() {
-                    id.clear();
-                }
-            }
-        }
-        if id.is_empty() {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            id = text_of(&doc, self.fields.article_id);
-        }
-        Ok(id)
-    }
+    let doc: TantivyDocument = searcher.doc(address)?;
+    Ok(text_of(&doc, fields.article_id))
 }
 
 fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
