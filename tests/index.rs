@@ -447,6 +447,19 @@ fn manifests_left_by_a_killed_run_are_ignored_then_removed() {
     ok(&["index", path_str(&corpus), "--index", path_str(&index)]);
     assert_eq!(manifest_files(&index).len(), 1);
     assert_eq!(stats(&index)["articles"], 2);
+
+    // A manifest deleted by hand: searching does not need it; indexing says what to do.
+    let [name] = manifest_files(&index).try_into().unwrap();
+    std::fs::remove_file(index.join(&name)).unwrap();
+    let (hits, _) = search_json(&index, &["بوتين", "--all-copies"]);
+    assert_eq!(hits.len(), 2);
+    let output = run(&["index", path_str(&corpus), "--index", path_str(&index)]);
+    assert!(!output.status.success());
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains(&name) && stderr.contains("--rebuild"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -84,10 +84,17 @@ impl IndexHandle {
         loop {
             let payload = latest_payload(&self.index, &self.dir)?;
             match Manifest::load(&self.dir, &payload) {
-                Err(Error::Io { source, .. })
-                    if source.kind() == std::io::ErrorKind::NotFound && attempts < 3 =>
+                Err(Error::Io { path, source })
+                    if source.kind() == std::io::ErrorKind::NotFound =>
                 {
                     attempts += 1;
+                    if attempts == 3 {
+                        return Err(Error::Invalid(format!(
+                            "{}: the manifest the last commit names is missing; searching still \
+                             works, but indexing needs it: run `fahras index --rebuild`",
+                            path.display()
+                        )));
+                    }
                 }
                 result => return result,
             }
