@@ -194,8 +194,9 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
         let result = match args.format {
             ExportFormat::Csv => write_csv(&mut out, &r),
             ExportFormat::Ris => write_ris(&mut out, &r),
+            // serde_json's error keeps the I/O error's kind (a closed pipe stays a closed pipe).
             ExportFormat::Jsonl => serde_json::to_writer(&mut out, &r)
-                .map_err(std::io::Error::other)
+                .map_err(std::io::Error::from)
                 .and_then(|()| out.write_all(b"\n")),
         };
         result.map_err(|e| {
