@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use fahras::index::writer::{self, IndexOptions, Silent};
-use fahras::ingest::JsonFields;
 use fahras::search::{query::parse_period, Engine, SearchRequest};
 
 const NAMES: [&str; 20] = [
@@ -81,15 +80,10 @@ fn main() {
         None => {
             let dir = std::env::temp_dir().join("fahras-bench-seed-index");
             let options = IndexOptions {
-                roots: vec![root.join("corpus")],
-                index_dir: dir.clone(),
                 rebuild: true,
                 threads: 2,
                 memory_mb: 64,
-                settings: None,
-                json_fields: JsonFields::default(),
-                collection: None,
-                commit_every_bytes: writer::COMMIT_EVERY_BYTES,
+                ..IndexOptions::new(vec![root.join("corpus")], dir.clone())
             };
             writer::run(&options, &Silent).expect("index the seed corpus");
             dir

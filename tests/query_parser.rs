@@ -49,6 +49,8 @@ fn any_query_runs_against_an_index() {
         json_fields: JsonFields::default(),
         collection: None,
         commit_every_bytes: writer::COMMIT_EVERY_BYTES,
+        walk: Default::default(),
+        interrupt: None,
     };
     writer::run(&options, &Silent).unwrap();
     let engine =

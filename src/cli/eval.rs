@@ -11,7 +11,6 @@ use crate::analysis::StemmerKind;
 use crate::eval::{self, Measures};
 use crate::index::writer::{self, IndexOptions, Silent};
 use crate::index::{self, IndexSettings};
-use crate::ingest::JsonFields;
 use crate::search::Engine;
 
 #[derive(Debug, clap::Args)]
@@ -102,15 +101,8 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
             .clone()
             .context("--collection is needed to build an index")?;
         let options = IndexOptions {
-            roots: vec![collection],
-            index_dir: index_dir.clone(),
-            rebuild: false,
-            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
-            memory_mb: 256,
             settings: Some(args.index_settings.settings()),
-            json_fields: JsonFields::default(),
-            collection: None,
-            commit_every_bytes: writer::COMMIT_EVERY_BYTES,
+            ..IndexOptions::new(vec![collection], index_dir.clone())
         };
         writer::run(&options, &Silent)?;
     }

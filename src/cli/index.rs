@@ -2,16 +2,16 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::analysis::StemmerKind;
-use crate::index::writer::{self, IndexOptions, Reporter};
+use crate::index::writer::{self, IndexOptions, Reporter, Stage};
 use crate::index::{IndexSettings, RunSummary};
-use crate::ingest::JsonFields;
+use crate::ingest::{walk::WalkOptions, JsonFields};
 
 #[derive(Debug, clap::Args)]
 pub struct IndexArgs {
@@ -51,6 +51,14 @@ pub struct IndexArgs {
     /// Longest passage, in words (a new index only; recorded in it).
     #[arg(long)]
     pub passage_max: Option<usize>,
+    /// Do not index files or folders matching this glob (gitignore syntax, repeatable); a
+    /// `.fahrasignore` file in a folder does the same for that folder.
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub excludes: Vec<String>,
+    /// Follow symbolic links (by default they are skipped: a link can lead out of the folder);
+    /// each file is still indexed once.
+    #[arg(long)]
+    pub follow_links: bool,
     /// Commit after this many bytes of input (tests use small values to exercise recovery).
     #[arg(long, hide = true, default_value_t = writer::COMMIT_EVERY_BYTES)]
     pub commit_every: u64,
@@ -72,8 +80,9 @@ impl TerminalReporter {
         let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
             bar.set_style(
+                // Decimal MB, as the summary says; no ETA: early estimates ("3h") mislead.
                 ProgressStyle::with_template(
-                    "{spinner} [{elapsed_precise}] {wide_bar} {msg} {binary_bytes}/{binary_total_bytes} ETA {eta}",
+                    "{spinner} [{elapsed_precise}] {wide_bar} {msg} {bytes}/{total_bytes}",
                 )
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
@@ -153,6 +162,26 @@ impl Reporter for TerminalReporter {
             self.say(&format!("note: {file}: read as {encoding}"));
         }
     }
+
+    fn stage(&self, stage: Stage) {
+        let message = match stage {
+            Stage::Reading => return,
+            Stage::Committing => "committing (making the new passages durable)…",
+            Stage::Merging => "merging index segments…",
+        };
+        match &self.bar {
+            Some(bar) => {
+                bar.set_style(
+                    ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
+                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                );
+                bar.set_message(message);
+                bar.enable_steady_tick(Duration::from_millis(200));
+            }
+            None if !self.quiet => eprintln!("{message}"),
+            None => {}
+        }
+    }
 }
 
 pub fn run(args: &IndexArgs) -> anyhow::Result<()> {
@@ -165,6 +194,14 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<()> {
             anyhow::bail!("{}: no such file or folder", path.display());
         }
     }
+    if let (Some(min), Some(max)) = (args.passage_min, args.passage_max) {
+        if min > max {
+            anyhow::bail!("--passage-min ({min}) must not be larger than --passage-max ({max})");
+        }
+    }
+    if args.passage_min == Some(0) || args.passage_max == Some(0) {
+        anyhow::bail!("passage lengths must be at least 1 word");
+    }
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
@@ -173,10 +210,7 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<()> {
         || args.passage_max.is_some())
     .then(|| {
         let defaults = IndexSettings::default();
-        let min = args
-            .passage_min
-            .unwrap_or(defaults.passage_min_words)
-            .max(1);
+        let min = args.passage_min.unwrap_or(defaults.passage_min_words);
         IndexSettings {
             stemmer: args.stemmer.unwrap_or(defaults.stemmer),
             passage_min_words: min,
@@ -186,6 +220,8 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<()> {
                 .max(min),
         }
     });
+    let interrupt = Arc::new(AtomicBool::new(false));
+    watch_ctrl_c(&interrupt, args.quiet);
     let options = IndexOptions {
         roots: args.paths.clone(),
         index_dir: args.index.clone(),
@@ -196,13 +232,43 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<()> {
         json_fields,
         collection: args.collection.clone(),
         commit_every_bytes: args.commit_every.max(1),
+        walk: WalkOptions {
+            follow_links: args.follow_links,
+            excludes: args.excludes.clone(),
+        },
+        interrupt: Some(interrupt),
     };
     let reporter = TerminalReporter::new(args.quiet);
     let summary = writer::run(&options, &reporter);
     reporter.finish();
     let summary = summary?;
     if !args.quiet {
+        for document in &summary.root_documents {
+            eprintln!(
+                "note: {document}: documentation at the top of the folder, not indexed (name the file to index it)"
+            );
+        }
         eprintln!("{}", describe(&summary));
+    }
+    if summary.interrupted {
+        anyhow::bail!(
+            "interrupted: the {} files read so far are indexed and committed; run the same command again to index the rest",
+            summary.new + summary.changed
+        );
+    }
+    if summary.index_articles == 0 {
+        let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        if summary.files_seen == 0 {
+            anyhow::bail!(
+                "nothing to index in {}: no file found (hidden files, ignored files, links and the index folder itself are not read)",
+                paths.join(", ")
+            );
+        }
+        anyhow::bail!(
+            "nothing indexed: none of the {} files in {} holds an article fahras can read (see the warnings above)",
+            summary.files_seen,
+            paths.join(", ")
+        );
     }
     if args.strict && (summary.skipped > 0 || summary.warnings > 0) {
         anyhow::bail!(
@@ -214,13 +280,44 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Ctrl-C stops the run cleanly: the first asks it to commit what it has and stop; a second
+/// ends the process at once (the last commit stays intact either way).
+fn watch_ctrl_c(interrupt: &Arc<AtomicBool>, quiet: bool) {
+    let flag = Arc::clone(interrupt);
+    let _ = ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        if !quiet {
+            eprintln!("\nstopping: committing what is indexed so far (Ctrl-C again to quit now)…");
+        }
+    });
+}
+
 /// The one-paragraph summary printed at the end of a run.
 pub fn describe(s: &RunSummary) -> String {
     let mb = s.bytes as f64 / 1e6;
     let rate = if s.seconds > 0.0 { mb / s.seconds } else { 0.0 };
+    let mut extras = String::new();
+    if s.title_only > 0 {
+        extras.push_str(&format!(" ({} with a title only)", s.title_only));
+    }
+    let mut skipped_notes = Vec::new();
+    if !s.root_documents.is_empty() {
+        skipped_notes.push(format!("{} documentation", s.root_documents.len()));
+    }
+    if s.links_skipped > 0 {
+        skipped_notes.push(format!("{} links not followed", s.links_skipped));
+    }
+    let skipped_notes = if skipped_notes.is_empty() {
+        String::new()
+    } else {
+        format!(" (and {})", skipped_notes.join(", "))
+    };
     format!(
-        "files: {} seen, {} new, {} changed, {} removed, {} unchanged, {} skipped; \
-         {} articles, {} passages indexed from {:.1} MB in {:.2} s ({:.1} MB/s); {} warnings",
+        "files: {} seen, {} new, {} changed, {} removed, {} unchanged, {} skipped{skipped_notes}; \
+         {} articles{extras}, {} passages indexed from {:.1} MB in {:.2} s ({:.1} MB/s); {} warnings; \
+         the index holds {} articles",
         s.files_seen,
         s.new,
         s.changed,
@@ -232,6 +329,7 @@ pub fn describe(s: &RunSummary) -> String {
         mb,
         s.seconds,
         rate,
-        s.warnings
+        s.warnings,
+        s.index_articles
     )
 }

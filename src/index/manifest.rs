@@ -19,10 +19,10 @@ use crate::ingest::PassageSizes;
 use crate::{Error, Result};
 
 /// Version of the manifest and schema layout. 3: the manifest moved out of the commit payload
-/// into its own file. Layout 2 (the same schema, the whole manifest in the payload) is still
-/// read, and rewritten as layout 3 by the next commit.
-pub const FORMAT_VERSION: u32 = 3;
-const EMBEDDED_MANIFEST_FORMAT: u32 = 2;
+/// into its own file. 4: passages carry the source's own calendar day and UTC offset beside the
+/// instant, and manifests keep calendar days (earlier indexes shifted some dates by a day: they
+/// must be rebuilt).
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Manifest files are named `<prefix><hash>.json` in the index folder.
 const MANIFEST_FILE_PREFIX: &str = "fahras-manifest-";
@@ -33,8 +33,7 @@ pub struct CommitHeader {
     pub format: u32,
     pub analyzer_version: u32,
     pub settings: IndexSettings,
-    /// The manifest's file name in the index folder (absent in layout 2, whose payload is the
-    /// manifest itself).
+    /// The manifest's file name in the index folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest_file: Option<String>,
 }
@@ -46,9 +45,7 @@ impl CommitHeader {
 
     /// Why this index cannot be used by this build of fahras, if it cannot.
     pub fn incompatibility(&self) -> Option<String> {
-        let readable = self.format == FORMAT_VERSION
-            || (self.format == EMBEDDED_MANIFEST_FORMAT && self.manifest_file.is_none());
-        if !readable {
+        if self.format != FORMAT_VERSION {
             return Some(format!(
                 "the index has layout version {} but this fahras uses {}",
                 self.format, FORMAT_VERSION
@@ -81,6 +78,16 @@ impl Default for IndexSettings {
             passage_min_words: sizes.min_words,
             passage_max_words: sizes.max_words,
         }
+    }
+}
+
+impl std::fmt::Display for IndexSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "stemmer {}, passages of {}–{} words",
+            self.stemmer, self.passage_min_words, self.passage_max_words
+        )
     }
 }
 
@@ -135,7 +142,26 @@ pub struct RunSummary {
     pub articles: u64,
     pub passages: u64,
     pub bytes: u64,
+    /// Wall time of the run. The copy kept in the manifest is taken just before the final
+    /// commit; the summary printed at the end includes the commit and merges.
     pub seconds: f64,
+    /// Articles with a title and no text (galleries, videos), indexed by their title.
+    #[serde(default)]
+    pub title_only: u64,
+    /// The run was interrupted (Ctrl-C): what it had indexed is committed, the rest is left
+    /// for the next run.
+    #[serde(default)]
+    pub interrupted: bool,
+    /// Articles in the index after the run.
+    #[serde(default)]
+    pub index_articles: u64,
+    /// Files at the top of an indexed folder that are documentation, not articles (README,
+    /// LICENSE…): not indexed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub root_documents: Vec<String>,
+    /// Symbolic links not followed (`--follow-links` follows them).
+    #[serde(default)]
+    pub links_skipped: u64,
 }
 
 /// What one collection holds.
@@ -262,7 +288,7 @@ impl Manifest {
         Ok(serde_json::to_string(&header).expect("the header serializes"))
     }
 
-    /// The manifest a commit's `payload` names (or holds, in layout 2).
+    /// The manifest a commit's `payload` names.
     pub fn load(dir: &Path, payload: &str) -> Result<Self> {
         let unreadable = |what: &dyn std::fmt::Display| {
             Error::Invalid(format!(
@@ -272,11 +298,7 @@ impl Manifest {
         };
         let header = CommitHeader::from_payload(payload).map_err(|e| unreadable(&e))?;
         let Some(name) = header.manifest_file else {
-            // Layout 2: the payload is the manifest. The next commit writes it as layout 3.
-            let mut manifest: Manifest =
-                serde_json::from_str(payload).map_err(|e| unreadable(&e))?;
-            manifest.format = FORMAT_VERSION;
-            return Ok(manifest);
+            return Err(unreadable(&"the commit names no manifest file"));
         };
         if !is_manifest_file_name(&name) || name.ends_with(".tmp") {
             return Err(unreadable(&format!("bad manifest file name {name:?}")));
@@ -285,6 +307,59 @@ impl Manifest {
         let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
         serde_json::from_slice(&bytes).map_err(|e| unreadable(&format!("{name}: {e}")))
     }
+}
+
+/// Prefix of the keys of files whose path is not valid UTF-8 (the rest is the path's bytes in
+/// hex): two such paths never share a key, as they would with a lossy conversion. Keys of other
+/// files are their absolute paths, which start with `/` (or a drive letter), never with this.
+const BYTES_KEY_PREFIX: &str = "bytes:";
+
+/// The manifest key of a file: its absolute path, losslessly.
+pub fn file_key(path: &Path) -> String {
+    if let Some(text) = path.to_str() {
+        return text.to_owned();
+    }
+    let bytes = path_bytes(path);
+    let mut key = String::with_capacity(BYTES_KEY_PREFIX.len() + bytes.len() * 2);
+    key.push_str(BYTES_KEY_PREFIX);
+    for byte in bytes {
+        key.push_str(&format!("{byte:02x}"));
+    }
+    key
+}
+
+/// The path a manifest key stands for.
+pub fn key_path(key: &str) -> Option<std::path::PathBuf> {
+    let Some(hex) = key.strip_prefix(BYTES_KEY_PREFIX) else {
+        return Some(std::path::PathBuf::from(key));
+    };
+    let bytes: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect();
+    Some(path_from_bytes(bytes?))
+}
+
+#[cfg(unix)]
+fn path_bytes(path: &Path) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    path.as_os_str().as_bytes().to_vec()
+}
+
+#[cfg(not(unix))]
+fn path_bytes(path: &Path) -> Vec<u8> {
+    path.to_string_lossy().into_owned().into_bytes()
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: Vec<u8>) -> std::path::PathBuf {
+    use std::os::unix::ffi::OsStringExt;
+    std::path::PathBuf::from(std::ffi::OsString::from_vec(bytes))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: Vec<u8>) -> std::path::PathBuf {
+    std::path::PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn is_manifest_file_name(name: &str) -> bool {
@@ -320,6 +395,21 @@ pub fn remove_stale_manifests(dir: &Path, payload: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn file_names_that_are_not_utf8_get_distinct_keys_that_lead_back_to_them() {
+        use std::os::unix::ffi::OsStrExt;
+        let a = Path::new(std::ffi::OsStr::from_bytes(b"/corpus/\xe3\xd5\xd1.txt"));
+        let b = Path::new(std::ffi::OsStr::from_bytes(b"/corpus/\xe3\xd5\xd2.txt"));
+        assert_ne!(file_key(a), file_key(b));
+        assert_eq!(key_path(&file_key(a)).as_deref(), Some(a));
+        assert_eq!(file_key(Path::new("/corpus/a.txt")), "/corpus/a.txt");
+        assert_eq!(
+            key_path("/corpus/a.txt").as_deref(),
+            Some(Path::new("/corpus/a.txt"))
+        );
+    }
 
     fn temp_dir(name: &str) -> std::path::PathBuf {
         let dir =
@@ -384,22 +474,21 @@ mod tests {
     }
 
     #[test]
-    fn layouts_other_than_two_and_three_are_refused() {
+    fn layouts_other_than_the_current_one_are_refused() {
         let header = |format: u32, manifest_file: Option<&str>| CommitHeader {
             format,
             analyzer_version: ANALYZER_VERSION,
             settings: IndexSettings::default(),
             manifest_file: manifest_file.map(str::to_owned),
         };
-        assert!(header(2, None).incompatibility().is_none());
-        assert!(header(3, Some("fahras-manifest-1.json"))
+        assert!(header(FORMAT_VERSION, Some("fahras-manifest-1.json"))
             .incompatibility()
             .is_none());
-        assert!(header(1, None).incompatibility().is_some());
-        assert!(header(4, Some("fahras-manifest-1.json"))
+        assert!(header(2, None).incompatibility().is_some());
+        assert!(header(3, Some("fahras-manifest-1.json"))
             .incompatibility()
             .is_some());
-        let mut other_analyzer = header(3, Some("fahras-manifest-1.json"));
+        let mut other_analyzer = header(FORMAT_VERSION, Some("fahras-manifest-1.json"));
         other_analyzer.analyzer_version += 1;
         assert!(other_analyzer.incompatibility().is_some());
     }

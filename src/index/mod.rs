@@ -1,6 +1,7 @@
 //! The index on disk: schema, manifest, the indexing run, and opening for search.
 
 pub mod dedup;
+pub mod faults;
 pub mod manifest;
 pub mod schema;
 pub mod stats;
@@ -35,15 +36,24 @@ pub fn exists(dir: &Path) -> bool {
 /// read it and registering its analyzers with the settings it was built with.
 pub fn open(dir: &Path) -> Result<IndexHandle> {
     if !exists(dir) {
-        return Err(Error::Invalid(format!(
-            "no index in {}: run `fahras index` first",
-            dir.display()
-        )));
+        return Err(Error::Invalid(no_index_message(dir)));
     }
-    let directory =
-        MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{}: {e}", dir.display())))?;
-    let index = Index::open(directory)?;
-    let payload = latest_payload(&index, dir)?;
+    let index = open_tantivy(dir)?;
+    let Some(payload) = index.load_metas()?.payload else {
+        return Err(Error::Invalid(if is_unfinished_first_run(&index) {
+            format!(
+                "{} holds an index whose first run did not finish (it was interrupted before its \
+                 first commit); run `fahras index` again on the same folders to finish it",
+                dir.display()
+            )
+        } else {
+            format!(
+                "{} holds an index fahras did not build (it has no fahras manifest); use another \
+                 --index folder, or `fahras index --rebuild` to replace it",
+                dir.display()
+            )
+        }));
+    };
     let header = CommitHeader::from_payload(&payload).map_err(|e| {
         Error::Invalid(format!(
             "{}: unreadable manifest ({e}); run `fahras index --rebuild`",
@@ -66,6 +76,40 @@ pub fn open(dir: &Path) -> Result<IndexHandle> {
     })
 }
 
+/// What to say when `dir` holds no index, naming the folder the user asked for.
+pub fn no_index_message(dir: &Path) -> String {
+    if dir == Path::new(DEFAULT_INDEX_DIR) {
+        format!("no index in {DEFAULT_INDEX_DIR}: run `fahras index` first")
+    } else {
+        format!(
+            "no index in {}: run `fahras index --index {} PATH...` first",
+            dir.display(),
+            dir.display()
+        )
+    }
+}
+
+/// The folder commands use when not given `--index`.
+pub const DEFAULT_INDEX_DIR: &str = "index";
+
+/// The tantivy index in `dir`, opened as it is.
+pub(crate) fn open_tantivy(dir: &Path) -> Result<Index> {
+    let directory =
+        MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{}: {e}", dir.display())))?;
+    Ok(Index::open(directory)?)
+}
+
+/// True when `index` carries no fahras commit yet but is what the first run of `fahras index`
+/// creates: fahras's own schema and no committed segment. A run killed before its first commit
+/// leaves exactly this (and segment files no commit names); the next run finishes the job. An
+/// index with another schema, or with committed data but no fahras manifest, is someone else's.
+pub fn is_unfinished_first_run(index: &Index) -> bool {
+    index.schema() == schema::build_schema()
+        && index
+            .searchable_segment_metas()
+            .is_ok_and(|segments| segments.is_empty())
+}
+
 /// The payload of the index's latest commit.
 fn latest_payload(index: &Index, dir: &Path) -> Result<String> {
     index.load_metas()?.payload.ok_or_else(|| {
@@ -84,9 +128,7 @@ impl IndexHandle {
         loop {
             let payload = latest_payload(&self.index, &self.dir)?;
             match Manifest::load(&self.dir, &payload) {
-                Err(Error::Io { path, source })
-                    if source.kind() == std::io::ErrorKind::NotFound =>
-                {
+                Err(Error::Io { path, error }) if error.kind() == std::io::ErrorKind::NotFound => {
                     attempts += 1;
                     if attempts == 3 {
                         return Err(Error::Invalid(format!(

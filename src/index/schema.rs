@@ -17,6 +17,8 @@ pub mod names {
     pub const TEXT: &str = "text";
     pub const TEXT_STEM: &str = "text_stem";
     pub const DATE: &str = "date";
+    pub const DAY: &str = "day";
+    pub const UTC_OFFSET: &str = "utc_offset";
     pub const SOURCE: &str = "source";
     pub const COLLECTION: &str = "collection";
     pub const CATEGORY: &str = "category";
@@ -42,7 +44,13 @@ pub struct Fields {
     pub text: Field,
     /// Passage text, stemmed.
     pub text_stem: Field,
+    /// When the article was published: the instant, for ordering.
     pub date: Field,
+    /// The calendar day of publication where it was published (the source's local date, as
+    /// midnight UTC): what is shown, filtered, faceted and cited.
+    pub day: Field,
+    /// The offset from UTC (seconds) the source wrote its date with.
+    pub utc_offset: Field,
     /// Outlet (indexed lower-cased for filters, stored and fast as written).
     pub source: Field,
     pub collection: Field,
@@ -104,6 +112,15 @@ pub fn build_schema() -> Schema {
             .set_fast()
             .set_precision(DateTimePrecision::Seconds),
     );
+    builder.add_date_field(
+        names::DAY,
+        DateOptions::default()
+            .set_indexed()
+            .set_stored()
+            .set_fast()
+            .set_precision(DateTimePrecision::Seconds),
+    );
+    builder.add_i64_field(names::UTC_OFFSET, NumericOptions::default().set_stored());
     builder.add_text_field(names::SOURCE, keyword());
     builder.add_text_field(names::COLLECTION, keyword());
     builder.add_text_field(names::CATEGORY, keyword());
@@ -136,6 +153,8 @@ impl Fields {
             text: get(names::TEXT)?,
             text_stem: get(names::TEXT_STEM)?,
             date: get(names::DATE)?,
+            day: get(names::DAY)?,
+            utc_offset: get(names::UTC_OFFSET)?,
             source: get(names::SOURCE)?,
             collection: get(names::COLLECTION)?,
             category: get(names::CATEGORY)?,

@@ -1,27 +1,34 @@
-//! The indexing run: walk → read and parse in parallel → passages → tantivy, incrementally.
+//! The indexing run: plan (walk, compare with the manifest) → read and parse in parallel →
+//! apply (passages into tantivy) → commit, incrementally.
 //!
-//! Safety rests on two rules:
+//! Safety rests on three rules:
 //! - every file's passages carry the file's key, and indexing a file first deletes that key, so
 //!   re-indexing a file can never duplicate it;
-//! - the manifest is the payload of the commit that contains the passages it describes, so a run
-//!   killed at any point leaves the last commit and its manifest intact and consistent; the next
-//!   run redoes only what that commit did not contain.
+//! - the manifest is named by the payload of the commit that contains the passages it
+//!   describes, so a run killed at any point leaves the last commit and its manifest intact and
+//!   consistent; the next run redoes only what that commit did not contain;
+//! - a new index gets an empty fahras commit before any passage is added, and files that no
+//!   commit names (what a killed run leaves) are removed when the next run opens the writer, so a
+//!   kill, even during the very first run, never leaves a folder the next run refuses.
+//!
+//! `faults` names the points where tests kill a run.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use tantivy::directory::MmapDirectory;
-use tantivy::schema::Term;
-use tantivy::{DateTime, Index, IndexWriter, TantivyDocument};
+use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
+use tantivy::schema::{IndexRecordOption, Term, Value};
+use tantivy::{DateTime, DocSet, Index, IndexWriter, Searcher, TantivyDocument, TERMINATED};
 
 use super::dedup;
+use super::faults::{self, Point};
 use super::manifest::{self, FileRecord, IndexSettings, Manifest, RunSummary};
 use super::schema::{build_schema, Fields};
 use crate::analysis::register_analyzers;
-use crate::ingest::{self, decode, walk, Article, JsonFields, Warning};
+use crate::ingest::{self, date, decode, walk, Article, JsonFields, Warning};
 use crate::{Error, Result};
 
 /// Commit after this much input by default, so a killed run loses little work (seconds of it).
@@ -48,6 +55,47 @@ pub struct IndexOptions {
     pub collection: Option<String>,
     /// Commit after this many bytes of input.
     pub commit_every_bytes: u64,
+    /// Which files of the folders are read (ignore rules, links).
+    pub walk: walk::WalkOptions,
+    /// Set (by Ctrl-C) to stop early: the run stops reading, commits what it has indexed and
+    /// returns a summary marked `interrupted`.
+    pub interrupt: Option<Arc<AtomicBool>>,
+}
+
+impl IndexOptions {
+    /// Options with the defaults of every setting, for `roots` into `index_dir`.
+    pub fn new(roots: Vec<PathBuf>, index_dir: PathBuf) -> Self {
+        IndexOptions {
+            roots,
+            index_dir,
+            rebuild: false,
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            memory_mb: 256,
+            settings: None,
+            json_fields: JsonFields::default(),
+            collection: None,
+            commit_every_bytes: COMMIT_EVERY_BYTES,
+            walk: walk::WalkOptions::default(),
+            interrupt: None,
+        }
+    }
+
+    fn interrupted(&self) -> bool {
+        self.interrupt
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
+    }
+}
+
+/// What a run is doing, for progress displays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading and indexing files.
+    Reading,
+    /// Making the indexed passages durable (the final commit).
+    Committing,
+    /// Merging index segments after the commit.
+    Merging,
 }
 
 /// What the run tells its caller as it goes.
@@ -56,15 +104,30 @@ pub trait Reporter: Sync {
     fn planned(&self, _files: usize, _bytes: u64) {}
     /// One file has been read (or found unreadable).
     fn file_done(&self, _bytes: u64) {}
-    /// A problem with one file (and line), which did not stop the run.
+    /// A problem with one file (and line), which did not stop the run. Every warning reported
+    /// is counted in the summary's `warnings`.
     fn warning(&self, _file: &str, _line: Option<usize>, _message: &str) {}
     /// A file was read in a legacy encoding.
     fn encoding(&self, _file: &str, _encoding: &str) {}
+    /// The run moved to another stage.
+    fn stage(&self, _stage: Stage) {}
 }
 
 /// A reporter that says nothing.
 pub struct Silent;
 impl Reporter for Silent {}
+
+/// Reports a warning and counts it: what is printed and what the summary says agree.
+fn warn(
+    reporter: &dyn Reporter,
+    summary: &mut RunSummary,
+    file: &str,
+    line: Option<usize>,
+    message: &str,
+) {
+    reporter.warning(file, line, message);
+    summary.warnings += 1;
+}
 
 /// A file found by the walk, with the key and collection it is indexed under.
 #[derive(Debug, Clone)]
@@ -72,6 +135,8 @@ struct Candidate {
     key: String,
     found: walk::FoundFile,
     collection: String,
+    /// The name of the folder the file was found under (qualifies ids that would collide).
+    root_name: String,
     size: u64,
     modified_ns: i128,
 }
@@ -99,43 +164,143 @@ struct FileContent {
     skipped: Option<String>,
 }
 
+/// What a run has to do, decided before any file is read: a pure consequence of the walk, the
+/// options and the manifest.
+struct Plan {
+    /// Files to open (new, or changed by size or modification time).
+    to_read: Vec<Candidate>,
+    /// Manifest keys of files under this run's roots that are gone.
+    removed: Vec<String>,
+}
+
 /// Runs an indexing pass and returns its summary.
 pub fn run(options: &IndexOptions, reporter: &dyn Reporter) -> Result<RunSummary> {
     let started = Instant::now();
-    let (index, mut manifest) = prepare_index(options)?;
+    faults::check().map_err(Error::Invalid)?;
+    let (index, mut manifest, is_new) = prepare_index(options)?;
     let fields = Fields::from_schema(&index.schema())?;
     let threads = options.threads.max(1);
     let writer_threads = threads.min((options.memory_mb / MIN_MB_PER_THREAD).max(1));
     let memory_bytes = options.memory_mb.max(MIN_MB_PER_THREAD * writer_threads) << 20;
     let mut writer = open_writer(&index, writer_threads, memory_bytes, &options.index_dir)?;
+    // A run killed after writing files that no commit names (a segment, a `.del` file) would
+    // make this run fail when it reaches the same names: clear them first.
+    writer.garbage_collect_files().wait()?;
+    if is_new {
+        faults::at(Point::AfterCreate);
+        // From here on the folder is a fahras index, even if this run is killed.
+        commit(&mut writer, &manifest, &options.index_dir)?;
+    }
 
+    let mut summary = RunSummary::default();
+    let plan = plan(options, &manifest, reporter, &mut summary)?;
+    for key in &plan.removed {
+        writer.delete_term(Term::from_field_text(fields.file, key));
+        manifest.files.remove(key);
+    }
+    summary.removed = plan.removed.len() as u64;
+    reporter.planned(
+        plan.to_read.len(),
+        plan.to_read.iter().map(|c| c.size).sum(),
+    );
+
+    let reader = index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()?;
+    let searcher = reader.searcher();
+    let mut apply = Apply {
+        writer: &mut writer,
+        fields: &fields,
+        manifest: &mut manifest,
+        summary: &mut summary,
+        reporter,
+        options,
+        ids: IdRegistry::new(&searcher, &fields, &plan.removed),
+        bytes_since_commit: 0,
+        documents: 0,
+        committed_documents: false,
+    };
+    read_and_apply(&plan.to_read, options, &mut apply)?;
+    let documents_added = apply.documents;
+    let committed_documents = apply.committed_documents;
+    drop(apply);
+
+    summary.interrupted = options.interrupted();
+    summary.index_articles = manifest.articles();
+    summary.finished_at = now_rfc3339();
+    summary.seconds = started.elapsed().as_secs_f64();
+    manifest.last_run = Some(summary.clone());
+    reporter.stage(Stage::Committing);
+    if documents_added > 0 && !committed_documents {
+        faults::at(Point::BeforeFirstCommit);
+    }
+    commit(&mut writer, &manifest, &options.index_dir)?;
+    reporter.stage(Stage::Merging);
+    if faults::armed() {
+        start_merge_and_die(&index, &mut writer);
+    }
+    writer.wait_merging_threads()?;
+    // The summary printed covers the whole run, its final commit and merges included.
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// The `during-merge` fault point: merge every segment and die while the merge runs.
+fn start_merge_and_die(index: &Index, writer: &mut IndexWriter) {
+    let Ok(segments) = index.searchable_segment_ids() else {
+        return;
+    };
+    if segments.len() >= 2 {
+        let _merge = writer.merge(&segments);
+    }
+    faults::at(Point::DuringMerge);
+}
+
+/// Walks the roots and compares what is there with the manifest.
+fn plan(
+    options: &IndexOptions,
+    manifest: &Manifest,
+    reporter: &dyn Reporter,
+    summary: &mut RunSummary,
+) -> Result<Plan> {
     let index_dir = options
         .index_dir
         .canonicalize()
         .map_err(|e| Error::io(options.index_dir.clone(), e))?;
-    let mut summary = RunSummary::default();
-    let mut walk_problems = Vec::new();
-    let mut candidates = Vec::new();
+    let mut problems = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut keys: HashSet<String> = HashSet::new();
     let mut roots = Vec::new();
     for root in &options.roots {
         let canonical = root
             .canonicalize()
             .map_err(|e| Error::io(root.clone(), e))?;
-        let collection = options.collection.clone().unwrap_or_else(|| {
-            canonical
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "default".to_owned())
-        });
-        for found in walk::walk(&canonical, &mut walk_problems) {
+        let root_name = canonical
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "default".to_owned());
+        let collection = options
+            .collection
+            .clone()
+            .unwrap_or_else(|| root_name.clone());
+        let walked = walk::walk(&canonical, &options.walk, &mut problems);
+        summary.root_documents.extend(walked.root_documents);
+        summary.links_skipped += walked.links_skipped;
+        for found in walked.files {
             if found.path.starts_with(&index_dir) {
                 continue;
             }
-            let key = found.path.to_string_lossy().into_owned();
+            let key = manifest::file_key(&found.path);
+            // Overlapping roots (`fahras index a a/b`) reach a file twice: index it once.
+            if !keys.insert(key.clone()) {
+                continue;
+            }
             let (size, modified_ns) = match std::fs::metadata(&found.path) {
                 Ok(meta) => (meta.len(), modified_ns(&meta)),
                 Err(e) => {
-                    reporter.warning(&found.relative, None, &format!("cannot read: {e}"));
+                    let message = format!("cannot read: {}", crate::error::describe_io(&e));
+                    warn(reporter, summary, &found.relative, None, &message);
                     summary.skipped += 1;
                     continue;
                 }
@@ -144,20 +309,19 @@ pub fn run(options: &IndexOptions, reporter: &dyn Reporter) -> Result<RunSummary
                 key,
                 found,
                 collection: collection.clone(),
+                root_name: root_name.clone(),
                 size,
                 modified_ns,
             });
         }
         roots.push(canonical);
     }
-    for problem in &walk_problems {
-        reporter.warning(&problem.path.display().to_string(), None, &problem.message);
-        summary.warnings += 1;
+    for problem in &problems {
+        let path = problem.path.display().to_string();
+        warn(reporter, summary, &path, None, &problem.message);
     }
     summary.files_seen = candidates.len() as u64;
-
     // Files whose size and modification time match the manifest are not even opened.
-    let seen: HashSet<String> = candidates.iter().map(|c| c.key.clone()).collect();
     let (unchanged, to_read): (Vec<Candidate>, Vec<Candidate>) =
         candidates.into_iter().partition(|c| {
             manifest
@@ -166,179 +330,494 @@ pub fn run(options: &IndexOptions, reporter: &dyn Reporter) -> Result<RunSummary
                 .is_some_and(|r| r.size == c.size && r.modified_ns == c.modified_ns)
         });
     summary.unchanged = unchanged.len() as u64;
-    reporter.planned(to_read.len(), to_read.iter().map(|c| c.size).sum());
-
-    // Removed files: under a root of this run, in the manifest, no longer on disk.
+    // Removed files: under a root of this run, in the manifest, no longer found.
     let removed: Vec<String> = manifest
         .files
         .keys()
         .filter(|key| {
-            !seen.contains(*key) && roots.iter().any(|root| Path::new(key).starts_with(root))
+            !keys.contains(*key)
+                && manifest::key_path(key)
+                    .is_some_and(|path| roots.iter().any(|root| path.starts_with(root)))
         })
         .cloned()
         .collect();
-    for key in &removed {
-        writer.delete_term(Term::from_field_text(fields.file, key));
-        manifest.files.remove(key);
-    }
-    summary.removed = removed.len() as u64;
+    Ok(Plan { to_read, removed })
+}
 
-    let mut bytes_since_commit = 0u64;
+/// Reads the planned files on worker threads and applies each outcome on this one, in plan
+/// order (so that two builds of the same folders give the same ids and the same document order),
+/// committing as the commit policy says. Stops early when the run is interrupted.
+fn read_and_apply(to_read: &[Candidate], options: &IndexOptions, apply: &mut Apply) -> Result<()> {
+    let threads = options.threads.max(1);
+    // Workers read at most this far ahead of the file being applied: files read out of order
+    // wait in memory, and a slow file must not let the others fill it.
+    let window = threads * 4;
     let next = AtomicUsize::new(0);
-    let (sender, receiver) = mpsc::sync_channel::<Outcome>(threads * 2);
-    let to_read_ref = &to_read;
+    let progress = Progress::default();
+    let (sender, receiver) = mpsc::channel::<(usize, Outcome)>();
     // Content hashes of indexed files, for recognising a touched but unchanged file.
-    let manifest_hashes: BTreeMap<String, (u64, String)> = manifest
+    let manifest_hashes: BTreeMap<String, (u64, String)> = apply
+        .manifest
         .files
         .iter()
         .map(|(k, r)| (k.clone(), (r.hash, r.collection.clone())))
         .collect();
     let manifest_hashes = &manifest_hashes;
-    let json_fields = &options.json_fields;
-    let result: Result<()> = std::thread::scope(|scope| {
+    let reporter = apply.reporter;
+    let progress_ref = &progress;
+    std::thread::scope(|scope| {
         for _ in 0..threads {
             let sender = sender.clone();
             let next = &next;
             scope.spawn(move || loop {
+                if options.interrupted() {
+                    break;
+                }
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(candidate) = to_read_ref.get(i) else {
+                let Some(candidate) = to_read.get(i) else {
                     break;
                 };
-                let outcome = read_candidate(
-                    candidate,
-                    manifest_hashes
-                        .get(&candidate.key)
-                        .filter(|(_, collection)| *collection == candidate.collection)
-                        .map(|(hash, _)| *hash),
-                    json_fields,
-                );
+                if !progress_ref.wait_until_applied(i.saturating_sub(window)) {
+                    break;
+                }
+                let indexed_hash = manifest_hashes
+                    .get(&candidate.key)
+                    .filter(|(_, collection)| *collection == candidate.collection)
+                    .map(|(hash, _)| *hash);
+                let outcome = read_candidate(candidate, indexed_hash, &options.json_fields);
                 reporter.file_done(candidate.size);
-                if sender.send(outcome).is_err() {
+                if sender.send((i, outcome)).is_err() {
                     break;
                 }
             });
         }
         drop(sender);
-        for outcome in receiver {
-            match outcome {
-                Outcome::SameContent { key, modified_ns } => {
-                    summary.unchanged += 1;
-                    if let Some(record) = manifest.files.get_mut(&key) {
-                        record.modified_ns = modified_ns;
-                    }
+        // Wakes waiting workers however this ends (done, interrupted, or an error).
+        let _stop = StopOnDrop(progress_ref);
+        let mut pending: BTreeMap<usize, Outcome> = BTreeMap::new();
+        let mut next_to_apply = 0;
+        for (i, outcome) in receiver {
+            pending.insert(i, outcome);
+            while let Some(outcome) = pending.remove(&next_to_apply) {
+                if options.interrupted() {
+                    // Outcomes read but not applied are not in the manifest: the next run reads
+                    // them again.
+                    return Ok(());
                 }
-                Outcome::Content {
-                    candidate,
-                    content,
-                    warnings,
-                } => {
-                    let is_new = !manifest.files.contains_key(&candidate.key);
-                    if is_new {
-                        summary.new += 1;
-                    } else {
-                        summary.changed += 1;
-                    }
-                    for warning in &warnings {
-                        reporter.warning(&candidate.found.relative, warning.line, &warning.message);
-                    }
-                    summary.warnings += warnings.len() as u64;
-                    if let Some(reason) = &content.skipped {
-                        reporter.warning(
-                            &candidate.found.relative,
-                            None,
-                            &format!("skipped: {reason}"),
-                        );
-                        summary.skipped += 1;
-                    }
-                    if let Some(encoding) = content
-                        .encoding
-                        .as_deref()
-                        .filter(|e| !e.starts_with("UTF"))
-                    {
-                        reporter.encoding(&candidate.found.relative, encoding);
-                    }
-                    writer.delete_term(Term::from_field_text(fields.file, &candidate.key));
-                    let record = add_articles(
-                        &writer,
-                        &fields,
-                        &manifest.settings,
-                        &candidate,
-                        content,
-                        reporter,
-                        &mut summary,
-                    )?;
-                    summary.articles += record.articles;
-                    summary.passages += record.passages;
-                    summary.bytes += candidate.size;
-                    bytes_since_commit += candidate.size;
-                    manifest.files.insert(candidate.key.clone(), record);
-                    if bytes_since_commit >= options.commit_every_bytes {
-                        commit(&mut writer, &manifest, &options.index_dir)?;
-                        bytes_since_commit = 0;
-                    }
-                }
+                apply.outcome(outcome)?;
+                next_to_apply += 1;
+                progress_ref.applied(next_to_apply);
             }
         }
         Ok(())
-    });
-    result?;
+    })
+}
 
-    summary.seconds = started.elapsed().as_secs_f64();
-    summary.finished_at = now_rfc3339();
-    manifest.last_run = Some(summary.clone());
-    commit(&mut writer, &manifest, &options.index_dir)?;
-    writer.wait_merging_threads()?;
-    Ok(summary)
+/// How many files have been applied, for workers that must not read too far ahead.
+#[derive(Default)]
+struct Progress {
+    state: std::sync::Mutex<(usize, bool)>,
+    changed: std::sync::Condvar,
+}
+
+impl Progress {
+    fn applied(&self, count: usize) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.0 = count;
+        self.changed.notify_all();
+    }
+
+    fn stop(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.1 = true;
+        self.changed.notify_all();
+    }
+
+    /// Waits until `count` files are applied; false when the run stopped instead.
+    fn wait_until_applied(&self, count: usize) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while state.0 < count && !state.1 {
+            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        !state.1
+    }
+}
+
+struct StopOnDrop<'a>(&'a Progress);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
+}
+
+/// Applies read files to the writer and the manifest.
+struct Apply<'a> {
+    writer: &'a mut IndexWriter,
+    fields: &'a Fields,
+    manifest: &'a mut Manifest,
+    summary: &'a mut RunSummary,
+    reporter: &'a dyn Reporter,
+    options: &'a IndexOptions,
+    ids: IdRegistry<'a>,
+    bytes_since_commit: u64,
+    /// Passages handed to the writer in this run.
+    documents: u64,
+    /// Whether a commit of this run has included passages.
+    committed_documents: bool,
+}
+
+impl Apply<'_> {
+    fn outcome(&mut self, outcome: Outcome) -> Result<()> {
+        let (candidate, content, warnings) = match outcome {
+            Outcome::SameContent { key, modified_ns } => {
+                self.summary.unchanged += 1;
+                if let Some(record) = self.manifest.files.get_mut(&key) {
+                    record.modified_ns = modified_ns;
+                }
+                return Ok(());
+            }
+            Outcome::Content {
+                candidate,
+                content,
+                warnings,
+            } => (candidate, content, warnings),
+        };
+        if self.manifest.files.contains_key(&candidate.key) {
+            self.summary.changed += 1;
+        } else {
+            self.summary.new += 1;
+        }
+        let file = candidate.found.relative.as_str();
+        for warning in &warnings {
+            warn(
+                self.reporter,
+                self.summary,
+                file,
+                warning.line,
+                &warning.message,
+            );
+        }
+        if let Some(reason) = &content.skipped {
+            self.summary.skipped += 1;
+            // A file whose own warnings already say why it produced nothing is not reported
+            // twice.
+            if warnings.is_empty() {
+                let message = format!("skipped: {reason}");
+                warn(self.reporter, self.summary, file, None, &message);
+            }
+        }
+        if let Some(encoding) = content
+            .encoding
+            .as_deref()
+            .filter(|e| !e.starts_with("UTF"))
+        {
+            self.reporter.encoding(file, encoding);
+        }
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.file, &candidate.key));
+        let record = self.add_articles(&candidate, content)?;
+        self.summary.articles += record.articles;
+        self.summary.passages += record.passages;
+        self.summary.bytes += candidate.size;
+        self.bytes_since_commit += candidate.size;
+        self.manifest.files.insert(candidate.key.clone(), record);
+        if self.bytes_since_commit >= self.options.commit_every_bytes {
+            if self.documents > 0 && !self.committed_documents {
+                faults::at(Point::BeforeFirstCommit);
+            }
+            commit(self.writer, self.manifest, &self.options.index_dir)?;
+            self.committed_documents |= self.documents > 0;
+            self.bytes_since_commit = 0;
+        }
+        Ok(())
+    }
+
+    /// Adds the passages of one file's articles and returns the file's manifest record.
+    fn add_articles(&mut self, candidate: &Candidate, content: FileContent) -> Result<FileRecord> {
+        let FileContent {
+            hash,
+            encoding,
+            articles,
+            signatures,
+            skipped,
+        } = content;
+        let fields = self.fields;
+        let mut record = FileRecord {
+            relative: candidate.found.relative.clone(),
+            collection: candidate.collection.clone(),
+            size: candidate.size,
+            modified_ns: candidate.modified_ns,
+            hash,
+            encoding,
+            articles: 0,
+            passages: 0,
+            sources: BTreeMap::new(),
+            first_date: None,
+            last_date: None,
+            skipped,
+        };
+        let multi_record = articles.len() > 1;
+        let file_date = date::find_date_in(
+            candidate
+                .found
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .as_deref()
+                .unwrap_or_default(),
+        );
+        let sizes = self.manifest.settings.passage_sizes();
+        let mut empty_articles = 0;
+        for (ordinal, (article, signature)) in articles.into_iter().zip(signatures).enumerate() {
+            if article.body.trim().is_empty() && article.title.trim().is_empty() {
+                empty_articles += 1;
+                continue;
+            }
+            let derived = article.id.is_none();
+            let wanted = article.id.clone().unwrap_or_else(|| {
+                if multi_record {
+                    format!("{}#{}", candidate.found.relative, ordinal + 1)
+                } else {
+                    candidate.found.relative.clone()
+                }
+            });
+            let id = self.ids.claim(&wanted, derived, candidate)?;
+            if id != wanted {
+                let message = format!(
+                    "article id {wanted:?} is already used by another file; indexed as {id:?}"
+                );
+                warn(
+                    self.reporter,
+                    self.summary,
+                    &candidate.found.relative,
+                    None,
+                    &message,
+                );
+            }
+            let source = article
+                .source
+                .clone()
+                .or_else(|| candidate.found.top_folder.clone())
+                .unwrap_or_else(|| candidate.collection.clone());
+            let published = article.date.or(file_date);
+            let day = published.map(date::local_day);
+            let mut passages = ingest::split_passages(&article.body, sizes);
+            if passages.is_empty() {
+                // A gallery or a video: a title and no text. Searchable by its title.
+                passages.push("");
+                self.summary.title_only += 1;
+            }
+            for (passage_no, passage) in passages.iter().enumerate() {
+                let mut doc = TantivyDocument::default();
+                doc.add_text(fields.article_id, &id);
+                doc.add_u64(fields.passage, passage_no as u64);
+                doc.add_text(fields.title, &article.title);
+                doc.add_text(fields.title_stem, &article.title);
+                doc.add_text(fields.text, passage);
+                doc.add_text(fields.text_stem, passage);
+                if let (Some(published), Some(day)) = (published, day) {
+                    doc.add_date(fields.date, DateTime::from_utc(published));
+                    doc.add_date(fields.day, DateTime::from_utc(day));
+                    doc.add_i64(
+                        fields.utc_offset,
+                        i64::from(published.offset().whole_seconds()),
+                    );
+                }
+                doc.add_text(fields.source, &source);
+                doc.add_text(fields.collection, &candidate.collection);
+                if let Some(category) = &article.category {
+                    doc.add_text(fields.category, category);
+                }
+                if let Some(url) = &article.url {
+                    doc.add_text(fields.url, url);
+                }
+                if let Some(author) = &article.author {
+                    doc.add_text(fields.author, author);
+                }
+                doc.add_text(fields.file, &candidate.key);
+                if let Some(signature) = &signature {
+                    // On every passage, so a hit's signature is a column read (the column is
+                    // dictionary-encoded: an article's passages share one entry). Band terms
+                    // only on the first passage, so that candidates are articles.
+                    doc.add_bytes(fields.minhash, &dedup::to_bytes(signature));
+                    if passage_no == 0 {
+                        for band in dedup::band_terms(signature) {
+                            doc.add_text(fields.dup_band, &band);
+                        }
+                    }
+                }
+                self.writer.add_document(doc)?;
+                self.documents += 1;
+                if faults::armed() {
+                    faults::after_documents(self.documents);
+                }
+            }
+            record.articles += 1;
+            record.passages += passages.len() as u64;
+            *record.sources.entry(source).or_default() += 1;
+            if let Some(day) = day {
+                // The manifest keeps the source's own calendar days (as midnight UTC).
+                let seconds = day.unix_timestamp();
+                record.first_date = Some(record.first_date.map_or(seconds, |d| d.min(seconds)));
+                record.last_date = Some(record.last_date.map_or(seconds, |d| d.max(seconds)));
+            }
+        }
+        if empty_articles > 0 && record.skipped.is_none() {
+            let message = format!("{empty_articles} article(s) without title or text skipped");
+            warn(
+                self.reporter,
+                self.summary,
+                &candidate.found.relative,
+                None,
+                &message,
+            );
+        }
+        Ok(record)
+    }
+}
+
+/// Keeps article ids unique within the index: the results, the page and collections key
+/// everything by id. An id already used by another file (two folders that each hold `a.txt`,
+/// a JSON file that repeats an id) is qualified: a path-derived id by the name of the folder it
+/// was found under, any id then by `#2`, `#3`…
+struct IdRegistry<'a> {
+    searcher: &'a Searcher,
+    fields: &'a Fields,
+    /// Ids given in this run → the file that has each.
+    this_run: HashMap<String, String>,
+    /// Files whose passages this run deletes: their ids in the last commit are free.
+    freed: HashSet<String>,
+}
+
+impl<'a> IdRegistry<'a> {
+    fn new(searcher: &'a Searcher, fields: &'a Fields, removed: &[String]) -> Self {
+        IdRegistry {
+            searcher,
+            fields,
+            this_run: HashMap::new(),
+            freed: removed.iter().cloned().collect(),
+        }
+    }
+
+    /// The id under which an article of `candidate` that wants `wanted` is indexed.
+    fn claim(&mut self, wanted: &str, derived: bool, candidate: &Candidate) -> Result<String> {
+        // The file's own passages of the last commit are deleted before it is indexed again.
+        self.freed.insert(candidate.key.clone());
+        let mut id = wanted.to_owned();
+        if derived && self.taken(&id, &candidate.key)? {
+            id = format!("{}/{}", candidate.root_name, wanted);
+        }
+        let base = id.clone();
+        let mut n = 2;
+        while self.taken(&id, &candidate.key)? {
+            id = format!("{base}#{n}");
+            n += 1;
+        }
+        self.this_run.insert(id.clone(), candidate.key.clone());
+        Ok(id)
+    }
+
+    /// Whether `id` belongs to an article of a file other than `key`.
+    fn taken(&self, id: &str, key: &str) -> Result<bool> {
+        if let Some(owner) = self.this_run.get(id) {
+            return Ok(owner != key);
+        }
+        Ok(match self.owner_in_index(id)? {
+            Some(owner) => owner != key && !self.freed.contains(&owner),
+            None => false,
+        })
+    }
+
+    /// The file key of a passage of article `id` in the last commit.
+    fn owner_in_index(&self, id: &str) -> Result<Option<String>> {
+        let term = Term::from_field_text(self.fields.article_id, id);
+        for (segment_ord, segment) in self.searcher.segment_readers().iter().enumerate() {
+            let inverted = segment.inverted_index(self.fields.article_id)?;
+            let Some(mut postings) = inverted
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(tantivy::TantivyError::from)?
+            else {
+                continue;
+            };
+            let alive = segment.alive_bitset();
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                    let address = tantivy::DocAddress::new(segment_ord as u32, doc);
+                    let stored: TantivyDocument = self.searcher.doc(address)?;
+                    let owner = stored
+                        .get_first(self.fields.file)
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    return Ok(Some(owner));
+                }
+                doc = postings.advance();
+            }
+        }
+        Ok(None)
+    }
 }
 
 /// Opens the index, or creates it (after clearing it with `--rebuild`), with its manifest.
-fn prepare_index(options: &IndexOptions) -> Result<(Index, Manifest)> {
+/// The flag says whether the index has no fahras commit yet (new, or left by a first run killed
+/// before its first commit).
+fn prepare_index(options: &IndexOptions) -> Result<(Index, Manifest, bool)> {
     let dir = &options.index_dir;
     if options.rebuild && dir.exists() {
         clear_index_dir(dir)?;
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.clone(), e))?;
     if super::exists(dir) {
+        let index = super::open_tantivy(dir)?;
+        if index.load_metas()?.payload.is_none() && super::is_unfinished_first_run(&index) {
+            let settings = options.settings.unwrap_or_default();
+            register_analyzers(&index, settings.stemmer);
+            return Ok((index, Manifest::new(settings), true));
+        }
+        drop(index);
         let handle = super::open(dir)?;
         if let Some(wanted) = options.settings {
             if wanted != handle.header.settings {
                 return Err(Error::Invalid(format!(
-                    "the index in {} was built with other settings ({:?}); run `fahras index --rebuild` to change them",
+                    "the index in {} was built with other settings ({}); run `fahras index --rebuild` to change them to {wanted}",
                     dir.display(),
                     handle.header.settings
                 )));
             }
         }
         let manifest = handle.manifest()?;
-        return Ok((handle.index, manifest));
+        return Ok((handle.index, manifest, false));
     }
     let settings = options.settings.unwrap_or_default();
     let directory =
         MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{}: {e}", dir.display())))?;
     let index = Index::create(directory, build_schema(), tantivy::IndexSettings::default())?;
     register_analyzers(&index, settings.stemmer);
-    let manifest = Manifest::new(settings);
-    Ok((index, manifest))
+    Ok((index, Manifest::new(settings), true))
 }
 
 /// Removes the index files in `dir` (those tantivy lists as its own, its meta and lock files),
-/// leaving anything else (a `.gitkeep`, a user's notes) alone.
+/// leaving anything else (a `.gitkeep`, a user's notes). A run writing to the index holds its
+/// writer lock: `--rebuild` waits for nobody and deletes nothing then.
 fn clear_index_dir(dir: &Path) -> Result<()> {
+    let directory =
+        MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{}: {e}", dir.display())))?;
+    let _lock = match directory.acquire_lock(&INDEX_WRITER_LOCK) {
+        Ok(lock) => Some(lock),
+        Err(tantivy::directory::error::LockError::LockBusy) => {
+            return Err(Error::Invalid(another_writer(dir)));
+        }
+        // A folder that cannot hold a lock file (read-only) fails below with the reason.
+        Err(_) => None,
+    };
     let managed_path = dir.join(".managed.json");
     let mut files: Vec<String> = match std::fs::read_to_string(&managed_path) {
         Ok(json) => serde_json::from_str(&json).unwrap_or_default(),
         Err(_) => Vec::new(),
     };
     files.extend(manifest::manifest_files(dir));
-    files.extend(
-        [
-            "meta.json",
-            ".managed.json",
-            ".tantivy-writer.lock",
-            ".tantivy-meta.lock",
-        ]
-        .map(str::to_owned),
-    );
+    files.extend(["meta.json", ".managed.json", ".tantivy-meta.lock"].map(str::to_owned));
     for name in files {
         // .managed.json lists bare file names; anything else is not ours to delete.
         if name.contains(['/', '\\']) {
@@ -354,6 +833,13 @@ fn clear_index_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+fn another_writer(dir: &Path) -> String {
+    format!(
+        "another fahras process is writing to {}; wait for it to finish",
+        dir.display()
+    )
+}
+
 /// The index writer; a live writer elsewhere (another `fahras` run) is named as such. A lock
 /// left by a killed process is no obstacle: the OS released it with the process.
 fn open_writer(
@@ -365,12 +851,30 @@ fn open_writer(
     index
         .writer_with_num_threads(threads, memory_bytes)
         .map_err(|e| match e {
-            tantivy::TantivyError::LockFailure(..) => Error::Invalid(format!(
-                "another fahras process is writing to {}; wait for it to finish",
-                dir.display()
-            )),
+            tantivy::TantivyError::LockFailure(
+                tantivy::directory::error::LockError::LockBusy,
+                _,
+            ) => Error::Invalid(another_writer(dir)),
+            tantivy::TantivyError::LockFailure(_, _) if is_read_only(dir) => {
+                Error::Invalid(format!(
+                    "{} is read-only: it can be searched, not updated",
+                    dir.display()
+                ))
+            }
             other => Error::Index(other),
         })
+}
+
+/// Whether files can be created in `dir`.
+fn is_read_only(dir: &Path) -> bool {
+    let probe = dir.join(".fahras-write-probe");
+    match std::fs::File::create(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            false
+        }
+        Err(_) => true,
+    }
 }
 
 /// Commits the writer's work with `manifest`: its file is written first, the commit names it,
@@ -379,7 +883,11 @@ fn commit(writer: &mut IndexWriter, manifest: &Manifest, index_dir: &Path) -> Re
     let payload = manifest.save(index_dir)?;
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&payload);
+    // The manifest, the new segments and their deletion files are on disk; meta.json, which
+    // makes them the index, is not.
+    faults::at(Point::AfterManifestWrite);
     prepared.commit()?;
+    faults::at(Point::AfterCommit);
     manifest::remove_stale_manifests(index_dir, &payload);
     Ok(())
 }
@@ -419,7 +927,10 @@ fn read_candidate(
     }
     let bytes = match std::fs::read(&candidate.found.path) {
         Ok(bytes) => bytes,
-        Err(e) => return skip(0, None, format!("cannot read: {e}")),
+        Err(e) => {
+            let reason = format!("cannot read: {}", crate::error::describe_io(&e));
+            return skip(0, None, reason);
+        }
     };
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
     if indexed_hash == Some(hash) {
@@ -450,8 +961,8 @@ fn read_candidate(
     let skipped = parsed
         .articles
         .iter()
-        .all(|a| a.body.trim().is_empty())
-        .then(|| "no article text found".to_owned());
+        .all(|a| a.body.trim().is_empty() && a.title.trim().is_empty())
+        .then(|| "no article found (no title, no text)".to_owned());
     let signatures = parsed
         .articles
         .iter()
@@ -468,123 +979,6 @@ fn read_candidate(
         },
         warnings: parsed.warnings,
     }
-}
-
-/// Adds the passages of one file's articles and returns the file's manifest record.
-fn add_articles(
-    writer: &IndexWriter,
-    fields: &Fields,
-    settings: &IndexSettings,
-    candidate: &Candidate,
-    content: FileContent,
-    reporter: &dyn Reporter,
-    summary: &mut RunSummary,
-) -> Result<FileRecord> {
-    let FileContent {
-        hash,
-        encoding,
-        articles,
-        signatures,
-        skipped,
-    } = content;
-    let mut record = FileRecord {
-        relative: candidate.found.relative.clone(),
-        collection: candidate.collection.clone(),
-        size: candidate.size,
-        modified_ns: candidate.modified_ns,
-        hash,
-        encoding,
-        articles: 0,
-        passages: 0,
-        sources: BTreeMap::new(),
-        first_date: None,
-        last_date: None,
-        skipped,
-    };
-    let multi_record = articles.len() > 1;
-    let file_date = ingest::date::find_date_in(
-        candidate
-            .found
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .as_deref()
-            .unwrap_or_default(),
-    );
-    let mut empty_bodies = 0;
-    for (ordinal, (article, signature)) in articles.into_iter().zip(signatures).enumerate() {
-        if article.body.trim().is_empty() {
-            empty_bodies += 1;
-            continue;
-        }
-        let id = article.id.clone().unwrap_or_else(|| {
-            if multi_record {
-                format!("{}#{}", candidate.found.relative, ordinal + 1)
-            } else {
-                candidate.found.relative.clone()
-            }
-        });
-        let source = article
-            .source
-            .clone()
-            .or_else(|| candidate.found.top_folder.clone())
-            .unwrap_or_else(|| candidate.collection.clone());
-        let date = article.date.or(file_date);
-        let passages = ingest::split_passages(&article.body, settings.passage_sizes());
-        for (passage_no, passage) in passages.iter().enumerate() {
-            let mut doc = TantivyDocument::default();
-            doc.add_text(fields.article_id, &id);
-            doc.add_u64(fields.passage, passage_no as u64);
-            doc.add_text(fields.title, &article.title);
-            doc.add_text(fields.title_stem, &article.title);
-            doc.add_text(fields.text, passage);
-            doc.add_text(fields.text_stem, passage);
-            if let Some(date) = date {
-                doc.add_date(fields.date, DateTime::from_utc(date));
-            }
-            doc.add_text(fields.source, &source);
-            doc.add_text(fields.collection, &candidate.collection);
-            if let Some(category) = &article.category {
-                doc.add_text(fields.category, category);
-            }
-            if let Some(url) = &article.url {
-                doc.add_text(fields.url, url);
-            }
-            if let Some(author) = &article.author {
-                doc.add_text(fields.author, author);
-            }
-            doc.add_text(fields.file, &candidate.key);
-            if let Some(signature) = &signature {
-                // On every passage, so a hit's signature is a column read (the column is
-                // dictionary-encoded: an article's passages share one entry). Band terms only on
-                // the first passage, so that candidates are articles.
-                doc.add_bytes(fields.minhash, &dedup::to_bytes(signature));
-                if passage_no == 0 {
-                    for band in dedup::band_terms(signature) {
-                        doc.add_text(fields.dup_band, &band);
-                    }
-                }
-            }
-            writer.add_document(doc)?;
-        }
-        record.articles += 1;
-        record.passages += passages.len() as u64;
-        *record.sources.entry(source).or_default() += 1;
-        if let Some(date) = date {
-            let seconds = date.unix_timestamp();
-            record.first_date = Some(record.first_date.map_or(seconds, |d| d.min(seconds)));
-            record.last_date = Some(record.last_date.map_or(seconds, |d| d.max(seconds)));
-        }
-    }
-    if empty_bodies > 0 && record.skipped.is_none() {
-        reporter.warning(
-            &candidate.found.relative,
-            None,
-            &format!("{empty_bodies} article(s) without text skipped"),
-        );
-        summary.warnings += 1;
-    }
-    Ok(record)
 }
 
 /// Removes every article of `collection` and its manifest entries in one commit (so a kill

@@ -90,6 +90,17 @@ pub fn find_date_in(name: &str) -> Option<OffsetDateTime> {
     None
 }
 
+/// The calendar day of `date` where it was written (its own offset), as midnight UTC: a paper
+/// dated `Mon, 23 Jul 2018 00:36:02 +0400` is of 23 July, although it was still 22 July in UTC.
+pub fn local_day(date: OffsetDateTime) -> OffsetDateTime {
+    date.date().midnight().assume_utc()
+}
+
+/// The instant `date` as RFC 3339 with the offset the source gave (`2018-07-23T00:36:02+04:00`).
+pub fn format_instant(date: OffsetDateTime) -> Option<String> {
+    date.format(&Rfc3339).ok()
+}
+
 /// `YYYY-MM-DD` of a Unix timestamp.
 pub fn format_day(seconds: i64) -> Option<String> {
     let date = OffsetDateTime::from_unix_timestamp(seconds).ok()?;
@@ -145,6 +156,22 @@ mod tests {
         );
         assert_eq!(find_date_in("article-123456789.txt"), None);
         assert_eq!(find_date_in("20181399"), None);
+    }
+
+    #[test]
+    fn a_date_with_an_offset_keeps_its_own_calendar_day() {
+        let date = parse_date("Mon, 23 Jul 2018 00:36:02 +0400").unwrap();
+        assert_eq!(ymd(local_day(date)), "2018-07-23");
+        assert_eq!(
+            format_day(local_day(date).unix_timestamp()).as_deref(),
+            Some("2018-07-23")
+        );
+        assert_eq!(
+            format_instant(date).as_deref(),
+            Some("2018-07-23T00:36:02+04:00")
+        );
+        let late = parse_date("2018-07-22T23:30:00-05:00").unwrap();
+        assert_eq!(ymd(local_day(late)), "2018-07-22");
     }
 
     #[test]
