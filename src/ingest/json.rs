@@ -79,13 +79,14 @@ impl JsonFields {
 /// JSON Lines: one object a line.
 pub fn parse_lines(text: &str, fields: &JsonFields, warnings: &mut Vec<Warning>) -> Vec<Article> {
     let mut articles = Vec::new();
+    let mut dates = UnreadDates::default();
     for (index, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() {
             continue;
         }
         match serde_json::from_str::<Value>(line) {
-            Ok(Value::Object(object)) => articles.push(article_from(&object, fields)),
+            Ok(Value::Object(object)) => articles.push(article_from(&object, fields, &mut dates)),
             Ok(_) => warnings.push(Warning::at_line(
                 index + 1,
                 "not a JSON object; line skipped",
@@ -96,6 +97,7 @@ pub fn parse_lines(text: &str, fields: &JsonFields, warnings: &mut Vec<Warning>)
             )),
         }
     }
+    dates.report(warnings);
     articles
 }
 
@@ -133,9 +135,10 @@ pub fn parse_document(
         _ => Vec::new(),
     };
     let mut articles = Vec::new();
+    let mut dates = UnreadDates::default();
     for (index, item) in items.into_iter().enumerate() {
         match item {
-            Value::Object(object) => articles.push(article_from(object, fields)),
+            Value::Object(object) => articles.push(article_from(object, fields, &mut dates)),
             _ => warnings.push(Warning::new(format!(
                 "item {} is not an object; skipped",
                 index + 1
@@ -149,7 +152,30 @@ fn has_any(object: &Map<String, Value>, keys: &[String]) -> bool {
     keys.iter().any(|k| object.contains_key(k))
 }
 
-fn article_from(object: &Map<String, Value>, fields: &JsonFields) -> Article {
+/// Date values that could not be read, reported once per file with the first value seen.
+#[derive(Default)]
+struct UnreadDates {
+    first: Option<String>,
+    count: usize,
+}
+
+impl UnreadDates {
+    fn report(self, warnings: &mut Vec<Warning>) {
+        if let Some(first) = self.first {
+            warnings.push(Warning::new(format!(
+                "{} date value(s) in a format fahras does not read, e.g. {first:?} \
+                 (expected RFC 2822, ISO 8601 or YYYY-MM-DD HH:MM:SS); those articles are undated",
+                self.count
+            )));
+        }
+    }
+}
+
+fn article_from(
+    object: &Map<String, Value>,
+    fields: &JsonFields,
+    dates: &mut UnreadDates,
+) -> Article {
     let get = |keys: &[String]| {
         keys.iter()
             .find_map(|key| object.get(key).and_then(as_text))
@@ -158,7 +184,14 @@ fn article_from(object: &Map<String, Value>, fields: &JsonFields) -> Article {
         id: get(&fields.id),
         title: get(&fields.title).unwrap_or_default(),
         body: get(&fields.text).unwrap_or_default(),
-        date: get(&fields.date).as_deref().and_then(parse_date),
+        date: get(&fields.date).and_then(|value| {
+            let date = parse_date(&value);
+            if date.is_none() {
+                dates.count += 1;
+                dates.first.get_or_insert(value);
+            }
+            date
+        }),
         source: get(&fields.source),
         url: get(&fields.url),
         author: get(&fields.author),
@@ -196,6 +229,17 @@ mod tests {
         assert_eq!(articles[1].id.as_deref(), Some("7"));
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].line, Some(2));
+    }
+
+    #[test]
+    fn unsupported_dates_are_reported_once_per_file_with_the_value() {
+        let text = "{\"text\": \"أ\", \"date\": \"12/06/2018\"}\n{\"text\": \"ب\", \"date\": \"13/06/2018\"}\n";
+        let mut warnings = Vec::new();
+        let articles = parse_lines(text, &JsonFields::default(), &mut warnings);
+        assert_eq!(articles.len(), 2);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].message.contains("\"12/06/2018\""));
+        assert!(warnings[0].message.starts_with("2 date value(s)"));
     }
 
     #[test]

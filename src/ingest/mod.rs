@@ -139,7 +139,7 @@ pub struct Parsed {
 pub fn parse(format: Format, text: &str, json_fields: &JsonFields) -> Parsed {
     let mut warnings = Vec::new();
     let articles = match format {
-        Format::Text => text::parse(text),
+        Format::Text => text::parse(text, &mut warnings),
         Format::Html => html::parse(text),
         Format::Sgml => sgml::parse(text, &mut warnings),
         Format::JsonLines => json::parse_lines(text, json_fields, &mut warnings),
