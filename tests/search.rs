@@ -244,13 +244,20 @@ fn no_hits_and_empty_index_say_so() {
     let empty_corpus = dirs.root.path().join("empty");
     std::fs::create_dir_all(&empty_corpus).unwrap();
     let empty_index = dirs.root.path().join("empty-index");
-    ok(&[
+    // Indexing nothing is not success, but it leaves an empty index that answers.
+    let output = run(&[
         "index",
         path_str(&empty_corpus),
         "--index",
         path_str(&empty_index),
         "--quiet",
     ]);
+    assert!(!output.status.success());
+    assert!(
+        stderr_of(&output).contains("nothing to index"),
+        "{}",
+        stderr_of(&output)
+    );
     let out = ok(&["search", "--index", path_str(&empty_index), "بوتين"]);
     assert!(out.contains("no passage matches"), "{out}");
     // A missing index is a clear error, not a panic.

@@ -46,8 +46,8 @@ pub struct SearchArgs {
     /// Only these collections (repeatable).
     #[arg(long = "collection")]
     pub collections: Vec<String>,
-    /// Passages per article at most.
-    #[arg(long, default_value_t = 2)]
+    /// Passages shown per article (its best first).
+    #[arg(long, default_value_t = 1)]
     pub per_article: usize,
     /// List copies of an article (near-duplicates, e.g. the same wire story in several
     /// outlets) as results of their own instead of one result with "N copies".
@@ -122,6 +122,29 @@ pub struct RankingArgs {
     /// Weight of the feedback terms against the query (RM3's 1 − λ, 0..1).
     #[arg(long, default_value_t = Prf::default().weight)]
     pub prf_weight: f32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn impossible_dates_say_why() {
+        assert_eq!(
+            why_not_a_date("2018-02-30"),
+            "2018-02 has 28 days, so there is no day 30"
+        );
+        assert!(why_not_a_date("2018-13").contains("no month 13"));
+        assert!(why_not_a_date("18-01-01").contains("four digits"));
+        assert!(why_not_a_date("yesterday").starts_with("expected"));
+    }
+
+    #[test]
+    fn from_after_to_is_an_error() {
+        let error = date_bounds(Some("2018-08"), Some("2018-07")).unwrap_err();
+        assert!(error.to_string().contains("after --to"), "{error}");
+        assert!(date_bounds(Some("2018-07-23"), Some("2018-07-23")).is_ok());
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -217,18 +240,67 @@ pub fn date_bounds(
         value
             .map(|v| {
                 parse_period(v)
-                    .with_context(|| format!("{flag} {v:?}: expected YYYY, YYYY-MM or YYYY-MM-DD"))
+                    .ok_or_else(|| anyhow::anyhow!("{flag} {v:?}: {}", why_not_a_date(v)))
             })
             .transpose()
     };
-    let start = period(from, "--from")?.map(|(start, _)| start);
-    let end = period(to, "--to")?.map(|(_, end)| end);
-    Ok((start, end))
+    let from_period = period(from, "--from")?;
+    let to_period = period(to, "--to")?;
+    if let (Some((from_start, _)), Some((_, to_end))) = (from_period, to_period) {
+        if from_start >= to_end {
+            anyhow::bail!(
+                "--from {} is after --to {}: nothing can be dated between them",
+                from.unwrap_or_default(),
+                to.unwrap_or_default()
+            );
+        }
+    }
+    Ok((
+        from_period.map(|(start, _)| start),
+        to_period.map(|(_, end)| end),
+    ))
+}
+
+/// Why `text` is not a `YYYY`, `YYYY-MM` or `YYYY-MM-DD` date, in words.
+fn why_not_a_date(text: &str) -> String {
+    let expected = "expected YYYY, YYYY-MM or YYYY-MM-DD";
+    let parts: Vec<&str> = text.trim().split(['-', '/']).collect();
+    let numbers: Option<Vec<i64>> = parts.iter().map(|p| p.parse::<i64>().ok()).collect();
+    let Some(numbers) = numbers else {
+        return expected.to_owned();
+    };
+    if parts.first().is_some_and(|y| y.len() != 4) {
+        return format!("{expected} (the year has four digits)");
+    }
+    match numbers.as_slice() {
+        [_, month, ..] if !(1..=12).contains(month) => {
+            format!("there is no month {month} (months run from 1 to 12)")
+        }
+        [year, month, day] => {
+            let days = time::Month::try_from(*month as u8)
+                .ok()
+                .zip(i32::try_from(*year).ok())
+                .map(|(m, y)| m.length(y));
+            match days {
+                Some(days) if *day < 1 || *day > i64::from(days) => {
+                    format!("{year}-{month:02} has {days} days, so there is no day {day}")
+                }
+                _ => expected.to_owned(),
+            }
+        }
+        _ => expected.to_owned(),
+    }
 }
 
 /// Turns the arguments into a request (without the query text).
 pub fn request_from(args: &SearchArgs) -> anyhow::Result<SearchRequest> {
     let (from, to) = date_bounds(args.from.as_deref(), args.to.as_deref())?;
+    if args.limit == Some(0) {
+        anyhow::bail!("--limit must be at least 1");
+    }
+    if args.per_article == 0 {
+        anyhow::bail!("--per-article must be at least 1");
+    }
     let mut request = SearchRequest {
         query: args.query.join(" "),
         limit: args.limit.unwrap_or(10),
@@ -237,7 +309,7 @@ pub fn request_from(args: &SearchArgs) -> anyhow::Result<SearchRequest> {
         to,
         sources: args.sources.clone(),
         collections: args.collections.clone(),
-        per_article: args.per_article.max(1),
+        per_article: args.per_article,
         highlight: args.format != SearchFormat::Trec && !args.no_highlight,
         all_copies: args.all_copies,
         ..SearchRequest::default()
@@ -425,7 +497,11 @@ fn write_hit(out: &mut impl Write, hit: &Hit, markers: &Markers) -> anyhow::Resu
         } else {
             &hit.title
         },
-        hit.source,
+        if hit.source.is_empty() {
+            "outlet unknown"
+        } else {
+            &hit.source
+        },
         date,
         hit.article_id,
         hit.passage + 1,
@@ -435,12 +511,12 @@ fn write_hit(out: &mut impl Write, hit: &Hit, markers: &Markers) -> anyhow::Resu
         let mut outlets: Vec<&str> = hit.copies.iter().map(|c| c.source.as_str()).collect();
         outlets.sort_unstable();
         outlets.dedup();
-        writeln!(
-            out,
-            "   {} copies (outlets: {})",
-            hit.copies.len(),
-            outlets.join(", ")
-        )?;
+        let copies = if hit.copies.len() == 1 {
+            "1 copy".to_owned()
+        } else {
+            format!("{} copies", hit.copies.len())
+        };
+        writeln!(out, "   {copies} (outlets: {})", outlets.join(", "))?;
     }
     let (window, ranges, before, after) =
         crate::search::highlight::window(&hit.text, &hit.highlights, WINDOW_CHARS);

@@ -217,7 +217,8 @@ pub fn build(
     if date_range.0.is_some() || date_range.1.is_some() {
         let bound = |d: Option<time::OffsetDateTime>, inclusive: bool| match d {
             Some(d) => {
-                let term = Term::from_field_date(fields.date, DateTime::from_utc(d));
+                // Dates filter by the source's own calendar day.
+                let term = Term::from_field_date(fields.day, DateTime::from_utc(d));
                 if inclusive {
                     Bound::Included(term)
                 } else {
@@ -416,7 +417,12 @@ impl Builder<'_> {
         if let Some(found) = caches.variants.get(term) {
             return found.clone();
         }
-        let found = variants::find_variants(self.searcher, self.fields.text, term);
+        let found = variants::find_variants(
+            self.searcher,
+            self.fields.text,
+            self.fields.article_id,
+            term,
+        );
         caches.variants.insert(term.to_owned(), found.clone());
         found
     }

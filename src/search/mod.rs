@@ -65,7 +65,7 @@ impl Default for SearchRequest {
             sources: Vec::new(),
             collections: Vec::new(),
             fields: FieldSelection::default(),
-            per_article: 2,
+            per_article: 1,
             exact: false,
             highlight: true,
             ranking: Ranking::default(),
@@ -82,7 +82,11 @@ pub struct Hit {
     pub score: f32,
     pub article_id: String,
     pub title: String,
+    /// The calendar day of publication where the source published it (`YYYY-MM-DD`).
     pub date: Option<String>,
+    /// The instant of publication with the source's own UTC offset (RFC 3339), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
     pub source: String,
     pub url: Option<String>,
     pub collection: String,
@@ -376,6 +380,18 @@ impl Engine {
         unit: Unit,
     ) -> Result<(BuiltQuery, Option<Box<dyn tantivy::query::Query>>)> {
         let fields = self.handle.fields;
+        check_filter(
+            searcher,
+            "source",
+            index::schema::names::SOURCE,
+            &request.sources,
+        )?;
+        check_filter(
+            searcher,
+            "collection",
+            index::schema::names::COLLECTION,
+            &request.collections,
+        )?;
         let mut built = build::build(
             request,
             &fields,
@@ -553,6 +569,57 @@ impl Engine {
     }
 }
 
+/// The values of a keyword field (outlet, collection) in the index, as written, sorted.
+pub fn known_keywords(searcher: &tantivy::Searcher, field_name: &str) -> Vec<String> {
+    let mut known = std::collections::BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let Ok(Some(column)) = segment.fast_fields().str(field_name) else {
+            continue;
+        };
+        let dictionary = column.dictionary();
+        let Ok(mut stream) = dictionary.stream() else {
+            continue;
+        };
+        while stream.advance() {
+            if let Ok(value) = std::str::from_utf8(stream.key()) {
+                known.insert(value.to_owned());
+            }
+        }
+    }
+    known.into_iter().collect()
+}
+
+/// A filter naming an outlet or collection the index does not hold is an error that lists the
+/// known ones (instead of "no passage matches", which reads as "nothing was written about it").
+fn check_filter(
+    searcher: &tantivy::Searcher,
+    what: &'static str,
+    field_name: &str,
+    names: &[String],
+) -> Result<()> {
+    if names.is_empty() {
+        return Ok(());
+    }
+    let known = known_keywords(searcher, field_name);
+    for name in names {
+        if !known
+            .iter()
+            .any(|k| k.to_lowercase() == name.to_lowercase())
+        {
+            return Err(crate::Error::UnknownFilter {
+                what,
+                name: name.clone(),
+                known: if known.is_empty() {
+                    "none".to_owned()
+                } else {
+                    known.join(", ")
+                },
+            });
+        }
+    }
+    Ok(())
+}
+
 fn display_score(score: f32) -> f32 {
     if score >= TIER_BONUS {
         score - TIER_BONUS
@@ -618,9 +685,20 @@ fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
 
 fn hit_from(doc: &TantivyDocument, fields: &Fields, rank: usize, score: f32) -> Hit {
     let date = doc
-        .get_first(fields.date)
+        .get_first(fields.day)
         .and_then(|v| v.as_datetime())
         .and_then(|d| crate::ingest::date::format_day(d.into_timestamp_secs()));
+    let published = doc
+        .get_first(fields.date)
+        .and_then(|v| v.as_datetime())
+        .and_then(|instant| {
+            let offset = doc
+                .get_first(fields.utc_offset)
+                .and_then(|v| v.as_i64())
+                .unwrap_or(0);
+            let offset = time::UtcOffset::from_whole_seconds(i32::try_from(offset).ok()?).ok()?;
+            crate::ingest::date::format_instant(instant.into_utc().to_offset(offset))
+        });
     let url = Some(text_of(doc, fields.url)).filter(|u| !u.is_empty());
     let author = Some(text_of(doc, fields.author)).filter(|a| !a.is_empty());
     Hit {
@@ -629,6 +707,7 @@ fn hit_from(doc: &TantivyDocument, fields: &Fields, rank: usize, score: f32) -> 
         article_id: text_of(doc, fields.article_id),
         title: text_of(doc, fields.title),
         date,
+        published,
         source: text_of(doc, fields.source),
         url,
         collection: text_of(doc, fields.collection),

@@ -10,10 +10,14 @@
 //! [`MIN_WORD_CHARS`] letters (كان, قال, من …) are never expanded, the first letter is never
 //! touched, the result keeps at least [`MIN_WORD_CHARS`] letters, and a variant must be found in
 //! at least [`MIN_VARIANT_PASSAGES`] passages and at least 1/[`MAX_RARITY`] as often as the word
-//! typed.
+//! typed. A rarer variant of a rare word still counts when an article uses both spellings (the
+//! seed article writes بوتين and, twice, بوتن): an archive of a few articles holds too few
+//! passages for frequency alone to be evidence, but one article spelling a name two ways is.
 
-use tantivy::schema::{Field, Term};
-use tantivy::Searcher;
+use tantivy::collector::Count;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Term};
+use tantivy::{DocSet, Searcher, TERMINATED};
 
 /// Words shorter than this are never expanded.
 pub const MIN_WORD_CHARS: usize = 4;
@@ -87,8 +91,14 @@ pub struct Variant {
     pub passages: u64,
 }
 
-/// The variants of `term` that occur often enough in `field` (an exact field).
-pub fn find_variants(searcher: &Searcher, field: Field, term: &str) -> Vec<Variant> {
+/// The variants of `term` that occur often enough in `field` (an exact field), or that share an
+/// article (`article_id` field) with it.
+pub fn find_variants(
+    searcher: &Searcher,
+    field: Field,
+    article_id: Field,
+    term: &str,
+) -> Vec<Variant> {
     let candidates = candidates(term);
     if candidates.is_empty() {
         return Vec::new();
@@ -104,7 +114,12 @@ pub fn find_variants(searcher: &Searcher, field: Field, term: &str) -> Vec<Varia
         .into_iter()
         .filter_map(|candidate| {
             let passages = doc_freq(&candidate);
-            (passages >= threshold).then_some(Variant {
+            let evidence = passages >= threshold
+                || (threshold == MIN_VARIANT_PASSAGES
+                    && passages > 0
+                    && typed > 0
+                    && share_an_article(searcher, field, article_id, term, &candidate));
+            evidence.then_some(Variant {
                 term: candidate,
                 passages,
             })
@@ -117,6 +132,66 @@ pub fn find_variants(searcher: &Searcher, field: Field, term: &str) -> Vec<Varia
     });
     found.truncate(MAX_VARIANTS);
     found
+}
+
+/// Whether some article has passages containing `typed` and `variant` (either may be in any of
+/// its passages). Only asked for variants found in fewer than [`MIN_VARIANT_PASSAGES`] passages.
+fn share_an_article(
+    searcher: &Searcher,
+    field: Field,
+    article_id: Field,
+    typed: &str,
+    variant: &str,
+) -> bool {
+    let variant_term = Term::from_field_text(field, variant);
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let Ok(Some(mut postings)) =
+            inverted.read_postings(&variant_term, IndexRecordOption::Basic)
+        else {
+            continue;
+        };
+        let Ok(Some(ids)) = segment
+            .fast_fields()
+            .str(crate::index::schema::names::ARTICLE_ID)
+        else {
+            continue;
+        };
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            let mut id = String::new();
+            if let Some(ord) = ids.term_ords(doc).next() {
+                let _ = ids.ord_to_str(ord, &mut id);
+            }
+            let both: Vec<(Occur, Box<dyn Query>)> = vec![
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(article_id, &id),
+                        IndexRecordOption::Basic,
+                    )),
+                ),
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, typed),
+                        IndexRecordOption::Basic,
+                    )),
+                ),
+            ];
+            if !id.is_empty()
+                && searcher
+                    .search(&BooleanQuery::new(both), &Count)
+                    .is_ok_and(|n| n > 0)
+            {
+                return true;
+            }
+            doc = postings.advance();
+        }
+    }
+    false
 }
 
 #[cfg(test)]
