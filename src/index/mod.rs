@@ -1,6 +1,7 @@
 //! The index on disk: schema, manifest, the indexing run, and opening for search.
 
 pub mod dedup;
+pub mod directory;
 pub mod faults;
 pub mod manifest;
 pub mod schema;
@@ -9,7 +10,6 @@ pub mod writer;
 
 use std::path::{Path, PathBuf};
 
-use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
 pub use manifest::{CommitHeader, IndexSettings, Manifest, RunSummary};
@@ -94,9 +94,7 @@ pub const DEFAULT_INDEX_DIR: &str = "index";
 
 /// The tantivy index in `dir`, opened as it is.
 pub(crate) fn open_tantivy(dir: &Path) -> Result<Index> {
-    let directory =
-        MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{}: {e}", dir.display())))?;
-    Ok(Index::open(directory)?)
+    Ok(Index::open(directory::IndexDirectory::open(dir)?)?)
 }
 
 /// True when `index` carries no fahras commit yet but is what the first run of `fahras index`

@@ -175,6 +175,41 @@ struct Plan {
 
 /// Runs an indexing pass and returns its summary.
 pub fn run(options: &IndexOptions, reporter: &dyn Reporter) -> Result<RunSummary> {
+    run_to_the_end(options, reporter).map_err(|error| {
+        let available = fs4::available_space(&options.index_dir).ok();
+        if !disk_is_full(&error, available) {
+            return error;
+        }
+        let kept = super::open(&options.index_dir)
+            .and_then(|handle| handle.manifest())
+            .map(|manifest| manifest.articles())
+            .ok();
+        Error::Invalid(full_disk_message(&options.index_dir, kept))
+    })
+}
+
+/// Below this much free space, a failing run is taken to have failed for want of space (tantivy
+/// reports a writer thread that died of it as "An index writer was killed").
+const FULL_DISK_BYTES: u64 = 32 << 20;
+
+fn disk_is_full(error: &Error, available: Option<u64>) -> bool {
+    error.io_kind() == Some(std::io::ErrorKind::StorageFull)
+        || error.to_string().contains("No space left")
+        || available.is_some_and(|bytes| bytes < FULL_DISK_BYTES)
+}
+
+fn full_disk_message(dir: &Path, kept: Option<u64>) -> String {
+    let kept = match kept {
+        Some(articles) => format!("the last commit is intact ({articles} articles searchable)"),
+        None => "the last commit is intact".to_owned(),
+    };
+    format!(
+        "no space left on device for {}: {kept}; free some space and run `fahras index` again to finish",
+        dir.display()
+    )
+}
+
+fn run_to_the_end(options: &IndexOptions, reporter: &dyn Reporter) -> Result<RunSummary> {
     let started = Instant::now();
     faults::check().map_err(Error::Invalid)?;
     let (index, mut manifest, is_new) = prepare_index(options)?;
@@ -595,11 +630,13 @@ impl Apply<'_> {
                     &message,
                 );
             }
+            // The outlet: the source's own, else the folder the file sits in under the root
+            // (archives laid out by outlet); else unknown (empty), not the collection's name.
             let source = article
                 .source
                 .clone()
                 .or_else(|| candidate.found.top_folder.clone())
-                .unwrap_or_else(|| candidate.collection.clone());
+                .unwrap_or_default();
             let published = article.date.or(file_date);
             let day = published.map(date::local_day);
             let mut passages = ingest::split_passages(&article.body, sizes);
@@ -655,7 +692,9 @@ impl Apply<'_> {
             }
             record.articles += 1;
             record.passages += passages.len() as u64;
-            *record.sources.entry(source).or_default() += 1;
+            if !source.is_empty() {
+                *record.sources.entry(source).or_default() += 1;
+            }
             if let Some(day) = day {
                 // The manifest keeps the source's own calendar days (as midnight UTC).
                 let seconds = day.unix_timestamp();
@@ -790,8 +829,7 @@ fn prepare_index(options: &IndexOptions) -> Result<(Index, Manifest, bool)> {
         return Ok((handle.index, manifest, false));
     }
     let settings = options.settings.unwrap_or_default();
-    let directory =
-        MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{}: {e}", dir.display())))?;
+    let directory = super::directory::IndexDirectory::open(dir)?;
     let index = Index::create(directory, build_schema(), tantivy::IndexSettings::default())?;
     register_analyzers(&index, settings.stemmer);
     Ok((index, Manifest::new(settings), true))
@@ -1009,4 +1047,27 @@ pub fn remove_collection(index_dir: &Path, collection: &str) -> Result<(u64, u64
     commit(&mut writer, &manifest, index_dir)?;
     writer.wait_merging_threads()?;
     Ok((keys.len() as u64, articles))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_that_fails_on_a_full_disk_says_so_and_what_was_kept() {
+        let killed = Error::Index(tantivy::TantivyError::ErrorInThread(
+            "An index writer was killed.".to_owned(),
+        ));
+        assert!(disk_is_full(&killed, Some(1 << 20)));
+        assert!(!disk_is_full(&killed, Some(10 << 30)));
+        let full = Error::io(
+            "/index/x",
+            std::io::Error::from(std::io::ErrorKind::StorageFull),
+        );
+        assert!(disk_is_full(&full, None));
+        assert!(full.to_string().contains("no space left on device"));
+        let message = full_disk_message(Path::new("/index"), Some(1200));
+        assert!(message.starts_with("no space left on device"));
+        assert!(message.contains("1200 articles searchable"));
+    }
 }
