@@ -67,13 +67,17 @@ pub fn citation(hit: &Hit) -> String {
     } else {
         hit.title.trim_end_matches('.').to_owned()
     };
-    text.push_str(". ");
-    text.push_str(&hit.source);
-    if let Some(date) = &hit.date {
-        text.push_str(", ");
-        text.push_str(date);
-    }
     text.push('.');
+    let place: Vec<&str> = [Some(hit.source.as_str()), hit.date.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter(|part| !part.is_empty())
+        .collect();
+    if !place.is_empty() {
+        text.push(' ');
+        text.push_str(&place.join(", "));
+        text.push('.');
+    }
     if let Some(url) = &hit.url {
         text.push(' ');
         text.push_str(url);

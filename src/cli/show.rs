@@ -60,7 +60,11 @@ pub fn run(args: &ShowArgs) -> anyhow::Result<()> {
             writeln!(
                 out,
                 "{} — {} — {}",
-                first.source,
+                if first.source.is_empty() {
+                    "outlet unknown"
+                } else {
+                    &first.source
+                },
                 first.date.as_deref().unwrap_or("undated"),
                 first.url.as_deref().unwrap_or(&first.article_id)
             )?;
