@@ -500,6 +500,54 @@ fn searches_beyond_the_bound_get_503_with_retry_after() {
 }
 
 #[test]
+fn a_search_waits_in_the_queue_and_one_beyond_it_gets_503() {
+    let (_dirs, index) = server_fixture();
+    let search = format!("/api/search?q={}", encode("بوتين"));
+    // One slot, held here; a queue of one that waits long enough never to time out in the test.
+    let limiter = fahras::serve::SearchLimiter::with_queue(1, 1, Duration::from_secs(600));
+    let held = limiter.try_acquire().expect("a free slot");
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    let server_limiter = limiter.clone();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let _ = runtime.block_on(fahras::serve::serve_limited(
+            index,
+            "127.0.0.1:0".parse().unwrap(),
+            &[],
+            server_limiter,
+            move |bound| ready_tx.send(bound).unwrap(),
+        ));
+    });
+    let addr = ready_rx
+        .recv_timeout(Duration::from_secs(60))
+        .unwrap()
+        .to_string();
+    // The first search waits in the queue...
+    let waiting = {
+        let (addr, search) = (addr.clone(), search.clone());
+        std::thread::spawn(move || get_with_host(&addr, &search, Some(&addr)))
+    };
+    let started = Instant::now();
+    while limiter.queued() == 0 {
+        assert!(started.elapsed() < Duration::from_secs(60), "never queued");
+        std::thread::yield_now();
+    }
+    // ...so the queue is full: the next one is refused at once.
+    let (status, head, _) = get_with_host(&addr, &search, Some(&addr));
+    assert_eq!(status, 503, "{head}");
+    assert!(head.contains("retry-after: 1"), "{head}");
+    // The slot given back, the waiting search is served.
+    drop(held);
+    let (status, _, body) = waiting.join().unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(limiter.queued(), 0);
+}
+
+#[test]
 fn stats_are_served_from_the_cache_and_follow_a_reindex() {
     let (dirs, index) = server_fixture();
     let server = common::server::Server::start(&index);

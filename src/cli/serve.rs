@@ -18,10 +18,13 @@ pub struct ServeArgs {
     /// free port). Anything but loopback exposes the index without authentication.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: String,
-    /// Searches running at once; beyond, requests get 503 with Retry-After (default: two per
-    /// core, at least 4; also read from FAHRAS_MAX_CONCURRENT_SEARCHES).
+    /// Searches running at once; beyond, a few wait and the rest get 503 with Retry-After
+    /// (default: two per core, at least 4; also read from FAHRAS_MAX_CONCURRENT_SEARCHES).
     #[arg(long, hide = true)]
     pub max_concurrent_searches: Option<usize>,
+    /// Searches that may wait for a slot (default: 4 per slot).
+    #[arg(long, hide = true)]
+    pub max_queued_searches: Option<usize>,
 }
 
 /// The address to listen on for `--addr`: an `IP:PORT` as is; a host name resolved, its first
@@ -83,10 +86,12 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
             "warning: listening on {addr}: anyone who can reach this address can search the index; there is no authentication"
         );
     }
-    let options = crate::serve::Options {
-        max_concurrent_searches: max_concurrent_searches(args)?,
-        host_names: host_name.into_iter().collect(),
-    };
+    let mut options =
+        crate::serve::Options::with_max_concurrent_searches(max_concurrent_searches(args)?);
+    if let Some(queued) = args.max_queued_searches {
+        options.max_queued_searches = queued;
+    }
+    options.host_names = host_name.into_iter().collect();
     // Searches run on the blocking pool; with the bound, a few more threads than searches are
     // enough (the stats and shutdown need some too).
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -14,9 +14,10 @@
 //! being served while it commits.
 //!
 //! Under load and from the network:
-//! - at most [`Options::max_concurrent_searches`] searches and article lookups run at once; one
-//!   more is answered at once with 503 and `Retry-After` instead of queueing (so latency stays
-//!   bounded however many connections there are);
+//! - at most [`Options::max_concurrent_searches`] searches and article lookups run at once, and
+//!   a short queue ([`Options::max_queued_searches`], each waiting at most [`QUEUE_WAIT`]) absorbs
+//!   bursts; any other is answered at once with 503 and `Retry-After`, so latency stays bounded
+//!   however many connections there are;
 //! - only requests naming the server by an address it listens on (`127.0.0.1:PORT`,
 //!   `localhost:PORT`, `[::1]:PORT`, the bound address or the host name given at start, with or
 //!   without the port) are served: a page on another site whose name was rebound to 127.0.0.1
@@ -28,6 +29,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -37,6 +39,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 use serde_json::json;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::index::{self, IndexHandle};
 use crate::search::{query::parse_period, Engine, Hit, SearchRequest};
@@ -64,67 +67,121 @@ pub fn default_max_concurrent_searches() -> usize {
     std::thread::available_parallelism().map_or(4, |n| (n.get() * 2).max(4))
 }
 
+/// Searches that may wait for a slot, per slot: a short queue absorbs bursts, and beyond it load
+/// is shed at once.
+pub const QUEUED_PER_SLOT: usize = 4;
+
+/// Longest wait for a slot before 503.
+pub const QUEUE_WAIT: Duration = Duration::from_secs(2);
+
 /// How the server runs.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Searches and article lookups running at once; beyond, 503. 0 refuses every search.
+    /// Searches and article lookups running at once. 0 refuses every search.
     pub max_concurrent_searches: usize,
+    /// Searches waiting for a slot (at most [`QUEUE_WAIT`]); one more gets 503 at once.
+    pub max_queued_searches: usize,
     /// Host names (besides the loopback names and the bound IP) that requests may use, e.g. the
     /// name given in `--addr`.
     pub host_names: Vec<String>,
 }
 
-impl Default for Options {
-    fn default() -> Self {
+impl Options {
+    /// Options with `max` concurrent searches and a queue of [`QUEUED_PER_SLOT`] per slot.
+    pub fn with_max_concurrent_searches(max: usize) -> Options {
         Options {
-            max_concurrent_searches: default_max_concurrent_searches(),
+            max_concurrent_searches: max,
+            max_queued_searches: max * QUEUED_PER_SLOT,
             host_names: Vec::new(),
         }
     }
 }
 
-/// Counts searches in flight and refuses one beyond the bound (no queue: load is shed at once).
+impl Default for Options {
+    fn default() -> Self {
+        Options::with_max_concurrent_searches(default_max_concurrent_searches())
+    }
+}
+
+/// Bounds the searches in flight: up to `max` run, up to `max_queued` more wait (each at most
+/// `wait`), and any other is refused at once (503).
 #[derive(Debug)]
 pub struct SearchLimiter {
     max: usize,
-    in_flight: AtomicUsize,
+    slots: Arc<Semaphore>,
+    max_queued: usize,
+    queued: AtomicUsize,
+    wait: Duration,
 }
 
 /// A search slot, given back when dropped.
 #[derive(Debug)]
 pub struct SearchPermit {
-    limiter: Arc<SearchLimiter>,
+    _permit: OwnedSemaphorePermit,
+}
+
+/// Counts a waiting search while it waits.
+struct Queued<'a>(&'a AtomicUsize);
+
+impl Drop for Queued<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl SearchLimiter {
+    /// `max` slots and no queue.
     pub fn new(max: usize) -> Arc<SearchLimiter> {
+        SearchLimiter::with_queue(max, 0, Duration::ZERO)
+    }
+
+    /// `max` slots, and up to `max_queued` searches waiting at most `wait` for one.
+    pub fn with_queue(max: usize, max_queued: usize, wait: Duration) -> Arc<SearchLimiter> {
         Arc::new(SearchLimiter {
             max,
-            in_flight: AtomicUsize::new(0),
+            slots: Arc::new(Semaphore::new(max)),
+            max_queued,
+            queued: AtomicUsize::new(0),
+            wait,
         })
     }
 
-    /// A slot if fewer than the bound are taken.
-    pub fn try_acquire(self: &Arc<Self>) -> Option<SearchPermit> {
-        self.in_flight
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
-                (n < self.max).then_some(n + 1)
-            })
+    /// A slot if one is free now.
+    pub fn try_acquire(&self) -> Option<SearchPermit> {
+        self.slots
+            .clone()
+            .try_acquire_owned()
             .ok()
-            .map(|_| SearchPermit {
-                limiter: self.clone(),
+            .map(|permit| SearchPermit { _permit: permit })
+    }
+
+    /// A slot, waiting in the queue if it has room; `None` when the queue is full or the wait
+    /// ran out.
+    pub async fn acquire(&self) -> Option<SearchPermit> {
+        if let Some(permit) = self.try_acquire() {
+            return Some(permit);
+        }
+        self.queued
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < self.max_queued).then_some(n + 1)
             })
+            .ok()?;
+        let _queued = Queued(&self.queued);
+        let permit = tokio::time::timeout(self.wait, self.slots.clone().acquire_owned())
+            .await
+            .ok()?
+            .ok()?;
+        Some(SearchPermit { _permit: permit })
     }
 
     /// Searches in flight.
     pub fn in_flight(&self) -> usize {
-        self.in_flight.load(Ordering::Acquire)
+        self.max.saturating_sub(self.slots.available_permits())
     }
-}
 
-impl Drop for SearchPermit {
-    fn drop(&mut self) {
-        self.limiter.in_flight.fetch_sub(1, Ordering::AcqRel);
+    /// Searches waiting for a slot.
+    pub fn queued(&self) -> usize {
+        self.queued.load(Ordering::Acquire)
     }
 }
 
@@ -278,7 +335,11 @@ pub async fn serve_with(
     options: Options,
     on_ready: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
-    let limiter = SearchLimiter::new(options.max_concurrent_searches);
+    let limiter = SearchLimiter::with_queue(
+        options.max_concurrent_searches,
+        options.max_queued_searches,
+        QUEUE_WAIT,
+    );
     serve_limited(dir, addr, &options.host_names, limiter, on_ready).await
 }
 
@@ -334,9 +395,10 @@ async fn not_found() -> ApiError {
     ApiError(StatusCode::NOT_FOUND, "not found".to_owned())
 }
 
-/// A search slot, or 503 (answered with `Retry-After`).
-fn search_permit(state: &AppState) -> Result<SearchPermit, ApiError> {
-    state.limiter.try_acquire().ok_or_else(|| {
+/// A search slot (after a wait in the queue, if it has room), or 503 (answered with
+/// `Retry-After`).
+async fn search_permit(state: &AppState) -> Result<SearchPermit, ApiError> {
+    state.limiter.acquire().await.ok_or_else(|| {
         ApiError(
             StatusCode::SERVICE_UNAVAILABLE,
             "too many searches at once; try again shortly".to_owned(),
@@ -404,7 +466,7 @@ async fn search(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<SearchResponse>, ApiError> {
     let request = search_request(&params)?;
-    let permit = search_permit(&state)?;
+    let permit = search_permit(&state).await?;
     let mut engine = engine(&state);
     let results = tokio::task::spawn_blocking(move || {
         let _permit = permit;
@@ -467,7 +529,7 @@ async fn article(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let query = query_text(&params, "q")?;
-    let permit = search_permit(&state)?;
+    let permit = search_permit(&state).await?;
     let mut engine = engine(&state);
     let lookup_id = id.clone();
     let passages = tokio::task::spawn_blocking(move || {
