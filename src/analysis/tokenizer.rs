@@ -143,6 +143,11 @@ pub fn next_word(text: &str, from: usize) -> Option<(usize, usize)> {
     // number separators are only taken once something word-like follows them.
     let mut end = first_end;
     let mut prev_core = first;
+    // A run of invisible characters is looked through once: `run_end` is where the last scan
+    // stopped (the first visible character after the run) and `run_joins` what it found, so
+    // the other characters of the run reuse it (rescanning from each would be quadratic).
+    let mut run_end = 0;
+    let mut run_joins = false;
     let mut iter = text[first_end..].char_indices().peekable();
     while let Some((rel, c)) = iter.next() {
         let at = first_end + rel;
@@ -160,10 +165,14 @@ pub fn next_word(text: &str, from: usize) -> Option<(usize, usize)> {
         let joins = if is_invisible_format(c) {
             // Invisible characters may come in runs (RLM + ZWJ); they join when a word character
             // eventually follows.
-            text[at..]
-                .chars()
-                .find(|&x| !is_invisible_format(x))
-                .is_some_and(|n| is_word_core(n) || is_combining_mark(n))
+            if at >= run_end {
+                let visible = text[at..]
+                    .char_indices()
+                    .find(|&(_, x)| !is_invisible_format(x));
+                run_end = visible.map_or(text.len(), |(i, _)| at + i);
+                run_joins = visible.is_some_and(|(_, n)| is_word_core(n) || is_combining_mark(n));
+            }
+            run_joins
         } else if is_decimal_separator(c) || c == ARABIC_THOUSANDS_SEPARATOR {
             is_digit(prev_core) && next.is_some_and(is_digit)
         } else {

@@ -19,12 +19,16 @@ pub fn parse(text: &str, warnings: &mut Vec<Warning>) -> Vec<Article> {
     let lower = text.to_ascii_lowercase();
     let mut articles = Vec::new();
     let mut cursor = 0;
+    // Line numbers are counted as the cursor advances (documents come in file order), so a file
+    // of many documents is read in linear time.
+    let mut lines = LineCounter::default();
     while let Some(start) = find_open_tag(&lower, "doc", cursor) {
+        let line = lines.line_at(text, start);
         let open_end = match lower[start..].find('>') {
             Some(i) => start + i + 1,
             None => {
                 warnings.push(Warning::at_line(
-                    line_of(text, start),
+                    line,
                     "unclosed <DOC tag; rest of file skipped",
                 ));
                 break;
@@ -35,7 +39,7 @@ pub fn parse(text: &str, warnings: &mut Vec<Warning>) -> Vec<Article> {
             Some(i) => (open_end + i, open_end + i + "</doc>".len()),
             None => {
                 warnings.push(Warning::at_line(
-                    line_of(text, start),
+                    line,
                     "<DOC> without </DOC>; read up to the next document",
                 ));
                 (next_doc, next_doc)
@@ -44,13 +48,7 @@ pub fn parse(text: &str, warnings: &mut Vec<Warning>) -> Vec<Article> {
         let doc_tag = &text[start + 1..open_end - 1];
         let doc = &text[open_end..end];
         let doc_lower = &lower[open_end..end];
-        articles.push(parse_doc(
-            doc_tag,
-            doc,
-            doc_lower,
-            line_of(text, start),
-            warnings,
-        ));
+        articles.push(parse_doc(doc_tag, doc, doc_lower, line, warnings));
         cursor = next_cursor;
     }
     articles
@@ -157,8 +155,10 @@ fn strip_tags(content: &str) -> String {
                 rest = &rest[open + close + 1..];
             }
             None => {
-                rest = &rest[open + 1..];
-                out.push('<');
+                // No `>` anywhere after this `<`: no later `<` closes either, so the rest is
+                // text (searching again from each `<` would be quadratic).
+                out.push_str(&rest[open..]);
+                return out;
             }
         }
     }
@@ -187,8 +187,30 @@ fn paragraphs_of(content: &str) -> String {
     paragraphs.join("\n\n")
 }
 
-fn line_of(text: &str, byte: usize) -> usize {
-    text[..byte].bytes().filter(|&b| b == b'\n').count() + 1
+/// 1-based line numbers of increasing byte positions, counting only the newlines between one
+/// position asked and the next.
+#[derive(Default)]
+struct LineCounter {
+    /// Byte position counted up to.
+    at: usize,
+    /// Newlines before `at`.
+    newlines: usize,
+}
+
+impl LineCounter {
+    /// The line of `byte` (positions asked must not decrease; an earlier one is counted afresh).
+    fn line_at(&mut self, text: &str, byte: usize) -> usize {
+        let byte = byte.min(text.len());
+        if byte < self.at {
+            *self = LineCounter::default();
+        }
+        self.newlines += text.as_bytes()[self.at..byte]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.at = byte;
+        self.newlines + 1
+    }
 }
 
 #[cfg(test)]

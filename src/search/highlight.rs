@@ -64,9 +64,9 @@ fn merge_adjacent(text: &str, ranges: Vec<[usize; 2]>) -> Vec<[usize; 2]> {
     for range in ranges {
         if let Some(last) = merged.last_mut() {
             let gap_is_blank = range[0] <= last[1]
-                || text[last[1]..range[0]]
-                    .chars()
-                    .all(|c| c.is_whitespace() && c != '\n');
+                || text
+                    .get(last[1]..range[0])
+                    .is_some_and(|gap| gap.chars().all(|c| c.is_whitespace() && c != '\n'));
             if gap_is_blank {
                 last[1] = last[1].max(range[1]);
                 continue;
@@ -77,68 +77,93 @@ fn merge_adjacent(text: &str, ranges: Vec<[usize; 2]>) -> Vec<[usize; 2]> {
     merged
 }
 
-/// `text` with each range wrapped in `open`…`close`.
+/// True when `[from, to)` is a non-empty range of `text` on character boundaries.
+fn is_valid_range(text: &str, [from, to]: [usize; 2]) -> bool {
+    from < to && text.get(from..to).is_some()
+}
+
+/// `text` with each range wrapped in `open`…`close`. Ranges must be in order and on character
+/// boundaries of `text`; one that is not (out of order, overlapping the previous one, out of
+/// bounds or inside a character) is skipped, so any input gives an answer.
 pub fn mark(text: &str, ranges: &[[usize; 2]], open: &str, close: &str) -> String {
     let mut out = String::with_capacity(text.len() + ranges.len() * (open.len() + close.len()));
     let mut cursor = 0;
-    for [from, to] in ranges {
-        out.push_str(&text[cursor..*from]);
+    for &[from, to] in ranges {
+        if from < cursor || !is_valid_range(text, [from, to]) {
+            continue;
+        }
+        // Both `cursor` (0 or the end of a valid range) and `from` are boundaries.
+        out.push_str(text.get(cursor..from).unwrap_or_default());
         out.push_str(open);
-        out.push_str(&text[*from..*to]);
+        out.push_str(text.get(from..to).unwrap_or_default());
         out.push_str(close);
-        cursor = *to;
+        cursor = to;
     }
-    out.push_str(&text[cursor..]);
+    out.push_str(text.get(cursor..).unwrap_or_default());
     out
 }
 
 /// A window of `text` of about `max_chars` characters around the first highlight, cut at word
 /// boundaries, with the highlight ranges shifted into it. Returns (window, ranges, cut_before,
-/// cut_after).
+/// cut_after). Every cut is on a character boundary, whatever the ranges (an invalid first range
+/// anchors the window at the start; ranges outside the window or invalid are dropped).
 pub fn window(
     text: &str,
     ranges: &[[usize; 2]],
     max_chars: usize,
 ) -> (String, Vec<[usize; 2]>, bool, bool) {
+    let valid = |r: &&[usize; 2]| is_valid_range(text, **r);
     if text.chars().count() <= max_chars {
-        return (text.to_owned(), ranges.to_vec(), false, false);
+        return (
+            text.to_owned(),
+            ranges.iter().filter(valid).copied().collect(),
+            false,
+            false,
+        );
     }
-    let anchor = ranges.first().map_or(0, |r| r[0]);
+    let anchor = ranges.iter().find(valid).map_or(0, |r| r[0]);
     // Start about a quarter of the window before the first hit.
     let lead_chars = max_chars / 4;
+    let before = text.get(..anchor).unwrap_or_default();
     let mut start = anchor;
-    for (count, (i, _)) in text[..anchor].char_indices().rev().enumerate() {
+    for (count, (i, _)) in before.char_indices().rev().enumerate() {
         start = i;
         if count + 1 >= lead_chars {
             break;
         }
     }
     if start > 0 {
-        // Move forward to the next word start.
-        if let Some(space) = text[start..anchor].find(char::is_whitespace) {
-            start += space + 1;
+        // Move forward to the next word start: just after the first space (of any width).
+        if let Some((space, c)) = text
+            .get(start..anchor)
+            .and_then(|lead| lead.char_indices().find(|&(_, c)| c.is_whitespace()))
+        {
+            start += space + c.len_utf8();
         }
     }
+    let rest = text.get(start..).unwrap_or_default();
     let mut end = text.len();
-    if let Some((i, _)) = text[start..].char_indices().nth(max_chars) {
+    if let Some((i, _)) = rest.char_indices().nth(max_chars) {
         end = start + i;
-        if let Some(space) = text[start..end].rfind(char::is_whitespace) {
+        // Back to the last space (of any width) before the cut, unless that empties the window.
+        if let Some((space, _)) = rest[..i]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| c.is_whitespace())
+        {
             if space > 0 {
                 end = start + space;
             }
         }
     }
+    let shown = text.get(start..end).unwrap_or_default();
     let shifted: Vec<[usize; 2]> = ranges
         .iter()
+        .filter(valid)
         .filter(|r| r[0] >= start && r[1] <= end)
         .map(|r| [r[0] - start, r[1] - start])
         .collect();
-    (
-        text[start..end].to_owned(),
-        shifted,
-        start > 0,
-        end < text.len(),
-    )
+    (shown.to_owned(), shifted, start > 0, end < text.len())
 }
 
 #[cfg(test)]

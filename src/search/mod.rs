@@ -325,6 +325,10 @@ impl Engine {
     /// The passages of a page, best first: at most `per_article` per article, none from an
     /// article that is a copy of one already kept (unless `all_copies`), up to `wanted`. Each
     /// comes with its article's signature. Article ids are read only as far as the page needs.
+    ///
+    /// Passages that tie in score come earliest date first, then smallest article id (see
+    /// [`order_ties`]): identical copies score the same, so the copy shown for a group (and the
+    /// ones folded under it) is the same whatever order the documents were indexed in.
     fn page_passages(
         &self,
         searcher: &tantivy::Searcher,
@@ -334,11 +338,12 @@ impl Engine {
         all_copies: bool,
     ) -> Result<Vec<KeptPassage>> {
         let mut reader = copies::SignatureReader::new(searcher);
+        let top = order_ties(searcher, &self.handle.fields, &mut reader, top)?;
         // Per article: passages kept and signature.
         let mut shown: HashMap<String, (usize, Option<index::dedup::Signature>)> = HashMap::new();
         let mut shown_signatures: Vec<index::dedup::Signature> = Vec::new();
         let mut kept = Vec::new();
-        for &(score, address) in top {
+        for &(score, address) in &top {
             let article_id = article_id_of(searcher, &self.handle.fields, &mut reader, address)?;
             let signature = match shown.get_mut(&article_id) {
                 Some((count, signature)) => {
@@ -618,6 +623,65 @@ fn check_filter(
         }
     }
     Ok(())
+}
+
+/// `top` (best first) with each run of equal scores put in a stable order: earliest date first
+/// (undated last), then smallest article id, then passage number. Without it ties come in
+/// document order, which depends on how the index was built.
+fn order_ties(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+    reader: &mut copies::SignatureReader,
+    top: &[(f32, DocAddress)],
+) -> Result<Vec<(f32, DocAddress)>> {
+    let mut ordered = top.to_vec();
+    let mut columns: HashMap<u32, TieColumns> = HashMap::new();
+    let mut run_start = 0;
+    while run_start < ordered.len() {
+        let score = ordered[run_start].0;
+        let run_len = ordered[run_start..]
+            .iter()
+            .take_while(|(s, _)| s.total_cmp(&score).is_eq())
+            .count();
+        let run = &mut ordered[run_start..run_start + run_len];
+        run_start += run_len;
+        if run.len() < 2 {
+            continue;
+        }
+        let mut keyed = Vec::with_capacity(run.len());
+        for &(score, address) in run.iter() {
+            let segment = columns.entry(address.segment_ord).or_insert_with(|| {
+                let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+                TieColumns {
+                    date: fast.date(index::schema::names::DATE).ok(),
+                    passage: fast.u64(index::schema::names::PASSAGE).ok(),
+                }
+            });
+            let date = segment
+                .date
+                .as_ref()
+                .and_then(|c| c.first(address.doc_id))
+                .map_or(i64::MAX, |d| d.into_timestamp_secs());
+            let passage = segment
+                .passage
+                .as_ref()
+                .and_then(|c| c.first(address.doc_id))
+                .unwrap_or(u64::MAX);
+            let id = article_id_of(searcher, fields, reader, address)?;
+            keyed.push(((date, id, passage, address), (score, address)));
+        }
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        for (slot, (_, passage)) in run.iter_mut().zip(keyed) {
+            *slot = passage;
+        }
+    }
+    Ok(ordered)
+}
+
+/// The fast columns [`order_ties`] reads, per segment.
+struct TieColumns {
+    date: Option<tantivy::columnar::Column<tantivy::DateTime>>,
+    passage: Option<tantivy::columnar::Column<u64>>,
 }
 
 fn display_score(score: f32) -> f32 {

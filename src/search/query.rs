@@ -11,9 +11,17 @@
 //! `YYYY-MM-DD`, or `FROM..TO`).
 //!
 //! Parsing never fails on a non-empty query: an unbalanced quote or parenthesis, a lone operator
-//! or an unknown field is read in the most plausible way and a note says how.
+//! or an unknown field is read in the most plausible way and a note says how. Parentheses nested
+//! deeper than [`MAX_DEPTH`] do not group (their words are read as if they were not there), so no
+//! query, however long, can exhaust the stack of the parser or of what walks its tree.
 
 use time::OffsetDateTime;
+
+/// Deepest nesting of parentheses read as groups.
+pub const MAX_DEPTH: usize = 32;
+
+const NOTE_TOO_DEEP: &str =
+    "parentheses nested deeper than 32 levels do not group; their words are read as plain words";
 
 /// A node of the query tree.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,6 +131,10 @@ struct Parser {
     toks: Vec<Tok>,
     pos: usize,
     notes: Vec<String>,
+    /// Groups open around the current position.
+    depth: usize,
+    /// `(` beyond [`MAX_DEPTH`] that were skipped: as many `)` are skipped too.
+    skipped_opens: usize,
 }
 
 /// Parses `input`. An empty result (`nodes` empty) means there was nothing to search for.
@@ -131,12 +143,18 @@ pub fn parse(input: &str) -> ParsedQuery {
         toks: lex(input),
         pos: 0,
         notes: Vec::new(),
+        depth: 0,
+        skipped_opens: 0,
     };
     let mut nodes = Vec::new();
     while parser.pos < parser.toks.len() {
         if parser.toks[parser.pos] == Tok::Close {
             parser.pos += 1;
-            parser.note("unmatched ')' ignored");
+            if parser.skipped_opens > 0 {
+                parser.skipped_opens -= 1;
+            } else {
+                parser.note("unmatched ')' ignored");
+            }
             continue;
         }
         if let Some(node) = parser.or_expr() {
@@ -208,13 +226,24 @@ impl Parser {
         let tok = self.peek()?.clone();
         self.pos += 1;
         match tok {
+            Tok::Open if self.depth >= MAX_DEPTH => {
+                self.skipped_opens += 1;
+                self.note(NOTE_TOO_DEEP);
+                None
+            }
             Tok::Open => {
+                self.depth += 1;
                 let mut inner = Vec::new();
                 loop {
                     match self.peek() {
                         None => {
                             self.note("unclosed '(' closed at the end of the query");
                             break;
+                        }
+                        Some(Tok::Close) if self.skipped_opens > 0 => {
+                            // Closes a `(` that was too deep to group.
+                            self.pos += 1;
+                            self.skipped_opens -= 1;
                         }
                         Some(Tok::Close) => {
                             self.pos += 1;
@@ -227,6 +256,7 @@ impl Parser {
                         }
                     }
                 }
+                self.depth -= 1;
                 match inner.len() {
                     0 => None,
                     1 => inner.pop(),
@@ -235,7 +265,13 @@ impl Parser {
             }
             Tok::Close => None,
             Tok::Or => None,
-            Tok::Minus => self.primary(),
+            Tok::Minus => {
+                // A run of minus signs (`-−-−`) is read in a loop, not one call per sign.
+                while self.peek() == Some(&Tok::Minus) {
+                    self.pos += 1;
+                }
+                self.primary()
+            }
             Tok::Phrase { text, closed } => {
                 if !closed {
                     self.note("unclosed quote: read as a phrase to the end of the query");
@@ -351,37 +387,56 @@ pub fn parse_plain(input: &str) -> ParsedQuery {
 }
 
 /// Start (inclusive) and end (exclusive) of a `YYYY`, `YYYY-MM` or `YYYY-MM-DD` period.
+///
+/// Bounds are clamped to the dates an index can hold (tantivy stores nanoseconds since 1970 in
+/// an `i64`: from 1677-09-21 to 2262-04-11), so a far period (`9999-12-31`, whose next day does
+/// not exist) gives an end that is open in practice rather than an overflow.
 pub fn parse_period(text: &str) -> Option<(OffsetDateTime, OffsetDateTime)> {
-    use time::{Date, Duration, Month};
+    use time::{Date, Month};
     let parts: Vec<&str> = text.trim().split(['-', '/']).collect();
     let number = |s: &str| s.parse::<i32>().ok();
-    let start_of = |date: Date| date.midnight().assume_utc();
-    match parts.as_slice() {
+    let start_of = |date: Date| clamp_to_index(date.midnight().assume_utc());
+    // The start of the day after the period; past the last representable date, the latest one.
+    let end_after = |last_day: Date| last_day.next_day().map_or_else(latest_indexable, start_of);
+    let (from, last_day) = match parts.as_slice() {
         [year] if year.len() == 4 => {
             let year = number(year)?;
             let from = Date::from_calendar_date(year, Month::January, 1).ok()?;
-            let to = Date::from_calendar_date(year + 1, Month::January, 1).ok()?;
-            Some((start_of(from), start_of(to)))
+            let last = Date::from_calendar_date(year, Month::December, 31).ok()?;
+            (from, last)
         }
         [year, month] if year.len() == 4 => {
             let year = number(year)?;
             let month = Month::try_from(u8::try_from(number(month)?).ok()?).ok()?;
             let from = Date::from_calendar_date(year, month, 1).ok()?;
-            let to = if month == Month::December {
-                Date::from_calendar_date(year + 1, Month::January, 1).ok()?
-            } else {
-                Date::from_calendar_date(year, month.next(), 1).ok()?
-            };
-            Some((start_of(from), start_of(to)))
+            let last = Date::from_calendar_date(year, month, month.length(year)).ok()?;
+            (from, last)
         }
         [year, month, day] if year.len() == 4 => {
             let month = Month::try_from(u8::try_from(number(month)?).ok()?).ok()?;
             let day = u8::try_from(number(day)?).ok()?;
             let from = Date::from_calendar_date(number(year)?, month, day).ok()?;
-            Some((start_of(from), start_of(from) + Duration::days(1)))
+            (from, from)
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    Some((start_of(from), end_after(last_day)))
+}
+
+/// The earliest date an index can hold.
+fn earliest_indexable() -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(i64::MIN / 1_000_000_000 + 1)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// The latest date an index can hold.
+fn latest_indexable() -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(i64::MAX / 1_000_000_000 - 1)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+fn clamp_to_index(date: OffsetDateTime) -> OffsetDateTime {
+    date.clamp(earliest_indexable(), latest_indexable())
 }
 
 /// `date:` values: a period, or `FROM..TO` with either side optional.

@@ -12,19 +12,34 @@
 //! system: the only path used is the index folder given at start. The reader follows new commits
 //! by itself, so a re-run of `fahras index` is picked up without a restart, and searches keep
 //! being served while it commits.
+//!
+//! Under load and from the network:
+//! - at most [`Options::max_concurrent_searches`] searches and article lookups run at once, and
+//!   a short queue ([`Options::max_queued_searches`], each waiting at most [`QUEUE_WAIT`]) absorbs
+//!   bursts; any other is answered at once with 503 and `Retry-After`, so latency stays bounded
+//!   however many connections there are;
+//! - only requests naming the server by an address it listens on (`127.0.0.1:PORT`,
+//!   `localhost:PORT`, `[::1]:PORT`, the bound address or the host name given at start, with or
+//!   without the port) are served: a page on another site whose name was rebound to 127.0.0.1
+//!   (DNS rebinding) gets 421;
+//! - `/api/stats` is computed once per index commit and then served from memory.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 use serde_json::json;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::index::{self, IndexHandle};
 use crate::search::{query::parse_period, Engine, Hit, SearchRequest};
@@ -39,10 +54,196 @@ pub const MAX_LIMIT: usize = 100;
 /// Deepest page start.
 pub const MAX_OFFSET: usize = 10_000;
 
+/// Seconds a client is asked to wait when the server is busy.
+pub const RETRY_AFTER_SECONDS: u32 = 1;
+
+/// Environment variable that sets the bound on concurrent searches (the hidden
+/// `--max-concurrent-searches` flag wins over it).
+pub const MAX_CONCURRENT_ENV: &str = "FAHRAS_MAX_CONCURRENT_SEARCHES";
+
+/// The default bound on concurrent searches: two per core (a search is CPU-bound; more at once
+/// only makes each slower), at least 4.
+pub fn default_max_concurrent_searches() -> usize {
+    std::thread::available_parallelism().map_or(4, |n| (n.get() * 2).max(4))
+}
+
+/// Searches that may wait for a slot, per slot: a short queue absorbs bursts, and beyond it load
+/// is shed at once.
+pub const QUEUED_PER_SLOT: usize = 4;
+
+/// Longest wait for a slot before 503.
+pub const QUEUE_WAIT: Duration = Duration::from_secs(2);
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Searches and article lookups running at once. 0 refuses every search.
+    pub max_concurrent_searches: usize,
+    /// Searches waiting for a slot (at most [`QUEUE_WAIT`]); one more gets 503 at once.
+    pub max_queued_searches: usize,
+    /// Host names (besides the loopback names and the bound IP) that requests may use, e.g. the
+    /// name given in `--addr`.
+    pub host_names: Vec<String>,
+}
+
+impl Options {
+    /// Options with `max` concurrent searches and a queue of [`QUEUED_PER_SLOT`] per slot.
+    pub fn with_max_concurrent_searches(max: usize) -> Options {
+        Options {
+            max_concurrent_searches: max,
+            max_queued_searches: max * QUEUED_PER_SLOT,
+            host_names: Vec::new(),
+        }
+    }
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options::with_max_concurrent_searches(default_max_concurrent_searches())
+    }
+}
+
+/// Bounds the searches in flight: up to `max` run, up to `max_queued` more wait (each at most
+/// `wait`), and any other is refused at once (503).
+#[derive(Debug)]
+pub struct SearchLimiter {
+    max: usize,
+    slots: Arc<Semaphore>,
+    max_queued: usize,
+    queued: AtomicUsize,
+    wait: Duration,
+}
+
+/// A search slot, given back when dropped.
+#[derive(Debug)]
+pub struct SearchPermit {
+    _permit: OwnedSemaphorePermit,
+}
+
+/// Counts a waiting search while it waits.
+struct Queued<'a>(&'a AtomicUsize);
+
+impl Drop for Queued<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl SearchLimiter {
+    /// `max` slots and no queue.
+    pub fn new(max: usize) -> Arc<SearchLimiter> {
+        SearchLimiter::with_queue(max, 0, Duration::ZERO)
+    }
+
+    /// `max` slots, and up to `max_queued` searches waiting at most `wait` for one.
+    pub fn with_queue(max: usize, max_queued: usize, wait: Duration) -> Arc<SearchLimiter> {
+        Arc::new(SearchLimiter {
+            max,
+            slots: Arc::new(Semaphore::new(max)),
+            max_queued,
+            queued: AtomicUsize::new(0),
+            wait,
+        })
+    }
+
+    /// A slot if one is free now.
+    pub fn try_acquire(&self) -> Option<SearchPermit> {
+        self.slots
+            .clone()
+            .try_acquire_owned()
+            .ok()
+            .map(|permit| SearchPermit { _permit: permit })
+    }
+
+    /// A slot, waiting in the queue if it has room; `None` when the queue is full or the wait
+    /// ran out.
+    pub async fn acquire(&self) -> Option<SearchPermit> {
+        if let Some(permit) = self.try_acquire() {
+            return Some(permit);
+        }
+        self.queued
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < self.max_queued).then_some(n + 1)
+            })
+            .ok()?;
+        let _queued = Queued(&self.queued);
+        let permit = tokio::time::timeout(self.wait, self.slots.clone().acquire_owned())
+            .await
+            .ok()?
+            .ok()?;
+        Some(SearchPermit { _permit: permit })
+    }
+
+    /// Searches in flight.
+    pub fn in_flight(&self) -> usize {
+        self.max.saturating_sub(self.slots.available_permits())
+    }
+
+    /// Searches waiting for a slot.
+    pub fn queued(&self) -> usize {
+        self.queued.load(Ordering::Acquire)
+    }
+}
+
+/// The `Host` values a request may carry (lower-case).
+#[derive(Debug, Clone)]
+pub struct AllowedHosts {
+    names: Vec<String>,
+    /// Bound to every interface: any IP literal names the server.
+    any_ip: bool,
+}
+
+impl AllowedHosts {
+    /// The names of a server listening on `bound`, plus `extra` host names.
+    pub fn for_address(bound: SocketAddr, extra: &[String]) -> AllowedHosts {
+        let port = bound.port();
+        let mut hosts: Vec<String> = vec!["localhost".into(), "127.0.0.1".into(), "[::1]".into()];
+        hosts.push(match bound.ip() {
+            IpAddr::V4(ip) => ip.to_string(),
+            IpAddr::V6(ip) => format!("[{ip}]"),
+        });
+        hosts.extend(extra.iter().map(|h| h.to_ascii_lowercase()));
+        let mut names = Vec::new();
+        for host in hosts {
+            names.push(format!("{host}:{port}"));
+            names.push(host);
+        }
+        names.sort();
+        names.dedup();
+        AllowedHosts {
+            names,
+            any_ip: bound.ip().is_unspecified(),
+        }
+    }
+
+    /// True when a request with this `Host` header is for this server.
+    pub fn allows(&self, host: &str) -> bool {
+        let host = host.trim().to_ascii_lowercase();
+        let host = host.strip_suffix('.').unwrap_or(&host);
+        if self.names.iter().any(|n| n == host) {
+            return true;
+        }
+        self.any_ip && is_ip_literal(host)
+    }
+}
+
+/// `1.2.3.4`, `1.2.3.4:80`, `[::1]`, `[::1]:80`.
+fn is_ip_literal(host: &str) -> bool {
+    if host.parse::<SocketAddr>().is_ok() || host.parse::<IpAddr>().is_ok() {
+        return true;
+    }
+    host.strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .is_some_and(|ip| ip.parse::<std::net::Ipv6Addr>().is_ok())
+}
+
 struct AppState {
     dir: PathBuf,
     handle: Arc<IndexHandle>,
     reader: tantivy::IndexReader,
+    limiter: Arc<SearchLimiter>,
+    /// `/api/stats` of one index generation.
+    stats: Mutex<Option<(u64, axum::body::Bytes)>>,
 }
 
 /// Errors answered as JSON.
@@ -50,7 +251,13 @@ struct ApiError(StatusCode, String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.0, Json(json!({ "error": self.1 }))).into_response()
+        let mut response = (self.0, Json(json!({ "error": self.1 }))).into_response();
+        if self.0 == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+        }
+        response
     }
 }
 
@@ -62,14 +269,21 @@ fn internal(err: impl std::fmt::Display) -> ApiError {
     ApiError(StatusCode::INTERNAL_SERVER_ERROR, err.to_string())
 }
 
-/// Builds the router over the index in `dir`.
-pub fn router(dir: PathBuf) -> crate::Result<Router> {
+/// Builds the router over the index in `dir`, answering requests for `hosts` only, with at
+/// most `limiter`'s bound of searches at once.
+pub fn router(
+    dir: PathBuf,
+    hosts: AllowedHosts,
+    limiter: Arc<SearchLimiter>,
+) -> crate::Result<Router> {
     let handle = index::open(&dir)?;
     let reader = handle.auto_reloading_reader()?;
     let state = Arc::new(AppState {
         dir,
         handle: Arc::new(handle),
         reader,
+        limiter,
+        stats: Mutex::new(None),
     });
     Ok(Router::new()
         .route("/", get(page))
@@ -77,18 +291,73 @@ pub fn router(dir: PathBuf) -> crate::Result<Router> {
         .route("/api/articles/{id}", get(article))
         .route("/api/stats", get(stats))
         .fallback(not_found)
-        .with_state(state))
+        .with_state(state)
+        .layer(middleware::from_fn_with_state(Arc::new(hosts), guard)))
 }
 
-/// Serves until Ctrl-C. `on_ready` receives the bound address (port 0 picks a free one).
+/// Refuses requests for another host (DNS rebinding) and marks every response `nosniff`.
+async fn guard(State(hosts): State<Arc<AllowedHosts>>, request: Request, next: Next) -> Response {
+    // Browsers always send `Host`; a request without one cannot come from a rebound page.
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .map(|h| h.to_str().unwrap_or("\u{FFFD}"));
+    let mut response = match host {
+        Some(host) if !hosts.allows(host) => ApiError(
+            StatusCode::MISDIRECTED_REQUEST,
+            "this server answers requests for its own address only (the Host header names another)"
+                .to_owned(),
+        )
+        .into_response(),
+        _ => next.run(request).await,
+    };
+    response.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+/// Serves until Ctrl-C with the default [`Options`]. `on_ready` receives the bound address (port
+/// 0 picks a free one).
 pub async fn serve(
     dir: PathBuf,
     addr: SocketAddr,
     on_ready: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
-    let app = router(dir)?;
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    on_ready(listener.local_addr()?);
+    serve_with(dir, addr, Options::default(), on_ready).await
+}
+
+/// Serves until Ctrl-C.
+pub async fn serve_with(
+    dir: PathBuf,
+    addr: SocketAddr,
+    options: Options,
+    on_ready: impl FnOnce(SocketAddr),
+) -> anyhow::Result<()> {
+    let limiter = SearchLimiter::with_queue(
+        options.max_concurrent_searches,
+        options.max_queued_searches,
+        QUEUE_WAIT,
+    );
+    serve_limited(dir, addr, &options.host_names, limiter, on_ready).await
+}
+
+/// Serves until Ctrl-C with searches bounded by `limiter` (shared with the caller, e.g. a test
+/// that holds a slot).
+pub async fn serve_limited(
+    dir: PathBuf,
+    addr: SocketAddr,
+    host_names: &[String],
+    limiter: Arc<SearchLimiter>,
+    on_ready: impl FnOnce(SocketAddr),
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|err| listen_error(addr, &err))?;
+    let bound = listener.local_addr()?;
+    let app = router(dir, AllowedHosts::for_address(bound, host_names), limiter)?;
+    on_ready(bound);
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
@@ -97,13 +366,24 @@ pub async fn serve(
     Ok(())
 }
 
+/// "cannot listen on 127.0.0.1:8766: address already in use".
+fn listen_error(addr: SocketAddr, err: &std::io::Error) -> anyhow::Error {
+    let reason = match err.kind() {
+        std::io::ErrorKind::AddrInUse => "address already in use".to_owned(),
+        std::io::ErrorKind::AddrNotAvailable => "no interface has this address".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => err.to_string(),
+    };
+    anyhow::anyhow!("cannot listen on {addr}: {reason}")
+}
+
 async fn page() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (
                 header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:",
+                "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
             ),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         ],
@@ -113,6 +393,17 @@ async fn page() -> impl IntoResponse {
 
 async fn not_found() -> ApiError {
     ApiError(StatusCode::NOT_FOUND, "not found".to_owned())
+}
+
+/// A search slot (after a wait in the queue, if it has room), or 503 (answered with
+/// `Retry-After`).
+async fn search_permit(state: &AppState) -> Result<SearchPermit, ApiError> {
+    state.limiter.acquire().await.ok_or_else(|| {
+        ApiError(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many searches at once; try again shortly".to_owned(),
+        )
+    })
 }
 
 fn engine(state: &AppState) -> Engine {
@@ -174,7 +465,28 @@ async fn search(
     State(state): State<Arc<AppState>>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    let query = query_text(&params, "q")?;
+    let request = search_request(&params)?;
+    let permit = search_permit(&state).await?;
+    let mut engine = engine(&state);
+    let results = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        engine.search(&request)
+    })
+    .await
+    .map_err(internal)?
+    .map_err(internal)?;
+    Ok(Json(SearchResponse {
+        total_hits: results.total_hits,
+        took_ms: results.took_ms,
+        variants: results.variants,
+        notes: results.notes,
+        hits: results.hits,
+    }))
+}
+
+/// The search a request asks for, or 400.
+fn search_request(params: &HashMap<String, String>) -> Result<SearchRequest, ApiError> {
+    let query = query_text(params, "q")?;
     let period = |name: &str| -> Result<_, ApiError> {
         match params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) {
             None => Ok(None),
@@ -197,30 +509,18 @@ async fn search(
                 .collect()
         })
         .unwrap_or_default();
-    let request = SearchRequest {
+    Ok(SearchRequest {
         query,
-        limit: number(&params, "limit", 10, MAX_LIMIT)?.max(1),
-        offset: number(&params, "offset", 0, MAX_OFFSET)?,
-        per_article: number(&params, "per_article", 2, 20)?.max(1),
-        exact: flag(&params, "exact")?,
-        all_copies: flag(&params, "all_copies")?,
+        limit: number(params, "limit", 10, MAX_LIMIT)?.max(1),
+        offset: number(params, "offset", 0, MAX_OFFSET)?,
+        per_article: number(params, "per_article", 2, 20)?.max(1),
+        exact: flag(params, "exact")?,
+        all_copies: flag(params, "all_copies")?,
         from,
         to,
         sources,
         ..SearchRequest::default()
-    };
-    let mut engine = engine(&state);
-    let results = tokio::task::spawn_blocking(move || engine.search(&request))
-        .await
-        .map_err(internal)?
-        .map_err(internal)?;
-    Ok(Json(SearchResponse {
-        total_hits: results.total_hits,
-        took_ms: results.took_ms,
-        variants: results.variants,
-        notes: results.notes,
-        hits: results.hits,
-    }))
+    })
 }
 
 async fn article(
@@ -229,9 +529,11 @@ async fn article(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let query = query_text(&params, "q")?;
+    let permit = search_permit(&state).await?;
     let mut engine = engine(&state);
     let lookup_id = id.clone();
     let passages = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         engine.article(
             &lookup_id,
             Some(query.as_str()).filter(|q| !q.trim().is_empty()),
@@ -260,11 +562,30 @@ async fn article(
     })))
 }
 
-async fn stats(State(state): State<Arc<AppState>>) -> Result<Json<index::stats::Stats>, ApiError> {
-    let dir = state.dir.clone();
-    let stats = tokio::task::spawn_blocking(move || index::stats::collect(&dir))
-        .await
-        .map_err(internal)?
-        .map_err(internal)?;
-    Ok(Json(stats))
+/// The statistics, computed once per index generation (a commit the reader has picked up) and
+/// kept serialized.
+async fn stats(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    let generation = state.reader.searcher().generation().generation_id();
+    let cached = state
+        .stats
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .filter(|(cached_generation, _)| *cached_generation == generation)
+        .map(|(_, body)| body.clone());
+    let body = match cached {
+        Some(body) => body,
+        None => {
+            let dir = state.dir.clone();
+            let stats = tokio::task::spawn_blocking(move || index::stats::collect(&dir))
+                .await
+                .map_err(internal)?
+                .map_err(internal)?;
+            let body = axum::body::Bytes::from(serde_json::to_vec(&stats).map_err(internal)?);
+            *state.stats.lock().unwrap_or_else(|e| e.into_inner()) =
+                Some((generation, body.clone()));
+            body
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
