@@ -564,3 +564,74 @@ fn a_del_file_left_by_a_killed_incremental_run_does_not_block_the_next_run() {
     assert_eq!(stats(&index)["articles"], 30);
     assert_eq!(all_passages(&index), all_passages(&rehearsal));
 }
+
+// Hostile input, two writers: a second `fahras index` during another's first run was told to
+// `--rebuild`, and `--rebuild` then ignored the lock, deleted the running run's files and killed
+// it. The first run here holds the lock at a known point (a pause, not a sleep).
+#[cfg(unix)]
+#[test]
+fn a_second_run_and_a_rebuild_wait_for_nobody_and_delete_nothing_while_a_run_writes() {
+    use std::io::{BufRead, BufReader};
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    for i in 0..30 {
+        write(
+            corpus.join(format!("f{i:02}.txt")),
+            format!("عنوان {i}\n{}\n", arabic_paragraph(i, 150)),
+        );
+    }
+    let index = dirs.index();
+    let mut first = fahras()
+        .env("FAHRAS_FAULT", "pause-after-documents=10")
+        .args([
+            "index",
+            path_str(&corpus),
+            "--index",
+            path_str(&index),
+            "--threads",
+            "1",
+            "--quiet",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(first.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("paused after") {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "the run ended before pausing"
+        );
+    }
+    let names = || -> std::collections::BTreeSet<String> {
+        std::fs::read_dir(&index)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect()
+    };
+    let files_before = names();
+    for extra in [&[][..], &["--rebuild"][..]] {
+        let mut args = vec!["index", path_str(&corpus), "--index", path_str(&index)];
+        args.extend_from_slice(extra);
+        let output = run(&args);
+        assert!(!output.status.success(), "{extra:?}");
+        let stderr = stderr_of(&output);
+        assert!(
+            stderr.contains("another fahras process is writing"),
+            "{extra:?}: {stderr}"
+        );
+    }
+    let files_after = names();
+    assert!(
+        files_before.is_subset(&files_after),
+        "deleted: {:?}",
+        files_before.difference(&files_after).collect::<Vec<_>>()
+    );
+    drop(first.stdin.take());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert!(first.wait().unwrap().success(), "{rest}");
+    assert_eq!(stats(&index)["articles"], 30);
+}

@@ -13,6 +13,8 @@ use crate::index::writer::{self, IndexOptions, Reporter, Stage};
 use crate::index::{IndexSettings, RunSummary};
 use crate::ingest::{walk::WalkOptions, JsonFields};
 
+use super::search::count_of;
+
 #[derive(Debug, clap::Args)]
 pub struct IndexArgs {
     /// Files or folders to index.
@@ -316,20 +318,20 @@ pub fn describe(s: &RunSummary) -> String {
     };
     format!(
         "files: {} seen, {} new, {} changed, {} removed, {} unchanged, {} skipped{skipped_notes}; \
-         {} articles{extras}, {} passages indexed from {:.1} MB in {:.2} s ({:.1} MB/s); {} warnings; \
-         the index holds {} articles",
+         {}{extras}, {} indexed from {:.1} MB in {:.2} s ({:.1} MB/s); {} warnings; \
+         the index holds {}",
         s.files_seen,
         s.new,
         s.changed,
         s.removed,
         s.unchanged,
         s.skipped,
-        s.articles,
-        s.passages,
+        count_of(s.articles as usize, "article", "articles"),
+        count_of(s.passages as usize, "passage", "passages"),
         mb,
         s.seconds,
         rate,
         s.warnings,
-        s.index_articles
+        count_of(s.index_articles as usize, "article", "articles")
     )
 }

@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use crate::index;
 use crate::search::{
-    bm25, query::parse_period, Engine, FieldSelection, Hit, Operator, Prf, Ranking, SearchRequest,
-    SearchResults,
+    bm25, query::parse_period, Engine, FieldSelection, Hit, Interval, Operator, Prf, Ranking,
+    SearchRequest, SearchResults, Sort,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -53,6 +53,18 @@ pub struct SearchArgs {
     /// outlets) as results of their own instead of one result with "N copies".
     #[arg(long)]
     pub all_copies: bool,
+    /// Order of the entries: relevance, newest or oldest.
+    #[arg(long, default_value = "relevance", value_parser = clap::value_parser!(String))]
+    pub sort: String,
+    /// Count the matching articles per outlet, collection, category, year and month.
+    #[arg(long)]
+    pub facets: bool,
+    /// A timeline of the matching articles (its period chosen from their span).
+    #[arg(long)]
+    pub histogram: bool,
+    /// The timeline's period: day, week or month (implies --histogram).
+    #[arg(long, value_name = "INTERVAL")]
+    pub interval: Option<String>,
     /// Do not compute highlights (for timing the ranking alone).
     #[arg(long)]
     pub no_highlight: bool,
@@ -301,8 +313,19 @@ pub fn request_from(args: &SearchArgs) -> anyhow::Result<SearchRequest> {
     if args.per_article == 0 {
         anyhow::bail!("--per-article must be at least 1");
     }
+    let sort: Sort = args.sort.parse().map_err(anyhow::Error::msg)?;
+    let interval = args
+        .interval
+        .as_deref()
+        .map(|text| text.parse::<Interval>())
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--interval: {e}"))?;
+    let histogram = (args.histogram || interval.is_some()).then_some(interval);
     let mut request = SearchRequest {
         query: args.query.join(" "),
+        sort,
+        facets: args.facets,
+        histogram,
         limit: args.limit.unwrap_or(10),
         offset: args.offset,
         from,
@@ -386,6 +409,11 @@ struct JsonSummary<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     qid: Option<&'a str>,
     total_hits: usize,
+    total_articles: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    facets: Option<&'a crate::search::Facets>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    histogram: Option<&'a crate::search::Histogram>,
     took_ms: f64,
     variants: &'a BTreeMap<String, BTreeMap<String, u64>>,
     notes: &'a [String],
@@ -406,6 +434,9 @@ fn write_results(
             let summary = JsonSummary {
                 qid,
                 total_hits: results.total_hits,
+                total_articles: results.total_articles,
+                facets: results.facets.as_ref(),
+                histogram: results.histogram.as_ref(),
                 took_ms: results.took_ms,
                 variants: &results.variants,
                 notes: &results.notes,
@@ -459,30 +490,115 @@ fn write_text(
     for (word, variants) in &results.variants {
         let list: Vec<String> = variants
             .iter()
-            .map(|(term, passages)| format!("{term} ({passages} passages)"))
+            .map(|(term, passages)| {
+                format!(
+                    "{term} ({})",
+                    count_of(*passages as usize, "passage", "passages")
+                )
+            })
             .collect();
         writeln!(out, "{word}: also matched: {}", list.join(", "))?;
     }
+    let counts = format!(
+        "{} ({})",
+        count_of(results.total_articles, "article", "articles"),
+        count_of(results.total_hits, "passage", "passages")
+    );
     if results.hits.is_empty() {
         if results.total_hits == 0 {
             writeln!(out, "no passage matches ({:.1} ms)", results.took_ms)?;
         } else {
             writeln!(
                 out,
-                "{} passages match; none on this page ({:.1} ms)",
-                results.total_hits, results.took_ms
+                "{counts} match; none on this page ({:.1} ms)",
+                results.took_ms
             )?;
         }
-        return Ok(());
+    } else {
+        writeln!(out, "{counts} match ({:.1} ms)\n", results.took_ms)?;
+        for hit in &results.hits {
+            write_hit(out, hit, &markers)?;
+        }
     }
+    if let Some(facets) = &results.facets {
+        write_facets(out, facets)?;
+    }
+    if let Some(histogram) = &results.histogram {
+        write_histogram(out, histogram)?;
+    }
+    Ok(())
+}
+
+/// `1 article`, `12 articles`.
+pub fn count_of(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+fn write_facets(out: &mut impl Write, facets: &crate::search::Facets) -> anyhow::Result<()> {
+    for (name, counts) in [
+        ("outlets", &facets.source),
+        ("collections", &facets.collection),
+        ("categories", &facets.category),
+        ("years", &facets.year),
+        ("months", &facets.month),
+    ] {
+        if counts.is_empty() {
+            continue;
+        }
+        let list: Vec<String> = counts
+            .iter()
+            .map(|c| format!("{} {}", c.value, c.articles))
+            .collect();
+        writeln!(out, "{name}: {}", list.join(" · "))?;
+    }
+    Ok(())
+}
+
+/// A one-line timeline: a bar of eight heights per period, its first and last day, and the
+/// busiest period.
+fn write_histogram(
+    out: &mut impl Write,
+    histogram: &crate::search::Histogram,
+) -> anyhow::Result<()> {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let (Some(first), Some(last)) = (histogram.buckets.first(), histogram.buckets.last()) else {
+        return Ok(());
+    };
+    let peak = histogram
+        .buckets
+        .iter()
+        .max_by(|a, b| a.articles.cmp(&b.articles).then(b.from.cmp(&a.from)))
+        .expect("buckets");
+    let line: String = histogram
+        .buckets
+        .iter()
+        .map(|b| {
+            if b.articles == 0 {
+                ' '
+            } else {
+                BARS[(b.articles * (BARS.len() - 1)).div_ceil(peak.articles.max(1))]
+            }
+        })
+        .collect();
+    let interval = serde_json::to_value(histogram.interval)?;
     writeln!(
         out,
-        "{} passages match ({:.1} ms)\n",
-        results.total_hits, results.took_ms
+        "timeline (per {}): {} {line} {}",
+        interval.as_str().unwrap_or("period"),
+        first.from,
+        last.to
     )?;
-    for hit in &results.hits {
-        write_hit(out, hit, &markers)?;
-    }
+    writeln!(
+        out,
+        "busiest: {}–{}, {}",
+        peak.from,
+        peak.to,
+        count_of(peak.articles, "article", "articles")
+    )?;
     Ok(())
 }
 
@@ -493,9 +609,14 @@ fn write_hit(out: &mut impl Write, hit: &Hit, markers: &Markers) -> anyhow::Resu
         "{}. {} — {} — {}   [{} ¶{}] {:.2}",
         hit.rank,
         if hit.title.is_empty() {
-            "(untitled)"
+            "(untitled)".to_owned()
         } else {
-            &hit.title
+            crate::search::highlight::mark(
+                &hit.title,
+                &hit.title_highlights,
+                markers.open,
+                markers.close,
+            )
         },
         if hit.source.is_empty() {
             "outlet unknown"
@@ -524,10 +645,16 @@ fn write_hit(out: &mut impl Write, hit: &Hit, markers: &Markers) -> anyhow::Resu
     let marked = marked.replace('\n', " ");
     writeln!(
         out,
-        "   {}{}{}\n",
+        "   {}{}{}",
         if before { "… " } else { "" },
         marked,
         if after { " …" } else { "" }
     )?;
+    match hit.more_passages {
+        0 => {}
+        1 => writeln!(out, "   + 1 more passage matches in this article")?,
+        n => writeln!(out, "   + {n} more passages match in this article")?,
+    }
+    writeln!(out)?;
     Ok(())
 }

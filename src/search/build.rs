@@ -576,7 +576,12 @@ impl Builder<'_> {
                 phrase_query(exact_field, &terms, self.ranking.exact_weight * weight)
             })
             .collect();
-        self.highlight.exact.extend(terms);
+        // A phrase is marked where its words stand together, not word by word.
+        if terms.len() > 1 {
+            self.highlight.phrases.push(terms);
+        } else {
+            self.highlight.exact.extend(terms);
+        }
         should(clauses)
     }
 

@@ -1,11 +1,11 @@
 //! Highlighting: the byte ranges of a passage's original text whose words matched the query.
 //!
 //! The passage is re-analyzed once with the exact analyzer used at index time; a word is a hit
-//! when its exact term is one the query searched (a word, a phrase word, a variant, a prefix
-//! expansion) or when any of its stem readings (the same stemmer as the stemmed field, applied to
-//! that exact term) is a stem the query searched (هجمة highlights والهجمات).
-//! Adjacent hits separated only by spaces or punctuation merge into one range, so a matched
-//! phrase is highlighted whole.
+//! when its exact term is one the query searched (a word, a variant, a prefix expansion) or when
+//! any of its stem readings (the same stemmer as the stemmed field, applied to that exact term)
+//! is a stem the query searched (هجمة highlights والهجمات). A phrase is a hit only where its words
+//! stand together, and is marked as one span from its first word to its last; its words alone
+//! are not marked. Adjacent hits separated only by spaces merge into one range.
 
 use std::collections::HashSet;
 
@@ -19,11 +19,13 @@ use crate::analysis::TermStemmer;
 pub struct HighlightTerms {
     pub exact: HashSet<String>,
     pub stem: HashSet<String>,
+    /// Phrases of two or more words, as exact terms in order.
+    pub phrases: Vec<Vec<String>>,
 }
 
 impl HighlightTerms {
     pub fn is_empty(&self) -> bool {
-        self.exact.is_empty() && self.stem.is_empty()
+        self.exact.is_empty() && self.stem.is_empty() && self.phrases.is_empty()
     }
 }
 
@@ -39,9 +41,14 @@ pub fn highlight_ranges(
         return Vec::new();
     }
     let mut ranges: Vec<[usize; 2]> = Vec::new();
+    // (term, range, position) of every token, kept only when phrases are to be found.
+    let mut tokens: Vec<(String, [usize; 2], usize)> = Vec::new();
     let mut stream = exact.token_stream(text);
     while let Some(token) = stream.next() {
         let range = [token.offset_from, token.offset_to];
+        if !terms.phrases.is_empty() {
+            tokens.push((token.text.clone(), range, token.position));
+        }
         if ranges.last() == Some(&range) {
             // Another term of the same word (ﷺ): already highlighted.
             continue;
@@ -55,7 +62,46 @@ pub fn highlight_ranges(
             ranges.push(range);
         }
     }
+    for phrase in &terms.phrases {
+        ranges.extend(phrase_spans(&tokens, phrase));
+    }
+    ranges.sort_unstable();
     merge_adjacent(text, ranges)
+}
+
+/// Spans of `tokens` where `phrase` stands: its terms at consecutive positions, from the first
+/// word's start to the last word's end.
+fn phrase_spans(tokens: &[(String, [usize; 2], usize)], phrase: &[String]) -> Vec<[usize; 2]> {
+    let mut spans = Vec::new();
+    let Some(first) = phrase.first() else {
+        return spans;
+    };
+    for (start, (term, range, position)) in tokens.iter().enumerate() {
+        if term != first {
+            continue;
+        }
+        let mut last = *range;
+        let mut matched = 1;
+        let mut expected = position + 1;
+        for (next_term, next_range, next_position) in &tokens[start + 1..] {
+            if matched == phrase.len() {
+                break;
+            }
+            if *next_position < expected {
+                continue; // another term of the same word
+            }
+            if *next_position != expected || *next_term != phrase[matched] {
+                break;
+            }
+            last = *next_range;
+            matched += 1;
+            expected += 1;
+        }
+        if matched == phrase.len() {
+            spans.push([range[0], last[1]]);
+        }
+    }
+    spans
 }
 
 /// Merges overlapping ranges and ranges separated only by whitespace or punctuation.
@@ -183,6 +229,27 @@ mod tests {
         let ranges = highlight_ranges(text, &terms, &mut exact, &stemmer, &mut Readings::default());
         let pieces: Vec<&str> = ranges.iter().map(|[f, t]| &text[*f..*t]).collect();
         assert_eq!(pieces, ["والهجماتِ", "الولايات المتحدة"]);
+    }
+
+    #[test]
+    fn a_phrase_is_marked_as_one_span_and_its_words_alone_are_not() {
+        let text = "قمة في جنيف، ثم قمة هلسنكي الشهيرة وقمة أخرى";
+        let terms = HighlightTerms {
+            phrases: vec![vec!["قمه".to_owned(), "هلسنكي".to_owned()]],
+            ..HighlightTerms::default()
+        };
+        let mut exact = analysis::exact_analyzer();
+        let stemmer = analysis::TermStemmer::new(StemmerKind::Light);
+        let ranges = highlight_ranges(text, &terms, &mut exact, &stemmer, &mut Readings::default());
+        let pieces: Vec<&str> = ranges.iter().map(|[f, t]| &text[*f..*t]).collect();
+        assert_eq!(pieces, ["قمة هلسنكي"]);
+        assert_eq!(
+            ranges,
+            [[
+                text.find("قمة هلسنكي").unwrap(),
+                text.find(" الشهيرة").unwrap()
+            ]]
+        );
     }
 
     #[test]

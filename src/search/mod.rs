@@ -1,6 +1,7 @@
 //! Search: query parsing, spelling variants, query building and ranking, grouping by article,
 //! highlighting. The result types are shared by the terminal, JSON and TREC outputs.
 
+pub mod articles;
 pub mod bm25;
 pub mod build;
 pub mod copies;
@@ -15,7 +16,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::TermQuery;
+use tantivy::query::{BooleanQuery, Occur, TermQuery};
 use tantivy::schema::{IndexRecordOption, Term, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, IndexReader, TantivyDocument};
@@ -25,6 +26,7 @@ use crate::analysis;
 use crate::index::{self, Fields, IndexHandle};
 use crate::Result;
 
+pub use articles::{Facets, Histogram, Interval};
 pub use build::{BuiltQuery, FieldSelection};
 pub use highlight::HighlightTerms;
 pub use ranking::{Operator, Prf, Ranking};
@@ -52,6 +54,39 @@ pub struct SearchRequest {
     pub plain: bool,
     /// List copies (near-duplicate articles) as hits of their own.
     pub all_copies: bool,
+    /// The order of the entries.
+    pub sort: Sort,
+    /// Count the matching articles per outlet, collection, category, year and month.
+    pub facets: bool,
+    /// Count the matching articles per period; `Some(None)` chooses the period from the span.
+    pub histogram: Option<Option<Interval>>,
+}
+
+/// The order of a result list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Latest publication first (undated articles last).
+    Newest,
+    /// Earliest publication first (undated articles last).
+    Oldest,
+}
+
+impl std::str::FromStr for Sort {
+    type Err = String;
+    fn from_str(text: &str) -> std::result::Result<Self, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "relevance" => Ok(Sort::Relevance),
+            "newest" => Ok(Sort::Newest),
+            "oldest" => Ok(Sort::Oldest),
+            other => Err(format!(
+                "unknown sort {other:?} (relevance, newest or oldest)"
+            )),
+        }
+    }
 }
 
 impl Default for SearchRequest {
@@ -71,6 +106,9 @@ impl Default for SearchRequest {
             ranking: Ranking::default(),
             plain: false,
             all_copies: false,
+            sort: Sort::Relevance,
+            facets: false,
+            histogram: None,
         }
     }
 }
@@ -95,9 +133,13 @@ pub struct Hit {
     pub text: String,
     /// Byte ranges `[from, to)` of `text` to highlight.
     pub highlights: Vec<[usize; 2]>,
+    /// Byte ranges `[from, to)` of `title` to highlight.
+    pub title_highlights: Vec<[usize; 2]>,
     /// Other articles in the index that are copies of this one (near-duplicates), most similar
     /// first; without `all_copies`, they are not listed as hits of their own.
     pub copies: Vec<copies::Copy>,
+    /// Passages of this article that match the query besides those on this page.
+    pub more_passages: usize,
 }
 
 /// The answer to a search.
@@ -106,6 +148,14 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Passages matching the query.
     pub total_hits: usize,
+    /// Articles with at least one matching passage (copies of one story count each).
+    pub total_articles: usize,
+    /// Article counts per facet value, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Facets>,
+    /// Matching articles per period, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub histogram: Option<Histogram>,
     pub took_ms: f64,
     /// For each query word that was expanded: variant → passages containing it.
     pub variants: BTreeMap<String, BTreeMap<String, u64>>,
@@ -165,6 +215,22 @@ enum Unit {
     Articles,
 }
 
+/// Fetching stops widening to complete a run of tied scores beyond this many passages (a
+/// filter-only query scores every match the same).
+const MAX_TIE_FETCH: usize = 20_000;
+
+/// `top` (best first) without its trailing passages that tie with the last one.
+fn without_last_tie_run(top: &[(f32, DocAddress)]) -> &[(f32, DocAddress)] {
+    let Some(&(last, _)) = top.last() else {
+        return top;
+    };
+    let keep = top
+        .iter()
+        .rposition(|(score, _)| *score != last)
+        .map_or(0, |i| i + 1);
+    &top[..keep]
+}
+
 /// A passage kept for a page: (score, address), and its article's near-duplicate signature.
 type KeptPassage = ((f32, DocAddress), Option<index::dedup::Signature>);
 
@@ -216,6 +282,9 @@ impl Engine {
             return Ok(SearchResults {
                 hits: Vec::new(),
                 total_hits: 0,
+                total_articles: 0,
+                facets: None,
+                histogram: None,
                 took_ms: started.elapsed().as_secs_f64() * 1e3,
                 variants: built.variants,
                 notes: built.notes,
@@ -223,23 +292,63 @@ impl Engine {
         };
         let wanted = request.offset + request.limit;
         let per_article = request.per_article.max(1);
-        // Fetch enough passages to fill the page after grouping; widen when grouping ate them.
-        let mut fetch = (wanted * 3).max(50);
-        let (total_hits, grouped) = loop {
-            let (total, top) = searcher.search_with_statistics_provider(
-                &*query,
-                &(Count, TopDocs::with_limit(fetch).order_by_score()),
-                &self.statistics(&searcher, request.ranking.bm25_b),
-            )?;
-            let kept =
-                self.page_passages(&searcher, &top, per_article, wanted, request.all_copies)?;
-            if kept.len() >= wanted || top.len() < fetch {
-                break (total, kept);
+        let (matches, grouped) = match request.sort {
+            Sort::Relevance => {
+                // Fetch enough passages to fill the page after grouping; widen when grouping
+                // ate them. The articles are collected in the same pass as the first fetch.
+                let mut fetch = (wanted * 3).max(50);
+                let statistics = self.statistics(&searcher, request.ranking.bm25_b);
+                let (matches, mut top) = searcher.search_with_statistics_provider(
+                    &*query,
+                    &(
+                        articles::ArticleCollector,
+                        TopDocs::with_limit(fetch).order_by_score(),
+                    ),
+                    &statistics,
+                )?;
+                let kept = loop {
+                    // Passages tied with the last one fetched may continue past the cut, and
+                    // ties are ordered by date and id, not by where the cut fell: leave that
+                    // run out unless everything was fetched, so that every page (each fetches
+                    // a different number) orders the same passages the same way.
+                    let complete = top.len() < fetch || fetch >= MAX_TIE_FETCH;
+                    let trusted = if complete {
+                        &top[..]
+                    } else {
+                        without_last_tie_run(&top)
+                    };
+                    let mut reader = copies::SignatureReader::new(&searcher);
+                    let ordered = order_ties(&searcher, &fields, &mut reader, trusted)?;
+                    let kept = self.page_passages(
+                        &searcher,
+                        &ordered,
+                        per_article,
+                        wanted,
+                        request.all_copies,
+                    )?;
+                    if kept.len() >= wanted || complete {
+                        break kept;
+                    }
+                    fetch *= 4;
+                    top = searcher.search_with_statistics_provider(
+                        &*query,
+                        &TopDocs::with_limit(fetch).order_by_score(),
+                        &statistics,
+                    )?;
+                };
+                (matches, kept)
             }
-            fetch *= 4;
+            Sort::Newest | Sort::Oldest => {
+                let matches = searcher.search(&*query, &articles::ArticleCollector)?;
+                let kept = self.page_by_date(&searcher, &*query, request, &matches, wanted)?;
+                (matches, kept)
+            }
         };
+        let total_hits = matches.passages;
+        let mut shown_per_article: HashMap<String, usize> = HashMap::new();
         let mut hits = Vec::new();
         let mut signatures = copies::SignatureReader::new(&searcher);
+        let grouped_for_counts = grouped.clone();
         for (rank, ((score, address), signature)) in
             grouped.into_iter().enumerate().skip(request.offset)
         {
@@ -270,16 +379,119 @@ impl Engine {
             }
             if request.highlight {
                 hit.highlights = self.highlight(&hit.text, &built.highlight);
+                hit.title_highlights = self.highlight(&hit.title, &built.highlight);
             }
             hits.push(hit);
+        }
+        // Passages on the page per article (from the whole page, offset included, so that an
+        // article's count does not depend on where the page starts).
+        for ((_, address), _) in &grouped_for_counts {
+            let id = article_id_of(&searcher, &fields, &mut signatures, *address)?;
+            *shown_per_article.entry(id).or_default() += 1;
+        }
+        for hit in &mut hits {
+            let matched = matches
+                .articles
+                .get(&hit.article_id)
+                .map_or(0, |a| a.passages as usize);
+            let shown = shown_per_article.get(&hit.article_id).copied().unwrap_or(1);
+            hit.more_passages = matched.saturating_sub(shown);
         }
         Ok(SearchResults {
             hits,
             total_hits,
+            total_articles: matches.articles.len(),
+            facets: request.facets.then(|| matches.facets()),
+            histogram: request
+                .histogram
+                .map(|interval| matches.histogram(interval)),
             took_ms: started.elapsed().as_secs_f64() * 1e3,
             variants: built.variants,
             notes: built.notes,
         })
+    }
+
+    /// The passages of a page in date order: the matching articles sorted by their instant of
+    /// publication (from the fast column the collector read; undated last, ties by id), and the
+    /// best passages of each, found by the query restricted to the page's articles. Copies are
+    /// folded as in relevance order.
+    fn page_by_date(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn tantivy::query::Query,
+        request: &SearchRequest,
+        matches: &articles::ArticleMatches,
+        wanted: usize,
+    ) -> Result<Vec<KeptPassage>> {
+        let mut ordered: Vec<(&String, &articles::MatchedArticle)> =
+            matches.articles.iter().collect();
+        let newest = request.sort == Sort::Newest;
+        ordered.sort_by(|(a_id, a), (b_id, b)| {
+            let by_date = match (a.instant, b.instant) {
+                (Some(x), Some(y)) if newest => y.cmp(&x),
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            };
+            by_date.then_with(|| a_id.cmp(b_id))
+        });
+        let per_article = request.per_article.max(1);
+        let fields = self.handle.fields;
+        // Copies fold: take articles until the page is full after folding, widening as needed.
+        let mut take = (wanted * 2).max(20);
+        loop {
+            let page: Vec<&String> = ordered.iter().take(take).map(|(id, _)| *id).collect();
+            let passages_needed: usize = ordered
+                .iter()
+                .take(take)
+                .map(|(_, a)| a.passages as usize)
+                .sum();
+            let ids: Vec<(Occur, Box<dyn tantivy::query::Query>)> = page
+                .iter()
+                .map(|id| {
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(fields.article_id, id),
+                            IndexRecordOption::Basic,
+                        )) as Box<dyn tantivy::query::Query>,
+                    )
+                })
+                .collect();
+            let restricted = BooleanQuery::new(vec![
+                (Occur::Must, query.box_clone()),
+                (Occur::Must, Box::new(BooleanQuery::new(ids))),
+            ]);
+            let top = searcher.search_with_statistics_provider(
+                &restricted,
+                &TopDocs::with_limit(passages_needed.max(1)).order_by_score(),
+                &self.statistics(searcher, request.ranking.bm25_b),
+            )?;
+            // Best passages first within each article, articles in date order.
+            let mut reader = copies::SignatureReader::new(searcher);
+            let mut by_article: HashMap<String, Vec<(f32, DocAddress)>> = HashMap::new();
+            for (score, address) in order_ties(searcher, &fields, &mut reader, &top)? {
+                let id = article_id_of(searcher, &fields, &mut reader, address)?;
+                by_article.entry(id).or_default().push((score, address));
+            }
+            let in_date_order: Vec<(f32, DocAddress)> = page
+                .iter()
+                .filter_map(|id| by_article.get(*id))
+                .flat_map(|passages| passages.iter().take(per_article).copied())
+                .collect();
+            let kept = self.page_passages(
+                searcher,
+                &in_date_order,
+                per_article,
+                wanted,
+                request.all_copies,
+            )?;
+            if kept.len() >= wanted || take >= ordered.len() {
+                return Ok(kept);
+            }
+            take *= 4;
+        }
     }
 
     /// Highlight ranges of `text` for the terms a query searched.
@@ -326,9 +538,10 @@ impl Engine {
     /// article that is a copy of one already kept (unless `all_copies`), up to `wanted`. Each
     /// comes with its article's signature. Article ids are read only as far as the page needs.
     ///
-    /// Passages that tie in score come earliest date first, then smallest article id (see
-    /// [`order_ties`]): identical copies score the same, so the copy shown for a group (and the
-    /// ones folded under it) is the same whatever order the documents were indexed in.
+    /// `top` comes in display order; callers put passages that tie in score earliest date first,
+    /// then smallest article id (see [`order_ties`]): identical copies score the same, so the
+    /// copy shown for a group (and the ones folded under it) is the same whatever order the
+    /// documents were indexed in.
     fn page_passages(
         &self,
         searcher: &tantivy::Searcher,
@@ -338,12 +551,11 @@ impl Engine {
         all_copies: bool,
     ) -> Result<Vec<KeptPassage>> {
         let mut reader = copies::SignatureReader::new(searcher);
-        let top = order_ties(searcher, &self.handle.fields, &mut reader, top)?;
         // Per article: passages kept and signature.
         let mut shown: HashMap<String, (usize, Option<index::dedup::Signature>)> = HashMap::new();
         let mut shown_signatures: Vec<index::dedup::Signature> = Vec::new();
         let mut kept = Vec::new();
-        for &(score, address) in &top {
+        for &(score, address) in top {
             let article_id = article_id_of(searcher, &self.handle.fields, &mut reader, address)?;
             let signature = match shown.get_mut(&article_id) {
                 Some((count, signature)) => {
@@ -527,6 +739,7 @@ impl Engine {
             let doc: TantivyDocument = searcher.doc(address)?;
             let mut hit = hit_from(&doc, &fields, rank + 1, display_score(score));
             hit.highlights = self.highlight(&hit.text, &built.highlight);
+            hit.title_highlights = self.highlight(&hit.title, &built.highlight);
             sink(hit)?;
             count += 1;
         }
@@ -567,6 +780,7 @@ impl Engine {
             let mut hit = hit_from(&doc, &fields, 0, 0.0);
             hit.rank = hit.passage as usize + 1;
             hit.highlights = self.highlight(&hit.text, &highlight_terms);
+            hit.title_highlights = self.highlight(&hit.title, &highlight_terms);
             hits.push(hit);
         }
         hits.sort_by_key(|h| h.passage);
@@ -782,6 +996,8 @@ fn hit_from(doc: &TantivyDocument, fields: &Fields, rank: usize, score: f32) -> 
             .unwrap_or(0),
         text: text_of(doc, fields.text),
         highlights: Vec::new(),
+        title_highlights: Vec::new(),
         copies: Vec::new(),
+        more_passages: 0,
     }
 }

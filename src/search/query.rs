@@ -1,12 +1,16 @@
 //! The query language, parsed into a tree.
 //!
 //! ```text
-//! query   := or ( OR or )*            (the top level: several or-groups, combined by AND)
-//! or      := unary ( OR unary )*
+//! query   := or or*                   (the top level: several or-groups, combined by the
+//!                                      default operator)
+//! or      := and ( OR and )*
+//! and     := unary ( AND unary )*      (every part required)
 //! unary   := '-' primary | primary
 //! primary := '(' query ')' | '"' phrase '"' | FIELD ':' value | word | word '*'
 //! ```
-//! Plain words are combined with the default operator. Quotes « » “ ” „ work like `"`, Arabic
+//! Operators as in Lucene's classic syntax: `OR` or `||`, `AND` or `&&`, `NOT`, `-` or a leading
+//! `!` before a word, phrase or group; only upper-case Latin `OR`, `AND`, `NOT` are operators
+//! (`and`, و, أو, لا stay words). Plain words are combined with the default operator. Quotes « » “ ” „ work like `"`, Arabic
 //! punctuation (، ؛ ؟) like spaces. Fields: `title:`, `source:`, `date:` (`YYYY`, `YYYY-MM`,
 //! `YYYY-MM-DD`, or `FROM..TO`).
 //!
@@ -56,9 +60,12 @@ pub struct ParsedQuery {
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     Word(String),
-    Phrase { text: String, closed: bool },
+    Phrase(String),
+    /// A quote with no closing quote after it.
+    StrayQuote,
     Minus,
     Or,
+    And,
     Open,
     Close,
 }
@@ -75,24 +82,27 @@ fn lex(input: &str) -> Vec<Tok> {
     let mut toks = Vec::new();
     let mut chars = input.char_indices().peekable();
     while let Some(&(i, c)) = chars.peek() {
-        if is_space(c) {
+        if c == '!' && input[i + 1..].starts_with(|n: char| !is_space(n) && n != '!') {
+            // `!word`: Lucene's negation. A `!` elsewhere is punctuation.
+            chars.next();
+            toks.push(Tok::Minus);
+        } else if is_space(c) {
             chars.next();
         } else if is_quote(c) {
             chars.next();
             let start = i + c.len_utf8();
-            let mut end = input.len();
-            let mut closed = false;
-            for (j, d) in chars.by_ref() {
-                if is_quote(d) {
-                    end = j;
-                    closed = true;
-                    break;
+            match input[start..].find(is_quote) {
+                Some(length) => {
+                    let end = start + length;
+                    while chars.peek().is_some_and(|&(j, _)| j <= end) {
+                        chars.next();
+                    }
+                    toks.push(Tok::Phrase(input[start..end].to_owned()));
                 }
+                // An unclosed quote is dropped and what follows is read as usual: a phrase
+                // running to the end would swallow every operator after it.
+                None => toks.push(Tok::StrayQuote),
             }
-            toks.push(Tok::Phrase {
-                text: input[start..end].to_owned(),
-                closed,
-            });
         } else if c == '(' || c == '（' {
             chars.next();
             toks.push(Tok::Open);
@@ -117,10 +127,11 @@ fn lex(input: &str) -> Vec<Tok> {
                 chars.next();
             }
             let word = &input[start..end];
-            if word == "OR" || word == "||" {
-                toks.push(Tok::Or);
-            } else {
-                toks.push(Tok::Word(word.to_owned()));
+            match word {
+                "OR" | "||" => toks.push(Tok::Or),
+                "AND" | "&&" => toks.push(Tok::And),
+                "NOT" => toks.push(Tok::Minus),
+                _ => toks.push(Tok::Word(word.to_owned())),
             }
         }
     }
@@ -184,17 +195,17 @@ impl Parser {
             self.pos += 1;
             self.note("OR without a left side ignored");
         }
-        if let Some(first) = self.unary() {
+        if let Some(first) = self.and_expr() {
             alternatives.push(first);
         }
         while self.peek() == Some(&Tok::Or) {
             self.pos += 1;
             match self.peek() {
-                None | Some(Tok::Close) | Some(Tok::Or) => {
+                None | Some(Tok::Close) | Some(Tok::Or) | Some(Tok::And) => {
                     self.note("OR without a right side ignored");
                 }
                 _ => {
-                    if let Some(next) = self.unary() {
+                    if let Some(next) = self.and_expr() {
                         alternatives.push(next);
                     }
                 }
@@ -204,6 +215,36 @@ impl Parser {
             0 => None,
             1 => alternatives.pop(),
             _ => Some(Node::Or(alternatives)),
+        }
+    }
+
+    /// Parts joined by `AND`: all are required (a group).
+    fn and_expr(&mut self) -> Option<Node> {
+        if self.peek() == Some(&Tok::And) {
+            self.pos += 1;
+            self.note("AND without a left side ignored");
+        }
+        let mut parts = Vec::new();
+        if let Some(first) = self.unary() {
+            parts.push(first);
+        }
+        while self.peek() == Some(&Tok::And) {
+            self.pos += 1;
+            match self.peek() {
+                None | Some(Tok::Close) | Some(Tok::Or) | Some(Tok::And) => {
+                    self.note("AND without a right side ignored");
+                }
+                _ => {
+                    if let Some(next) = self.unary() {
+                        parts.push(next);
+                    }
+                }
+            }
+        }
+        match parts.len() {
+            0 => None,
+            1 => parts.pop(),
+            _ => Some(Node::Group(parts)),
         }
     }
 
@@ -265,6 +306,14 @@ impl Parser {
             }
             Tok::Close => None,
             Tok::Or => None,
+            Tok::And => {
+                self.note("AND without a left side ignored");
+                None
+            }
+            Tok::StrayQuote => {
+                self.note("unclosed quote ignored: the words after it are read as usual");
+                None
+            }
             Tok::Minus => {
                 // A run of minus signs (`-−-−`) is read in a loop, not one call per sign.
                 while self.peek() == Some(&Tok::Minus) {
@@ -272,12 +321,7 @@ impl Parser {
                 }
                 self.primary()
             }
-            Tok::Phrase { text, closed } => {
-                if !closed {
-                    self.note("unclosed quote: read as a phrase to the end of the query");
-                }
-                phrase_node(text, false)
-            }
+            Tok::Phrase(text) => phrase_node(text, false),
             Tok::Word(word) => self.word_or_field(&word),
         }
     }
@@ -288,11 +332,8 @@ impl Parser {
             // `title:"a phrase"`: the value is the next token.
             let value_tok = if value.is_empty() {
                 match self.peek().cloned() {
-                    Some(Tok::Phrase { text, closed }) => {
+                    Some(Tok::Phrase(text)) => {
                         self.pos += 1;
-                        if !closed {
-                            self.note("unclosed quote: read as a phrase to the end of the query");
-                        }
                         Some((text, true))
                     }
                     _ => None,
@@ -377,7 +418,7 @@ pub fn parse_plain(input: &str) -> ParsedQuery {
             is_space(c) || is_quote(c) || matches!(c, '(' | ')' | '（' | '）' | '*' | ':')
         })
         .map(|w| w.trim_start_matches(['-', '−']))
-        .filter(|w| !w.is_empty() && *w != "OR")
+        .filter(|w| !w.is_empty() && !matches!(*w, "OR" | "AND" | "NOT" | "&&" | "||"))
         .filter_map(|w| word_node(w, false))
         .collect();
     ParsedQuery {
@@ -531,6 +572,51 @@ mod tests {
             assert!(!parsed.nodes.is_empty(), "{query}");
         }
         assert!(parse("  - OR ( ) \"\" ").nodes.is_empty());
+    }
+
+    #[test]
+    fn lucene_operators_are_operators_and_other_words_stay_words() {
+        let both = Node::Group(vec![word("بوتين"), word("ترامب")]);
+        assert_eq!(parse("بوتين AND ترامب").nodes, vec![both.clone()]);
+        assert_eq!(parse("بوتين && ترامب").nodes, vec![both]);
+        let not_trump = Node::Not(Box::new(word("ترامب")));
+        assert_eq!(
+            parse("بوتين NOT ترامب").nodes,
+            vec![word("بوتين"), not_trump.clone()]
+        );
+        assert_eq!(parse("بوتين !ترامب").nodes, vec![word("بوتين"), not_trump]);
+        assert_eq!(
+            parse("بوتين || ترامب").nodes,
+            vec![Node::Or(vec![word("بوتين"), word("ترامب")])]
+        );
+        // AND binds tighter than OR.
+        assert_eq!(
+            parse("أ OR ب AND ج").nodes,
+            vec![Node::Or(vec![
+                word("أ"),
+                Node::Group(vec![word("ب"), word("ج")])
+            ])]
+        );
+        // Lower-case and Arabic words are words; a lone `!` is punctuation.
+        for text in ["and", "not", "or", "و", "أو", "لا"] {
+            assert_eq!(parse(text).nodes, vec![word(text)], "{text}");
+        }
+        assert_eq!(parse("جنيف !").nodes, vec![word("جنيف")]);
+        let lone = parse("AND");
+        assert!(lone.nodes.is_empty());
+        assert_eq!(lone.notes.len(), 1);
+    }
+
+    #[test]
+    fn an_unclosed_quote_does_not_swallow_the_rest_of_the_query() {
+        let parsed = parse("\"قمة هلسنكي (بوتين OR");
+        assert_eq!(parsed.nodes[0], word("قمة"));
+        assert_eq!(parsed.nodes[1], word("هلسنكي"));
+        assert_eq!(parsed.nodes[2], word("بوتين"));
+        assert!(parsed
+            .notes
+            .iter()
+            .any(|n| n.starts_with("unclosed quote ignored")));
     }
 
     #[test]
