@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use fahras::index::writer::{self, IndexOptions, Silent};
-use fahras::search::{query::parse_period, Engine, SearchRequest};
+use fahras::search::{query::parse_period, Engine, SearchRequest, Sort};
 
 const NAMES: [&str; 20] = [
     "بوتين",
@@ -113,7 +113,16 @@ fn main() {
             .passages(),
         mix.len()
     );
-    for highlight in [true, false] {
+    // Each mode runs the whole mix: today's defaults (one entry per article, counts in
+    // articles, highlighting), without highlighting, with facets and the timeline, and in date
+    // order.
+    let modes: [(&str, bool, bool, Sort); 4] = [
+        ("with highlighting   ", true, false, Sort::Relevance),
+        ("without highlighting", false, false, Sort::Relevance),
+        ("facets + timeline   ", true, true, Sort::Relevance),
+        ("newest first        ", true, false, Sort::Newest),
+    ];
+    for (label, highlight, facets, sort) in modes {
         let mut latencies = Vec::new();
         let mut by_kind: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
         for (kind, query, dated) in &mix {
@@ -121,6 +130,9 @@ fn main() {
                 query: query.clone(),
                 limit: 10,
                 highlight,
+                facets,
+                histogram: facets.then_some(None),
+                sort,
                 from: dated.then_some(from),
                 to: dated.then_some(to),
                 ..SearchRequest::default()
@@ -137,11 +149,7 @@ fn main() {
         let mean = latencies.iter().sum::<f64>() / latencies.len() as f64;
         println!(
             "{}: mean {:.2} ms, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-            if highlight {
-                "with highlighting   "
-            } else {
-                "without highlighting"
-            },
+            label,
             mean,
             percentile(&latencies, 0.50),
             percentile(&latencies, 0.95),

@@ -385,3 +385,25 @@ fn a_phrase_is_highlighted_as_one_span_and_titles_are_highlighted() {
     let (hits, _) = search(&index, &["موسكو"]);
     assert_eq!(hits[0]["title_highlights"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn a_category_facet_value_is_a_filter_too() {
+    let (_dirs, index) = archive();
+    let (_, all) = search(&index, &["قمة"]);
+    let (_, politics) = search(&index, &["--category", "politics", "قمة"]);
+    assert_eq!(politics["total_articles"], all["total_articles"]);
+    let output = run(&[
+        "search",
+        "--index",
+        path_str(&index),
+        "--category",
+        "sport",
+        "قمة",
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        stderr_of(&output).contains("unknown category \"sport\"; the index has: politics"),
+        "{}",
+        stderr_of(&output)
+    );
+}

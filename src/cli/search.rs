@@ -46,6 +46,9 @@ pub struct SearchArgs {
     /// Only these collections (repeatable).
     #[arg(long = "collection")]
     pub collections: Vec<String>,
+    /// Only these categories, as the sources name their sections (repeatable).
+    #[arg(long = "category")]
+    pub categories: Vec<String>,
     /// Passages shown per article (its best first).
     #[arg(long, default_value_t = 1)]
     pub per_article: usize,
@@ -332,6 +335,7 @@ pub fn request_from(args: &SearchArgs) -> anyhow::Result<SearchRequest> {
         to,
         sources: args.sources.clone(),
         collections: args.collections.clone(),
+        categories: args.categories.clone(),
         per_article: args.per_article,
         highlight: args.format != SearchFormat::Trec && !args.no_highlight,
         all_copies: args.all_copies,

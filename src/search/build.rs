@@ -209,6 +209,7 @@ pub fn build(
     for (field, names) in [
         (fields.source, &sources),
         (fields.collection, &request.collections),
+        (fields.category, &request.categories),
     ] {
         if let Some(filter) = keyword_filter(field, names) {
             filters.push(filter);

@@ -42,6 +42,8 @@ pub struct SearchRequest {
     pub sources: Vec<String>,
     /// Only these collections (any of them).
     pub collections: Vec<String>,
+    /// Only these categories (any of them; the source's own section names).
+    pub categories: Vec<String>,
     pub fields: FieldSelection,
     /// Passages per article at most.
     pub per_article: usize,
@@ -99,6 +101,7 @@ impl Default for SearchRequest {
             to: None,
             sources: Vec::new(),
             collections: Vec::new(),
+            categories: Vec::new(),
             fields: FieldSelection::default(),
             per_article: 1,
             exact: false,
@@ -608,6 +611,12 @@ impl Engine {
             "collection",
             index::schema::names::COLLECTION,
             &request.collections,
+        )?;
+        check_filter(
+            searcher,
+            "category",
+            index::schema::names::CATEGORY,
+            &request.categories,
         )?;
         let mut built = build::build(
             request,
