@@ -589,3 +589,61 @@ async fn stats(State(state): State<Arc<AppState>>) -> Result<Response, ApiError>
     };
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_of_a_loopback_server() {
+        let hosts = AllowedHosts::for_address("127.0.0.1:8766".parse().unwrap(), &[]);
+        for host in [
+            "127.0.0.1:8766",
+            "127.0.0.1",
+            "localhost:8766",
+            "LOCALHOST",
+            "localhost.",
+            "[::1]:8766",
+            "[::1]",
+        ] {
+            assert!(hosts.allows(host), "{host}");
+        }
+        for host in [
+            "evil.example",
+            "evil.example:8766",
+            "127.0.0.1:8767",
+            "localhost.evil.example:8766",
+            "10.0.0.1:8766",
+            "",
+        ] {
+            assert!(!hosts.allows(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn hosts_of_a_named_or_unspecified_address() {
+        let hosts =
+            AllowedHosts::for_address("[::1]:9000".parse().unwrap(), &["Fahras.Local".to_owned()]);
+        assert!(hosts.allows("fahras.local:9000"));
+        assert!(hosts.allows("[::1]:9000"));
+        assert!(!hosts.allows("other.local:9000"));
+        // Bound to every interface: any address of the machine, never a foreign name.
+        let hosts = AllowedHosts::for_address("0.0.0.0:9000".parse().unwrap(), &[]);
+        assert!(hosts.allows("192.168.1.20:9000"));
+        assert!(hosts.allows("[fe80::1]:9000"));
+        assert!(!hosts.allows("evil.example:9000"));
+    }
+
+    #[test]
+    fn the_limiter_gives_slots_back() {
+        let limiter = SearchLimiter::new(2);
+        let a = limiter.try_acquire().unwrap();
+        let _b = limiter.try_acquire().unwrap();
+        assert!(limiter.try_acquire().is_none());
+        assert_eq!(limiter.in_flight(), 2);
+        drop(a);
+        assert_eq!(limiter.in_flight(), 1);
+        assert!(limiter.try_acquire().is_some());
+        assert!(SearchLimiter::new(0).try_acquire().is_none());
+    }
+}
