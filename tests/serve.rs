@@ -168,3 +168,43 @@ fn searches_are_served_while_the_index_is_updated_and_the_update_is_picked_up() 
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+#[test]
+fn the_api_counts_articles_and_gives_facets_a_timeline_and_date_orders() {
+    let (_dirs, index) = server_fixture();
+    let server = Server::start(&index);
+    let q = encode("بوتين");
+    let (status, result) = server.get_json(&format!(
+        "/api/search?q={q}&facets=1&histogram=1&sort=newest"
+    ));
+    assert_eq!(status, 200, "{result}");
+    assert_eq!(result["total_articles"], 2);
+    let hits = result["hits"].as_array().unwrap();
+    // Newest first: A1 (2021) before B1 (2018).
+    assert_eq!(hits[0]["article_id"], "A1");
+    assert_eq!(hits[1]["article_id"], "B1");
+    assert!(hits[0].get("more_passages").is_some());
+    assert!(hits[0].get("title_highlights").is_some());
+    let sources: Vec<&str> = result["facets"]["source"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["BBC", "CNN"]);
+    assert_eq!(result["histogram"]["interval"], "month");
+    let (_, oldest) = server.get_json(&format!("/api/search?q={q}&sort=oldest&interval=week"));
+    assert_eq!(oldest["hits"][0]["article_id"], "B1");
+    assert_eq!(oldest["histogram"]["interval"], "week");
+    // Bad values and unknown names are the request's fault.
+    for bad in [
+        "sort=date",
+        "interval=year",
+        "source=nosuch",
+        "from=2021&to=2018",
+    ] {
+        let (status, body) = server.get_json(&format!("/api/search?q={q}&{bad}"));
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert!(body["error"].is_string(), "{bad}: {body}");
+    }
+}

@@ -1,7 +1,7 @@
 //! `fahras serve`: a local search page and JSON API over an index.
 //!
 //! - `GET /` — the search page (HTML, CSS and JavaScript embedded in the binary).
-//! - `GET /api/search?q=&limit=&offset=&from=&to=&source=&per_article=&exact=&all_copies=` — hits exactly as
+//! - `GET /api/search?q=&limit=&offset=&from=&to=&source=&collection=&category=&per_article=&exact=&all_copies=&sort=&facets=&histogram=&interval=` — hits exactly as
 //!   `fahras search --format json` prints them, in `{"total_hits", "took_ms", "variants", "notes",
 //!   "hits"}`.
 //! - `GET /api/articles/{id}?q=` — an article with its metadata and highlighted passages.
@@ -42,7 +42,7 @@ use serde_json::json;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::index::{self, IndexHandle};
-use crate::search::{query::parse_period, Engine, Hit, SearchRequest};
+use crate::search::{query::parse_period, Engine, Hit, Interval, SearchRequest, Sort};
 
 /// The page, embedded at build time.
 const PAGE: &str = include_str!("page.html");
@@ -269,6 +269,14 @@ fn internal(err: impl std::fmt::Display) -> ApiError {
     ApiError(StatusCode::INTERNAL_SERVER_ERROR, err.to_string())
 }
 
+/// A library error as an answer: a filter naming nothing known is the request's fault (400).
+fn from_library(err: crate::Error) -> ApiError {
+    match err {
+        crate::Error::UnknownFilter { .. } => bad_request(err.to_string()),
+        other => internal(other),
+    }
+}
+
 /// Builds the router over the index in `dir`, answering requests for `hosts` only, with at
 /// most `limiter`'s bound of searches at once.
 pub fn router(
@@ -455,6 +463,11 @@ fn query_text(params: &HashMap<String, String>, name: &str) -> Result<String, Ap
 #[derive(Serialize)]
 struct SearchResponse {
     total_hits: usize,
+    total_articles: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    facets: Option<crate::search::Facets>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    histogram: Option<crate::search::Histogram>,
     took_ms: f64,
     variants: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
     notes: Vec<String>,
@@ -474,9 +487,12 @@ async fn search(
     })
     .await
     .map_err(internal)?
-    .map_err(internal)?;
+    .map_err(from_library)?;
     Ok(Json(SearchResponse {
         total_hits: results.total_hits,
+        total_articles: results.total_articles,
+        facets: results.facets,
+        histogram: results.histogram,
         took_ms: results.took_ms,
         variants: results.variants,
         notes: results.notes,
@@ -499,26 +515,55 @@ fn search_request(params: &HashMap<String, String>) -> Result<SearchRequest, Api
     };
     let from = period("from")?.map(|(start, _)| start);
     let to = period("to")?.map(|(_, end)| end);
-    let sources: Vec<String> = params
-        .get("source")
-        .map(|s| {
-            s.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
+    if let (Some(from), Some(to)) = (from, to) {
+        if from >= to {
+            return Err(bad_request("from is after to"));
+        }
+    }
+    let list = |name: &str| -> Vec<String> {
+        params
+            .get(name)
+            .map(|s| {
+                s.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let sort = match params
+        .get("sort")
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+    {
+        None => Sort::Relevance,
+        Some(value) => value.parse().map_err(bad_request)?,
+    };
+    let interval = match params
+        .get("interval")
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+    {
+        None => None,
+        Some(value) => Some(value.parse::<Interval>().map_err(bad_request)?),
+    };
+    let histogram = (flag(params, "histogram")? || interval.is_some()).then_some(interval);
     Ok(SearchRequest {
         query,
         limit: number(params, "limit", 10, MAX_LIMIT)?.max(1),
         offset: number(params, "offset", 0, MAX_OFFSET)?,
-        per_article: number(params, "per_article", 2, 20)?.max(1),
+        per_article: number(params, "per_article", 1, 20)?.max(1),
         exact: flag(params, "exact")?,
         all_copies: flag(params, "all_copies")?,
         from,
         to,
-        sources,
+        sources: list("source"),
+        collections: list("collection"),
+        categories: list("category"),
+        sort,
+        facets: flag(params, "facets")?,
+        histogram,
         ..SearchRequest::default()
     })
 }
