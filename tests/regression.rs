@@ -635,3 +635,26 @@ fn a_second_run_and_a_rebuild_wait_for_nobody_and_delete_nothing_while_a_run_wri
     assert!(first.wait().unwrap().success(), "{rest}");
     assert_eq!(stats(&index)["articles"], 30);
 }
+
+// Hostile input, lost data: two JSON records with the same id were merged by `show`, silently.
+#[test]
+fn a_repeated_json_id_is_kept_apart_and_said_at_index_time() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    write(
+        corpus.join("papers.jsonl"),
+        format!(
+            "{{\"id\": \"7\", \"title\": \"الأول\", \"text\": \"{ARTICLE}\"}}\n{{\"id\": \"7\", \"title\": \"الثاني\", \"text\": \"نص آخر مختلف تماما عن الأول.\"}}\n"
+        ),
+    );
+    let index = dirs.index();
+    let output = run(&["index", path_str(&corpus), "--index", path_str(&index)]);
+    assert!(output.status.success());
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("article id \"7\" is already used by another article; indexed as \"7#2\""),
+        "{stderr}"
+    );
+    assert!(ok(&["show", "7", "--index", path_str(&index)]).starts_with("الأول"));
+    assert!(ok(&["show", "7#2", "--index", path_str(&index)]).starts_with("الثاني"));
+}

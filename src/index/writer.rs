@@ -604,6 +604,7 @@ impl Apply<'_> {
         );
         let sizes = self.manifest.settings.passage_sizes();
         let mut empty_articles = 0;
+        self.ids.start_file();
         for (ordinal, (article, signature)) in articles.into_iter().zip(signatures).enumerate() {
             if article.body.trim().is_empty() && article.title.trim().is_empty() {
                 empty_articles += 1;
@@ -620,7 +621,7 @@ impl Apply<'_> {
             let id = self.ids.claim(&wanted, derived, candidate)?;
             if id != wanted {
                 let message = format!(
-                    "article id {wanted:?} is already used by another file; indexed as {id:?}"
+                    "article id {wanted:?} is already used by another article; indexed as {id:?}"
                 );
                 warn(
                     self.reporter,
@@ -725,6 +726,8 @@ struct IdRegistry<'a> {
     fields: &'a Fields,
     /// Ids given in this run → the file that has each.
     this_run: HashMap<String, String>,
+    /// Ids given to the articles of the file being indexed (a JSON file can repeat an id).
+    this_file: HashSet<String>,
     /// Files whose passages this run deletes: their ids in the last commit are free.
     freed: HashSet<String>,
 }
@@ -735,6 +738,7 @@ impl<'a> IdRegistry<'a> {
             searcher,
             fields,
             this_run: HashMap::new(),
+            this_file: HashSet::new(),
             freed: removed.iter().cloned().collect(),
         }
     }
@@ -754,11 +758,21 @@ impl<'a> IdRegistry<'a> {
             n += 1;
         }
         self.this_run.insert(id.clone(), candidate.key.clone());
+        self.this_file.insert(id.clone());
         Ok(id)
     }
 
-    /// Whether `id` belongs to an article of a file other than `key`.
+    /// A new file's articles are about to be claimed.
+    fn start_file(&mut self) {
+        self.this_file.clear();
+    }
+
+    /// Whether `id` belongs to another article: of a file other than `key`, or an earlier
+    /// article of this one.
     fn taken(&self, id: &str, key: &str) -> Result<bool> {
+        if self.this_file.contains(id) {
+            return Ok(true);
+        }
         if let Some(owner) = self.this_run.get(id) {
             return Ok(owner != key);
         }
