@@ -7,6 +7,9 @@
 # (user + system of the fahras process, less disturbed by other load than wall time) is kept,
 # its wall time beside it. Everything is generated in a temporary folder and removed afterwards.
 #   benches/hostile.sh            (uses $CARGO_TARGET_DIR or target/)
+#   FAHRAS_BIN=/path/to/fahras SIZES=3000,25000,5000 REPEAT=1 THROUGHPUT=0 benches/hostile.sh
+#                                 (another binary, e.g. an older build, at smaller first sizes,
+#                                 without the throughput run)
 #
 # Shapes:
 #   sgml_documents  fahras index on one SGML file of N small ANT-like documents (line numbers)
@@ -15,8 +18,10 @@
 #                   cuts text with the same code)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet
-bin=${CARGO_TARGET_DIR:-$PWD/target}/release/fahras
+if [ -z "${FAHRAS_BIN:-}" ]; then
+  cargo build --release --quiet
+fi
+bin=${FAHRAS_BIN:-${CARGO_TARGET_DIR:-$PWD/target}/release/fahras}
 work=$(mktemp -d /tmp/fahras-hostile.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
@@ -79,10 +84,11 @@ def run_analyze(text):
                      stdout=subprocess.DEVNULL)
 
 
+sizes = [int(x) for x in os.environ.get("SIZES", "12500,1000000,500000").split(",")]
 shapes = [
-    ("sgml_documents", 12_500, lambda n: run_index(f"docs{n}", sgml_documents(n))),
-    ("sgml_brackets", 1_000_000, lambda n: run_index(f"brackets{n}", sgml_brackets(n))),
-    ("joiners", 500_000, lambda n: run_analyze("ب" + "\u200d" * n + "ت")),
+    ("sgml_documents", sizes[0], lambda n: run_index(f"docs{n}", sgml_documents(n))),
+    ("sgml_brackets", sizes[1], lambda n: run_index(f"brackets{n}", sgml_brackets(n))),
+    ("joiners", sizes[2], lambda n: run_analyze("ب" + "\u200d" * n + "ت")),
 ]
 print(f"{'shape':<16} {'n':>9} {'cpu s':>7} {'wall s':>7} {'4n':>9} {'cpu s':>7} {'wall s':>7} "
       f"{'cpu ratio':>9}")
@@ -92,6 +98,8 @@ for name, n, run in shapes:
     print(f"{name:<16} {n:>9} {small[0]:>7.3f} {small[1]:>7.3f} {4 * n:>9} {large[0]:>7.3f} "
           f"{large[1]:>7.3f} {large[0] / small[0]:>9.1f}")
 
+if os.environ.get("THROUGHPUT", "1") == "0":
+    sys.exit(0)
 n = 50_000
 text = sgml_documents(n)
 size = len(text.encode())

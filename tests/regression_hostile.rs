@@ -139,6 +139,52 @@ fn a_window_right_after_a_multibyte_space_does_not_panic() {
 }
 
 #[test]
+fn search_text_output_with_multibyte_spaces_around_hits_does_not_panic() {
+    // The reported case: `fahras search` (text output) exited 101 when the window around a hit
+    // started next to an NBSP. One article per space, words separated by it, the hit far
+    // enough in for the window to be cut before it.
+    let dirs = TempDirs::new();
+    for (i, space) in MULTIBYTE_SPACES.iter().enumerate() {
+        let words: Vec<String> = (0..120)
+            .map(|w| {
+                if w == 60 {
+                    "زلزال".to_owned()
+                } else {
+                    format!("كلمة{w}")
+                }
+            })
+            .collect();
+        let body = words.join(&space.to_string());
+        write(
+            dirs.corpus().join(format!("s{i}.txt")),
+            format!("<DOC>\n<DOCNO>S{i}</DOCNO>\n<TITLE>عنوان</TITLE>\n<TEXT>\n{body}\n</TEXT>\n</DOC>\n"),
+        );
+    }
+    let index = dirs.index();
+    ok(&[
+        "index",
+        path_str(&dirs.corpus()),
+        "--index",
+        path_str(&index),
+        "--quiet",
+    ]);
+    // The articles are copies of one another: list each.
+    let out = ok(&[
+        "search",
+        "--index",
+        path_str(&index),
+        "--all-copies",
+        "--limit",
+        "10",
+        "زلزال",
+    ]);
+    assert!(out.contains("[[زلزال]]"), "{out}");
+    for i in 0..MULTIBYTE_SPACES.len() {
+        assert!(out.contains(&format!("S{i}")), "{out}");
+    }
+}
+
+#[test]
 fn mark_and_window_skip_ranges_that_are_not_on_character_boundaries() {
     let text = "ألف باء تاء";
     let bad = [[1, 3], [7, 100], [5, 2], [0, 0], [usize::MAX, usize::MAX]];
