@@ -101,13 +101,18 @@ pub fn at(point: Point) {
 pub fn after_documents(documents: u64) {
     match configured() {
         Ok(Some(Point::AfterDocuments(n))) if documents >= *n => die(Point::AfterDocuments(*n)),
-        Ok(Some(Point::PauseAfterDocuments(n))) if documents == *n => pause(*n),
+        Ok(Some(Point::PauseAfterDocuments(n))) if documents >= *n => pause_once(*n),
         _ => {}
     }
 }
 
-fn pause(documents: u64) {
+fn pause_once(documents: u64) {
     use std::io::Read;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static PAUSED: AtomicBool = AtomicBool::new(false);
+    if PAUSED.swap(true, Ordering::SeqCst) {
+        return;
+    }
     eprintln!(
         "fahras: paused after {documents} passages ({VARIABLE}); waiting for standard input to close"
     );

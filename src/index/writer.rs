@@ -646,6 +646,9 @@ impl Apply<'_> {
                 passages.push("");
                 self.summary.title_only += 1;
             }
+            // One batch per article: tantivy puts a batch in one segment, so an article's
+            // passages never straddle segments (per-segment counts of articles are exact).
+            let mut batch = Vec::with_capacity(passages.len());
             for (passage_no, passage) in passages.iter().enumerate() {
                 let mut doc = TantivyDocument::default();
                 doc.add_text(fields.article_id, &id);
@@ -685,11 +688,12 @@ impl Apply<'_> {
                         }
                     }
                 }
-                self.writer.add_document(doc)?;
-                self.documents += 1;
-                if faults::armed() {
-                    faults::after_documents(self.documents);
-                }
+                batch.push(tantivy::indexer::UserOperation::Add(doc));
+            }
+            self.writer.run(batch)?;
+            self.documents += passages.len() as u64;
+            if faults::armed() {
+                faults::after_documents(self.documents);
             }
             record.articles += 1;
             record.passages += passages.len() as u64;

@@ -1,46 +1,105 @@
-//! What a query matches, article by article: which articles and how many of their passages,
-//! with each article's outlet, collection, category and dates. Everything is read from fast
-//! columns while the query runs (never from stored documents), and it gives the counts in
-//! articles, each entry's "N more passages match", the facets, the date histogram and the
-//! orders by date.
+//! What a query matches, article by article: how many articles and how many of each one's
+//! passages, the outlets, collections, categories and days of those articles, and their
+//! publication instants. Everything is read from fast columns while the query runs (never from
+//! stored documents), and it gives the counts in articles, each entry's "N more passages
+//! match", the facets, the date histogram and the orders by date.
 //!
-//! An article's passages can sit in several index segments (the writer's threads share the
-//! work), so articles are merged across segments by id.
+//! The indexer hands an article's passages to tantivy as one batch, which tantivy keeps in one
+//! segment: articles are counted per segment by their ordinal in the segment's id column,
+//! without reading one id. Ids are read only for the few articles a date-ordered page shows.
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 use time::{Date, Duration, OffsetDateTime};
 
 use crate::index::schema::names;
 use crate::ingest::date::format_day;
 
-/// One matching article.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MatchedArticle {
-    /// Its passages that match.
-    pub passages: u32,
-    pub source: String,
-    pub collection: String,
-    pub category: String,
-    /// The source's calendar day, as seconds (midnight UTC of that day).
-    pub day: Option<i64>,
-    /// The instant of publication, seconds since the epoch (for ordering by date).
+/// A matching article by its place in the index, with its publication instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatedArticle {
+    /// Seconds since the epoch; `None` for an undated article.
     pub instant: Option<i64>,
+    pub segment: SegmentOrdinal,
+    /// Ordinal of its id in the segment's id column.
+    pub ord: u64,
 }
 
-/// The articles a query matches, by id, and the number of matching passages.
+/// What one segment's matches hold.
+#[derive(Debug, Clone, Default)]
+struct SegmentMatches {
+    /// Article ordinal → matching passages.
+    passages: HashMap<u64, u32>,
+}
+
+/// The articles a query matches (see the module comment).
 #[derive(Debug, Clone, Default)]
 pub struct ArticleMatches {
-    pub articles: HashMap<String, MatchedArticle>,
+    /// Matching passages.
     pub passages: usize,
+    segments: HashMap<SegmentOrdinal, SegmentMatches>,
+    /// Articles per outlet, collection and category (empty unless facets were asked for).
+    sources: HashMap<String, usize>,
+    collections: HashMap<String, usize>,
+    categories: HashMap<String, usize>,
+    /// Articles per calendar day (seconds of its midnight UTC); facets and histogram only.
+    days: HashMap<i64, usize>,
+    /// Every matching article with its instant (date orders only).
+    pub dated: Vec<DatedArticle>,
 }
 
-/// Collects [`ArticleMatches`].
-pub struct ArticleCollector;
+impl ArticleMatches {
+    /// Matching articles.
+    pub fn articles(&self) -> usize {
+        self.segments.values().map(|s| s.passages.len()).sum()
+    }
+
+    /// Matching passages of the article whose passage is at `address` (its id ordinal `ord`).
+    pub fn passages_of(&self, segment: SegmentOrdinal, ord: u64) -> u32 {
+        self.segments
+            .get(&segment)
+            .and_then(|s| s.passages.get(&ord))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// The ordinal of the article id of the passage at `address`.
+pub fn article_ord(searcher: &tantivy::Searcher, address: DocAddress) -> Option<u64> {
+    let column = searcher
+        .segment_reader(address.segment_ord)
+        .fast_fields()
+        .str(names::ARTICLE_ID)
+        .ok()??;
+    let ord = column.term_ords(address.doc_id).next();
+    ord
+}
+
+/// The article id at `ord` in `segment`'s id column.
+pub fn article_id_at(searcher: &tantivy::Searcher, segment: SegmentOrdinal, ord: u64) -> String {
+    let mut id = String::new();
+    if let Ok(Some(column)) = searcher
+        .segment_reader(segment)
+        .fast_fields()
+        .str(names::ARTICLE_ID)
+    {
+        if column.ord_to_str(ord, &mut id).is_err() {
+            id.clear();
+        }
+    }
+    id
+}
+
+/// Collects [`ArticleMatches`]; facets (and days) and instants only when asked, since each
+/// costs a column read per matching article.
+pub struct ArticleCollector {
+    pub facets: bool,
+    pub dates: bool,
+}
 
 impl Collector for ArticleCollector {
     type Fruit = ArticleMatches;
@@ -48,18 +107,34 @@ impl Collector for ArticleCollector {
 
     fn for_segment(
         &self,
-        _segment_ord: SegmentOrdinal,
+        segment_ord: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentArticles> {
         let fast = reader.fast_fields();
+        let facets = self.facets.then(|| -> tantivy::Result<FacetColumns> {
+            Ok(FacetColumns {
+                source: fast.str(names::SOURCE)?,
+                collection: fast.str(names::COLLECTION)?,
+                category: fast.str(names::CATEGORY)?,
+                day: fast.date(names::DAY).ok(),
+                sources: HashMap::new(),
+                collections: HashMap::new(),
+                categories: HashMap::new(),
+                days: HashMap::new(),
+            })
+        });
         Ok(SegmentArticles {
+            segment_ord,
             article_id: fast.str(names::ARTICLE_ID)?,
-            source: fast.str(names::SOURCE)?,
-            collection: fast.str(names::COLLECTION)?,
-            category: fast.str(names::CATEGORY)?,
-            day: fast.date(names::DAY).ok(),
-            instant: fast.date(names::DATE).ok(),
-            by_ord: HashMap::new(),
+            facets: facets.transpose()?,
+            instant: if self.dates {
+                fast.date(names::DATE).ok()
+            } else {
+                None
+            },
+            dates: self.dates,
+            matches: SegmentMatches::default(),
+            dated: Vec::new(),
             passages: 0,
         })
     }
@@ -72,56 +147,83 @@ impl Collector for ArticleCollector {
         let mut merged = ArticleMatches::default();
         for fruit in fruits {
             merged.passages += fruit.passages;
-            if merged.articles.is_empty() {
-                merged.articles = fruit.articles;
-                continue;
+            merged.segments.extend(fruit.segments);
+            for (into, from) in [
+                (&mut merged.sources, fruit.sources),
+                (&mut merged.collections, fruit.collections),
+                (&mut merged.categories, fruit.categories),
+            ] {
+                for (value, count) in from {
+                    *into.entry(value).or_default() += count;
+                }
             }
-            for (id, article) in fruit.articles {
-                merged
-                    .articles
-                    .entry(id)
-                    .and_modify(|known| known.passages += article.passages)
-                    .or_insert(article);
+            for (day, count) in fruit.days {
+                *merged.days.entry(day).or_default() += count;
             }
+            merged.dated.extend(fruit.dated);
         }
         Ok(merged)
     }
 }
 
-/// One segment's side of [`ArticleCollector`]: articles by their ordinal in the segment's id
-/// column, resolved to ids (and outlets…) once, when harvested.
-pub struct SegmentArticles {
-    article_id: Option<StrColumn>,
+/// The columns and counts of a segment's facets, by ordinal until harvested.
+struct FacetColumns {
     source: Option<StrColumn>,
     collection: Option<StrColumn>,
     category: Option<StrColumn>,
     day: Option<Column<tantivy::DateTime>>,
+    sources: HashMap<u64, usize>,
+    collections: HashMap<u64, usize>,
+    categories: HashMap<u64, usize>,
+    days: HashMap<i64, usize>,
+}
+
+impl FacetColumns {
+    /// Counts the article of `doc` (called once per matching article).
+    fn count(&mut self, doc: DocId) {
+        for (column, counts) in [
+            (&self.source, &mut self.sources),
+            (&self.collection, &mut self.collections),
+            (&self.category, &mut self.categories),
+        ] {
+            if let Some(ord) = first_ord(column, doc) {
+                *counts.entry(ord).or_default() += 1;
+            }
+        }
+        if let Some(day) = seconds_at(&self.day, doc) {
+            *self.days.entry(day).or_default() += 1;
+        }
+    }
+
+    fn resolve(column: &Option<StrColumn>, counts: HashMap<u64, usize>) -> HashMap<String, usize> {
+        let mut resolved = HashMap::with_capacity(counts.len());
+        let Some(column) = column else {
+            return resolved;
+        };
+        for (ord, count) in counts {
+            let mut value = String::new();
+            if column.ord_to_str(ord, &mut value).is_ok() {
+                *resolved.entry(value).or_default() += count;
+            }
+        }
+        resolved
+    }
+}
+
+/// One segment's side of [`ArticleCollector`].
+pub struct SegmentArticles {
+    segment_ord: SegmentOrdinal,
+    article_id: Option<StrColumn>,
+    facets: Option<FacetColumns>,
     instant: Option<Column<tantivy::DateTime>>,
-    /// Article ordinal → (matching passages, a document of the article).
-    by_ord: HashMap<u64, (u32, DocId)>,
+    dates: bool,
+    matches: SegmentMatches,
+    dated: Vec<DatedArticle>,
     passages: usize,
 }
 
 fn first_ord(column: &Option<StrColumn>, doc: DocId) -> Option<u64> {
     column.as_ref()?.term_ords(doc).next()
-}
-
-fn str_at(column: &Option<StrColumn>, doc: DocId, cache: &mut HashMap<u64, String>) -> String {
-    let Some(ord) = first_ord(column, doc) else {
-        return String::new();
-    };
-    cache
-        .entry(ord)
-        .or_insert_with(|| {
-            let mut text = String::new();
-            if let Some(column) = column {
-                if column.ord_to_str(ord, &mut text).is_err() {
-                    text.clear();
-                }
-            }
-            text
-        })
-        .clone()
 }
 
 fn seconds_at(column: &Option<Column<tantivy::DateTime>>, doc: DocId) -> Option<i64> {
@@ -136,39 +238,38 @@ impl SegmentCollector for SegmentArticles {
         let Some(ord) = first_ord(&self.article_id, doc) else {
             return;
         };
-        self.by_ord.entry(ord).or_insert((0, doc)).0 += 1;
+        let passages = self.matches.passages.entry(ord).or_insert(0);
+        *passages += 1;
+        if *passages > 1 {
+            return;
+        }
+        // The first matching passage of an article: count the article once.
+        if let Some(facets) = &mut self.facets {
+            facets.count(doc);
+        }
+        if self.dates {
+            self.dated.push(DatedArticle {
+                instant: seconds_at(&self.instant, doc),
+                segment: self.segment_ord,
+                ord,
+            });
+        }
     }
 
     fn harvest(self) -> ArticleMatches {
-        let mut articles = HashMap::with_capacity(self.by_ord.len());
-        let mut sources = HashMap::new();
-        let mut collections = HashMap::new();
-        let mut categories = HashMap::new();
-        // Ids resolved in ordinal order: the dictionary is read sequentially.
-        let mut ords: Vec<(u64, (u32, DocId))> = self.by_ord.into_iter().collect();
-        ords.sort_unstable_by_key(|(ord, _)| *ord);
-        let Some(ids) = &self.article_id else {
-            return ArticleMatches::default();
-        };
-        for (ord, (passages, doc)) in ords {
-            let mut id = String::new();
-            if ids.ord_to_str(ord, &mut id).is_err() || id.is_empty() {
-                continue;
-            }
-            let article = MatchedArticle {
-                passages,
-                source: str_at(&self.source, doc, &mut sources),
-                collection: str_at(&self.collection, doc, &mut collections),
-                category: str_at(&self.category, doc, &mut categories),
-                day: seconds_at(&self.day, doc),
-                instant: seconds_at(&self.instant, doc),
-            };
-            articles.insert(id, article);
-        }
-        ArticleMatches {
-            articles,
+        let mut fruit = ArticleMatches {
             passages: self.passages,
+            dated: self.dated,
+            ..ArticleMatches::default()
+        };
+        if let Some(facets) = self.facets {
+            fruit.sources = FacetColumns::resolve(&facets.source, facets.sources);
+            fruit.collections = FacetColumns::resolve(&facets.collection, facets.collections);
+            fruit.categories = FacetColumns::resolve(&facets.category, facets.categories);
+            fruit.days = facets.days;
         }
+        fruit.segments.insert(self.segment_ord, self.matches);
+        fruit
     }
 }
 
@@ -206,42 +307,40 @@ fn counts(values: HashMap<String, usize>, by_value: bool) -> Vec<FacetCount> {
 
 impl ArticleMatches {
     /// The facets of these articles (undated articles count in no year or month; articles
-    /// without an outlet or a category in none of those).
+    /// without an outlet or a category in none of those). Empty unless collected with facets.
     pub fn facets(&self) -> Facets {
-        let mut source = HashMap::new();
-        let mut collection = HashMap::new();
-        let mut category = HashMap::new();
         let mut year = HashMap::new();
         let mut month = HashMap::new();
-        for article in self.articles.values() {
-            *source.entry(article.source.clone()).or_default() += 1;
-            *collection.entry(article.collection.clone()).or_default() += 1;
-            *category.entry(article.category.clone()).or_default() += 1;
-            if let Some(day) = article.day.and_then(format_day) {
-                *year.entry(day[..4].to_owned()).or_default() += 1;
-                *month.entry(day[..7].to_owned()).or_default() += 1;
+        for (&day, &count) in &self.days {
+            if let Some(day) = format_day(day) {
+                *year.entry(day[..4].to_owned()).or_default() += count;
+                *month.entry(day[..7].to_owned()).or_default() += count;
             }
         }
         Facets {
-            source: counts(source, false),
-            collection: counts(collection, false),
-            category: counts(category, false),
+            source: counts(self.sources.clone(), false),
+            collection: counts(self.collections.clone(), false),
+            category: counts(self.categories.clone(), false),
             year: counts(year, true),
             month: counts(month, true),
         }
     }
 
     /// Matching articles per period of `interval` (chosen from the span when `None`), from the
-    /// first matching day to the last, empty periods included.
+    /// first matching day to the last, empty periods included. Empty unless collected with
+    /// facets.
     pub fn histogram(&self, interval: Option<Interval>) -> Histogram {
-        let days: Vec<Date> = self
-            .articles
-            .values()
-            .filter_map(|a| a.day)
-            .filter_map(|seconds| OffsetDateTime::from_unix_timestamp(seconds).ok())
-            .map(|d| d.date())
+        let days: Vec<(Date, usize)> = self
+            .days
+            .iter()
+            .filter_map(|(&seconds, &count)| {
+                Some((OffsetDateTime::from_unix_timestamp(seconds).ok()?.date(), count))
+            })
             .collect();
-        let (Some(&first), Some(&last)) = (days.iter().min(), days.iter().max()) else {
+        let (Some(first), Some(last)) = (
+            days.iter().map(|(d, _)| *d).min(),
+            days.iter().map(|(d, _)| *d).max(),
+        ) else {
             return Histogram {
                 interval: interval.unwrap_or(Interval::Day),
                 buckets: Vec::new(),
@@ -265,10 +364,10 @@ impl ArticleMatches {
             }
             start = next;
         }
-        for day in days {
+        for (day, count) in days {
             let start = interval.start_of(day).to_string();
             if let Ok(i) = buckets.binary_search_by(|b| b.from.cmp(&start)) {
-                buckets[i].articles += 1;
+                buckets[i].articles += count;
             }
         }
         Histogram { interval, buckets }
@@ -359,33 +458,26 @@ mod tests {
     use super::*;
     use time::macros::date;
 
-    fn article(day: Date, source: &str) -> MatchedArticle {
-        MatchedArticle {
-            passages: 1,
-            source: source.to_owned(),
-            collection: "c".to_owned(),
-            category: String::new(),
-            day: Some(day.midnight().assume_utc().unix_timestamp()),
-            instant: None,
+    /// Matches of one article per (day, outlet).
+    fn matches(articles: &[(Date, &str)]) -> ArticleMatches {
+        let mut matches = ArticleMatches::default();
+        for (day, source) in articles {
+            *matches.sources.entry((*source).to_owned()).or_default() += 1;
+            *matches.collections.entry("c".to_owned()).or_default() += 1;
+            *matches
+                .days
+                .entry(day.midnight().assume_utc().unix_timestamp())
+                .or_default() += 1;
         }
-    }
-
-    fn matches(articles: &[(&str, MatchedArticle)]) -> ArticleMatches {
-        ArticleMatches {
-            articles: articles
-                .iter()
-                .map(|(id, a)| ((*id).to_owned(), a.clone()))
-                .collect(),
-            passages: articles.len(),
-        }
+        matches
     }
 
     #[test]
     fn facets_count_articles_per_value() {
         let m = matches(&[
-            ("a", article(date!(2018 - 07 - 23), "BBC")),
-            ("b", article(date!(2018 - 07 - 24), "BBC")),
-            ("c", article(date!(2018 - 08 - 01), "CNN")),
+            (date!(2018 - 07 - 23), "BBC"),
+            (date!(2018 - 07 - 24), "BBC"),
+            (date!(2018 - 08 - 01), "CNN"),
         ]);
         let facets = m.facets();
         assert_eq!(
@@ -411,10 +503,10 @@ mod tests {
         // Sunday 2018-07-29 and Monday 2018-07-30 fall in two ISO weeks; 31 July and 1 August in
         // two months.
         let m = matches(&[
-            ("a", article(date!(2018 - 07 - 29), "x")),
-            ("b", article(date!(2018 - 07 - 30), "x")),
-            ("c", article(date!(2018 - 07 - 31), "x")),
-            ("d", article(date!(2018 - 08 - 01), "x")),
+            (date!(2018 - 07 - 29), "x"),
+            (date!(2018 - 07 - 30), "x"),
+            (date!(2018 - 07 - 31), "x"),
+            (date!(2018 - 08 - 01), "x"),
         ]);
         let weeks = m.histogram(Some(Interval::Week));
         assert_eq!(
@@ -448,10 +540,7 @@ mod tests {
 
     #[test]
     fn the_interval_follows_the_span_and_empty_periods_are_kept() {
-        let m = matches(&[
-            ("a", article(date!(2018 - 01 - 15), "x")),
-            ("b", article(date!(2018 - 10 - 02), "x")),
-        ]);
+        let m = matches(&[(date!(2018 - 01 - 15), "x"), (date!(2018 - 10 - 02), "x")]);
         let histogram = m.histogram(None);
         assert_eq!(histogram.interval, Interval::Week);
         assert!(histogram.buckets.len() > 30);
@@ -459,10 +548,7 @@ mod tests {
             histogram.buckets.iter().map(|b| b.articles).sum::<usize>(),
             2
         );
-        let yearly = matches(&[
-            ("a", article(date!(2015 - 07 - 01), "x")),
-            ("b", article(date!(2018 - 10 - 02), "x")),
-        ]);
+        let yearly = matches(&[(date!(2015 - 07 - 01), "x"), (date!(2018 - 10 - 02), "x")]);
         assert_eq!(yearly.histogram(None).interval, Interval::Month);
     }
 }

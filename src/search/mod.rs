@@ -295,6 +295,7 @@ impl Engine {
         };
         let wanted = request.offset + request.limit;
         let per_article = request.per_article.max(1);
+        let wants_facets = request.facets || request.histogram.is_some();
         let (matches, grouped) = match request.sort {
             Sort::Relevance => {
                 // Fetch enough passages to fill the page after grouping; widen when grouping
@@ -304,7 +305,10 @@ impl Engine {
                 let (matches, mut top) = searcher.search_with_statistics_provider(
                     &*query,
                     &(
-                        articles::ArticleCollector,
+                        articles::ArticleCollector {
+                            facets: wants_facets,
+                            dates: false,
+                        },
                         TopDocs::with_limit(fetch).order_by_score(),
                     ),
                     &statistics,
@@ -342,16 +346,30 @@ impl Engine {
                 (matches, kept)
             }
             Sort::Newest | Sort::Oldest => {
-                let matches = searcher.search(&*query, &articles::ArticleCollector)?;
+                let collector = articles::ArticleCollector {
+                    facets: wants_facets,
+                    dates: true,
+                };
+                let matches = searcher.search(&*query, &collector)?;
                 let kept = self.page_by_date(&searcher, &*query, request, &matches, wanted)?;
                 (matches, kept)
             }
         };
         let total_hits = matches.passages;
-        let mut shown_per_article: HashMap<String, usize> = HashMap::new();
+        // Passages on the page per article (the whole page, offset included, so that an
+        // article's count does not depend on where the page starts), by (segment, id ordinal).
+        let mut shown_per_article: HashMap<(u32, u64), usize> = HashMap::new();
+        let article_of: Vec<Option<(u32, u64)>> = grouped
+            .iter()
+            .map(|((_, address), _)| {
+                articles::article_ord(&searcher, *address).map(|ord| (address.segment_ord, ord))
+            })
+            .collect();
+        for key in article_of.iter().flatten() {
+            *shown_per_article.entry(*key).or_default() += 1;
+        }
         let mut hits = Vec::new();
         let mut signatures = copies::SignatureReader::new(&searcher);
-        let grouped_for_counts = grouped.clone();
         for (rank, ((score, address), signature)) in
             grouped.into_iter().enumerate().skip(request.offset)
         {
@@ -384,26 +402,17 @@ impl Engine {
                 hit.highlights = self.highlight(&hit.text, &built.highlight);
                 hit.title_highlights = self.highlight(&hit.title, &built.highlight);
             }
+            if let Some(key) = article_of[rank] {
+                let matched = matches.passages_of(key.0, key.1) as usize;
+                let shown = shown_per_article.get(&key).copied().unwrap_or(1);
+                hit.more_passages = matched.saturating_sub(shown);
+            }
             hits.push(hit);
-        }
-        // Passages on the page per article (from the whole page, offset included, so that an
-        // article's count does not depend on where the page starts).
-        for ((_, address), _) in &grouped_for_counts {
-            let id = article_id_of(&searcher, &fields, &mut signatures, *address)?;
-            *shown_per_article.entry(id).or_default() += 1;
-        }
-        for hit in &mut hits {
-            let matched = matches
-                .articles
-                .get(&hit.article_id)
-                .map_or(0, |a| a.passages as usize);
-            let shown = shown_per_article.get(&hit.article_id).copied().unwrap_or(1);
-            hit.more_passages = matched.saturating_sub(shown);
         }
         Ok(SearchResults {
             hits,
             total_hits,
-            total_articles: matches.articles.len(),
+            total_articles: matches.articles(),
             facets: request.facets.then(|| matches.facets()),
             histogram: request
                 .histogram
@@ -417,7 +426,7 @@ impl Engine {
     /// The passages of a page in date order: the matching articles sorted by their instant of
     /// publication (from the fast column the collector read; undated last, ties by id), and the
     /// best passages of each, found by the query restricted to the page's articles. Copies are
-    /// folded as in relevance order.
+    /// folded as in relevance order. Ids are read only for the articles the page needs.
     fn page_by_date(
         &self,
         searcher: &tantivy::Searcher,
@@ -426,29 +435,39 @@ impl Engine {
         matches: &articles::ArticleMatches,
         wanted: usize,
     ) -> Result<Vec<KeptPassage>> {
-        let mut ordered: Vec<(&String, &articles::MatchedArticle)> =
-            matches.articles.iter().collect();
         let newest = request.sort == Sort::Newest;
-        ordered.sort_by(|(a_id, a), (b_id, b)| {
-            let by_date = match (a.instant, b.instant) {
-                (Some(x), Some(y)) if newest => y.cmp(&x),
-                (Some(x), Some(y)) => x.cmp(&y),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            };
-            by_date.then_with(|| a_id.cmp(b_id))
-        });
+        let by_instant = |a: &articles::DatedArticle, b: &articles::DatedArticle| match (
+            a.instant, b.instant,
+        ) {
+            (Some(x), Some(y)) if newest => y.cmp(&x),
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        };
+        let mut ordered = matches.dated.clone();
+        ordered.sort_unstable_by(by_instant);
         let per_article = request.per_article.max(1);
         let fields = self.handle.fields;
         // Copies fold: take articles until the page is full after folding, widening as needed.
         let mut take = (wanted * 2).max(20);
         loop {
-            let page: Vec<&String> = ordered.iter().take(take).map(|(id, _)| *id).collect();
-            let passages_needed: usize = ordered
+            // The articles up to `take`, with the rest of the run of equal instants at the cut,
+            // so that ties are broken by id over the whole run.
+            let mut end = take.min(ordered.len());
+            while end > 0 && end < ordered.len() && by_instant(&ordered[end - 1], &ordered[end]).is_eq() {
+                end += 1;
+            }
+            let mut named: Vec<(articles::DatedArticle, String)> = ordered[..end]
                 .iter()
-                .take(take)
-                .map(|(_, a)| a.passages as usize)
+                .map(|a| (*a, articles::article_id_at(searcher, a.segment, a.ord)))
+                .collect();
+            named.sort_by(|(a, a_id), (b, b_id)| by_instant(a, b).then_with(|| a_id.cmp(b_id)));
+            named.truncate(take);
+            let page: Vec<&String> = named.iter().map(|(_, id)| id).collect();
+            let passages_needed: usize = named
+                .iter()
+                .map(|(a, _)| matches.passages_of(a.segment, a.ord) as usize)
                 .sum();
             let ids: Vec<(Occur, Box<dyn tantivy::query::Query>)> = page
                 .iter()
@@ -493,7 +512,7 @@ impl Engine {
             if kept.len() >= wanted || take >= ordered.len() {
                 return Ok(kept);
             }
-            take *= 4;
+            take = take.saturating_mul(4);
         }
     }
 
