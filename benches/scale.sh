@@ -68,17 +68,21 @@ measure_index 1x "$work/corpus/copy00"
 measure_index "${scale}x" "$work"/corpus/copy*
 for label in 1x "${scale}x"; do
   FAHRAS_BENCH_INDEX=$work/index-$label cargo bench --quiet --bench search_latency 2>/dev/null |
-    awk -v l="$label" '/with highlighting/ {print l, $0}' >> "$work/latency"
+    awk -v l="$label" '/with highlighting|newest first/ {print l, $0}' >> "$work/latency"
 done
 python3 - "$work/rows" "$work/latency" <<'PY'
 import sys, re
 rows = [l.split() for l in open(sys.argv[1])]
-lat = {l.split()[0]: l for l in open(sys.argv[2])}
+lat, newest = {}, {}
+for l in open(sys.argv[2]):
+    (newest if "newest first" in l else lat)[l.split()[0]] = l
 print(f"{'archive':<8} {'articles':>9} {'text MB':>8} {'index s':>8} {'MB/s':>6} {'peak MB':>8} {'index MB':>9} {'index MB per text MB':>21}  query latency (with highlighting)")
 for label, secs, kb, mb, size, arts in rows:
     secs, mb, size = float(secs), int(mb) / 1e6, int(size) / 1e6
     q = re.sub(r"^\S+\s+with highlighting\s*:\s*", "", lat.get(label, "").strip())
     print(f"{label:<8} {int(arts):>9} {mb:>8.0f} {secs:>8.1f} {mb / secs:>6.1f} {int(kb) / 1024:>8.0f} {size:>9.0f} {size / mb:>21.2f}  {q}")
+    d = re.sub(r"^\S+\s+newest first\s*:\s*", "", newest.get(label, "").strip())
+    print(f"{'':<8} {'':>9} {'':>8} {'':>8} {'':>6} {'':>8} {'':>9} {'':>21}  newest first: {d}")
 (l1, s1, *_), (l2, s2, *_) = rows[0], rows[1]
 a1, a2 = int(rows[0][5]), int(rows[1][5])
 print(f"time ratio {l2}/{l1}: {float(s2) / float(s1):.2f} for {a2 / a1:.2f}x the articles")

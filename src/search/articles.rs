@@ -32,8 +32,11 @@ pub struct DatedArticle {
 /// What one segment's matches hold.
 #[derive(Debug, Clone, Default)]
 struct SegmentMatches {
-    /// Article ordinal → matching passages.
-    passages: HashMap<u64, u32>,
+    /// Matching passages by article ordinal (a vector as long as the segment has articles:
+    /// cheaper than hashing every matching passage).
+    passages: Vec<u32>,
+    /// Articles with at least one matching passage.
+    articles: usize,
 }
 
 /// The articles a query matches (see the module comment).
@@ -55,14 +58,14 @@ pub struct ArticleMatches {
 impl ArticleMatches {
     /// Matching articles.
     pub fn articles(&self) -> usize {
-        self.segments.values().map(|s| s.passages.len()).sum()
+        self.segments.values().map(|s| s.articles).sum()
     }
 
     /// Matching passages of the article whose passage is at `address` (its id ordinal `ord`).
     pub fn passages_of(&self, segment: SegmentOrdinal, ord: u64) -> u32 {
         self.segments
             .get(&segment)
-            .and_then(|s| s.passages.get(&ord))
+            .and_then(|s| s.passages.get(ord as usize))
             .copied()
             .unwrap_or(0)
     }
@@ -112,20 +115,31 @@ impl Collector for ArticleCollector {
     ) -> tantivy::Result<SegmentArticles> {
         let fast = reader.fast_fields();
         let facets = self.facets.then(|| -> tantivy::Result<FacetColumns> {
+            let source = fast.str(names::SOURCE)?;
+            let collection = fast.str(names::COLLECTION)?;
+            let category = fast.str(names::CATEGORY)?;
+            let counts =
+                |column: &Option<StrColumn>| vec![0; column.as_ref().map_or(0, |c| c.num_terms())];
             Ok(FacetColumns {
-                source: fast.str(names::SOURCE)?,
-                collection: fast.str(names::COLLECTION)?,
-                category: fast.str(names::CATEGORY)?,
+                sources: counts(&source),
+                collections: counts(&collection),
+                categories: counts(&category),
+                source,
+                collection,
+                category,
                 day: fast.date(names::DAY).ok(),
-                sources: HashMap::new(),
-                collections: HashMap::new(),
-                categories: HashMap::new(),
                 days: HashMap::new(),
             })
         });
+        let article_id = fast.str(names::ARTICLE_ID)?;
+        let articles_in_segment = article_id.as_ref().map_or(0, |c| c.num_terms());
         Ok(SegmentArticles {
             segment_ord,
-            article_id: fast.str(names::ARTICLE_ID)?,
+            matches: SegmentMatches {
+                passages: vec![0; articles_in_segment],
+                articles: 0,
+            },
+            article_id,
             facets: facets.transpose()?,
             instant: if self.dates {
                 fast.date(names::DATE).ok()
@@ -133,7 +147,6 @@ impl Collector for ArticleCollector {
                 None
             },
             dates: self.dates,
-            matches: SegmentMatches::default(),
             dated: Vec::new(),
             passages: 0,
         })
@@ -172,9 +185,10 @@ struct FacetColumns {
     collection: Option<StrColumn>,
     category: Option<StrColumn>,
     day: Option<Column<tantivy::DateTime>>,
-    sources: HashMap<u64, usize>,
-    collections: HashMap<u64, usize>,
-    categories: HashMap<u64, usize>,
+    /// Articles by value ordinal.
+    sources: Vec<usize>,
+    collections: Vec<usize>,
+    categories: Vec<usize>,
     days: HashMap<i64, usize>,
 }
 
@@ -186,8 +200,9 @@ impl FacetColumns {
             (&self.collection, &mut self.collections),
             (&self.category, &mut self.categories),
         ] {
-            if let Some(ord) = first_ord(column, doc) {
-                *counts.entry(ord).or_default() += 1;
+            if let Some(count) = first_ord(column, doc).and_then(|ord| counts.get_mut(ord as usize))
+            {
+                *count += 1;
             }
         }
         if let Some(day) = seconds_at(&self.day, doc) {
@@ -195,14 +210,14 @@ impl FacetColumns {
         }
     }
 
-    fn resolve(column: &Option<StrColumn>, counts: HashMap<u64, usize>) -> HashMap<String, usize> {
-        let mut resolved = HashMap::with_capacity(counts.len());
+    fn resolve(column: &Option<StrColumn>, counts: Vec<usize>) -> HashMap<String, usize> {
+        let mut resolved = HashMap::new();
         let Some(column) = column else {
             return resolved;
         };
-        for (ord, count) in counts {
+        for (ord, count) in counts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
             let mut value = String::new();
-            if column.ord_to_str(ord, &mut value).is_ok() {
+            if column.ord_to_str(ord as u64, &mut value).is_ok() {
                 *resolved.entry(value).or_default() += count;
             }
         }
@@ -238,11 +253,14 @@ impl SegmentCollector for SegmentArticles {
         let Some(ord) = first_ord(&self.article_id, doc) else {
             return;
         };
-        let passages = self.matches.passages.entry(ord).or_insert(0);
+        let Some(passages) = self.matches.passages.get_mut(ord as usize) else {
+            return;
+        };
         *passages += 1;
         if *passages > 1 {
             return;
         }
+        self.matches.articles += 1;
         // The first matching passage of an article: count the article once.
         if let Some(facets) = &mut self.facets {
             facets.count(doc);
@@ -334,7 +352,10 @@ impl ArticleMatches {
             .days
             .iter()
             .filter_map(|(&seconds, &count)| {
-                Some((OffsetDateTime::from_unix_timestamp(seconds).ok()?.date(), count))
+                Some((
+                    OffsetDateTime::from_unix_timestamp(seconds).ok()?.date(),
+                    count,
+                ))
             })
             .collect();
         let (Some(first), Some(last)) = (

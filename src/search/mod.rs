@@ -436,15 +436,14 @@ impl Engine {
         wanted: usize,
     ) -> Result<Vec<KeptPassage>> {
         let newest = request.sort == Sort::Newest;
-        let by_instant = |a: &articles::DatedArticle, b: &articles::DatedArticle| match (
-            a.instant, b.instant,
-        ) {
-            (Some(x), Some(y)) if newest => y.cmp(&x),
-            (Some(x), Some(y)) => x.cmp(&y),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        };
+        let by_instant =
+            |a: &articles::DatedArticle, b: &articles::DatedArticle| match (a.instant, b.instant) {
+                (Some(x), Some(y)) if newest => y.cmp(&x),
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            };
         let mut ordered = matches.dated.clone();
         ordered.sort_unstable_by(by_instant);
         let per_article = request.per_article.max(1);
@@ -455,7 +454,10 @@ impl Engine {
             // The articles up to `take`, with the rest of the run of equal instants at the cut,
             // so that ties are broken by id over the whole run.
             let mut end = take.min(ordered.len());
-            while end > 0 && end < ordered.len() && by_instant(&ordered[end - 1], &ordered[end]).is_eq() {
+            while end > 0
+                && end < ordered.len()
+                && by_instant(&ordered[end - 1], &ordered[end]).is_eq()
+            {
                 end += 1;
             }
             let mut named: Vec<(articles::DatedArticle, String)> = ordered[..end]
