@@ -605,10 +605,12 @@ fn a_second_run_and_a_rebuild_wait_for_nobody_and_delete_nothing_while_a_run_wri
             "the run ended before pausing"
         );
     }
+    // The index's files (not the temporary files its writer creates and renames meanwhile).
     let names = || -> std::collections::BTreeSet<String> {
         std::fs::read_dir(&index)
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|name| !name.starts_with(".tmp"))
             .collect()
     };
     let files_before = names();

@@ -261,8 +261,9 @@ pub fn date_bounds(
     };
     let from_period = period(from, "--from")?;
     let to_period = period(to, "--to")?;
-    if let (Some((from_start, _)), Some((_, to_end))) = (from_period, to_period) {
-        if from_start >= to_end {
+    // Periods compare by their starts (`--from 2018-07-23 --to 2018-07-23` is one day).
+    if let (Some((from_start, _)), Some((to_start, _))) = (from_period, to_period) {
+        if from_start > to_start {
             anyhow::bail!(
                 "--from {} is after --to {}: nothing can be dated between them",
                 from.unwrap_or_default(),
@@ -307,11 +308,19 @@ fn why_not_a_date(text: &str) -> String {
     }
 }
 
+/// Deepest result a page may reach (`--offset` + `--limit`); `export` streams them all.
+const MAX_PAGE_END: usize = 100_000;
+
 /// Turns the arguments into a request (without the query text).
 pub fn request_from(args: &SearchArgs) -> anyhow::Result<SearchRequest> {
     let (from, to) = date_bounds(args.from.as_deref(), args.to.as_deref())?;
     if args.limit == Some(0) {
         anyhow::bail!("--limit must be at least 1");
+    }
+    if args.offset.saturating_add(args.limit.unwrap_or(10)) > MAX_PAGE_END {
+        anyhow::bail!(
+            "--offset and --limit reach past result {MAX_PAGE_END}: narrow the search (filters, --sort) or export it"
+        );
     }
     if args.per_article == 0 {
         anyhow::bail!("--per-article must be at least 1");

@@ -404,25 +404,29 @@ fn read_and_apply(to_read: &[Candidate], options: &IndexOptions, apply: &mut App
         for _ in 0..threads {
             let sender = sender.clone();
             let next = &next;
-            scope.spawn(move || loop {
-                if options.interrupted() {
-                    break;
-                }
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(candidate) = to_read.get(i) else {
-                    break;
-                };
-                if !progress_ref.wait_until_applied(i.saturating_sub(window)) {
-                    break;
-                }
-                let indexed_hash = manifest_hashes
-                    .get(&candidate.key)
-                    .filter(|(_, collection)| *collection == candidate.collection)
-                    .map(|(hash, _)| *hash);
-                let outcome = read_candidate(candidate, indexed_hash, &options.json_fields);
-                reporter.file_done(candidate.size);
-                if sender.send((i, outcome)).is_err() {
-                    break;
+            scope.spawn(move || {
+                // A worker that panics must not leave the others waiting for its file.
+                let _stop_if_panicking = StopIfPanicking(progress_ref);
+                loop {
+                    if options.interrupted() {
+                        break;
+                    }
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(candidate) = to_read.get(i) else {
+                        break;
+                    };
+                    if !progress_ref.wait_until_applied(i.saturating_sub(window)) {
+                        break;
+                    }
+                    let indexed_hash = manifest_hashes
+                        .get(&candidate.key)
+                        .filter(|(_, collection)| *collection == candidate.collection)
+                        .map(|(hash, _)| *hash);
+                    let outcome = read_candidate(candidate, indexed_hash, &options.json_fields);
+                    reporter.file_done(candidate.size);
+                    if sender.send((i, outcome)).is_err() {
+                        break;
+                    }
                 }
             });
         }
@@ -478,6 +482,17 @@ impl Progress {
     }
 }
 
+/// Stops the run when the thread holding it unwinds from a panic.
+struct StopIfPanicking<'a>(&'a Progress);
+
+impl Drop for StopIfPanicking<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.stop();
+        }
+    }
+}
+
 struct StopOnDrop<'a>(&'a Progress);
 
 impl Drop for StopOnDrop<'_> {
@@ -503,6 +518,11 @@ struct Apply<'a> {
 }
 
 impl Apply<'_> {
+    /// A warning about a whole file, reported and counted.
+    fn warn_about(&mut self, file: &str, message: &str) {
+        warn(self.reporter, self.summary, file, None, message);
+    }
+
     fn outcome(&mut self, outcome: Outcome) -> Result<()> {
         let (candidate, content, warnings) = match outcome {
             Outcome::SameContent { key, modified_ns } => {
@@ -623,13 +643,7 @@ impl Apply<'_> {
                 let message = format!(
                     "article id {wanted:?} is already used by another article; indexed as {id:?}"
                 );
-                warn(
-                    self.reporter,
-                    self.summary,
-                    &candidate.found.relative,
-                    None,
-                    &message,
-                );
+                self.warn_about(&candidate.found.relative, &message);
             }
             // The outlet: the source's own, else the folder the file sits in under the root
             // (archives laid out by outlet); else unknown (empty), not the collection's name.
@@ -709,13 +723,7 @@ impl Apply<'_> {
         }
         if empty_articles > 0 && record.skipped.is_none() {
             let message = format!("{empty_articles} article(s) without title or text skipped");
-            warn(
-                self.reporter,
-                self.summary,
-                &candidate.found.relative,
-                None,
-                &message,
-            );
+            self.warn_about(&candidate.found.relative, &message);
         }
         Ok(record)
     }

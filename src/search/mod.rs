@@ -293,14 +293,17 @@ impl Engine {
                 notes: built.notes,
             });
         };
-        let wanted = request.offset + request.limit;
+        let wanted = request.offset.saturating_add(request.limit);
         let per_article = request.per_article.max(1);
         let wants_facets = request.facets || request.histogram.is_some();
         let (matches, grouped) = match request.sort {
             Sort::Relevance => {
                 // Fetch enough passages to fill the page after grouping; widen when grouping
                 // ate them. The articles are collected in the same pass as the first fetch.
-                let mut fetch = (wanted * 3).max(50);
+                // Every page widens to the same cap, so pages of a huge tie run (a filter-only
+                // query scores every match the same) order the same candidates.
+                let cap = MAX_TIE_FETCH.max(wanted.saturating_mul(3));
+                let mut fetch = wanted.saturating_mul(3).max(50).min(cap);
                 let statistics = self.statistics(&searcher, request.ranking.bm25_b);
                 let (matches, mut top) = searcher.search_with_statistics_provider(
                     &*query,
@@ -318,7 +321,7 @@ impl Engine {
                     // ties are ordered by date and id, not by where the cut fell: leave that
                     // run out unless everything was fetched, so that every page (each fetches
                     // a different number) orders the same passages the same way.
-                    let complete = top.len() < fetch || fetch >= MAX_TIE_FETCH;
+                    let complete = top.len() < fetch || fetch >= cap;
                     let trusted = if complete {
                         &top[..]
                     } else {
@@ -336,7 +339,7 @@ impl Engine {
                     if kept.len() >= wanted || complete {
                         break kept;
                     }
-                    fetch *= 4;
+                    fetch = fetch.saturating_mul(4).min(cap);
                     top = searcher.search_with_statistics_provider(
                         &*query,
                         &TopDocs::with_limit(fetch).order_by_score(),

@@ -82,7 +82,9 @@ fn lex(input: &str) -> Vec<Tok> {
     let mut toks = Vec::new();
     let mut chars = input.char_indices().peekable();
     while let Some(&(i, c)) = chars.peek() {
-        if c == '!' && input[i + 1..].starts_with(|n: char| !is_space(n) && n != '!') {
+        if c == '!'
+            && input[i + 1..].starts_with(|n: char| !is_space(n) && !matches!(n, '!' | ')' | '）'))
+        {
             // `!word`: Lucene's negation. A `!` elsewhere is punctuation.
             chars.next();
             toks.push(Tok::Minus);
@@ -113,7 +115,9 @@ fn lex(input: &str) -> Vec<Tok> {
             chars.next();
             // A minus counts as negation only directly before a word, quote or group.
             match chars.peek() {
-                Some(&(_, n)) if !is_space(n) && n != '-' => toks.push(Tok::Minus),
+                Some(&(_, n)) if !is_space(n) && !matches!(n, '-' | ')' | '）') => {
+                    toks.push(Tok::Minus)
+                }
                 _ => {}
             }
         } else {
@@ -173,9 +177,44 @@ pub fn parse(input: &str) -> ParsedQuery {
         }
     }
     ParsedQuery {
-        nodes,
+        nodes: hoist_out_of_groups(nodes),
         notes: parser.notes,
     }
+}
+
+/// Filters and exclusions inside a required group (`بوتين AND source:BBC`, `(ترامب -بوتين)`)
+/// constrain the whole query: they are moved to the top level, where the query builder applies
+/// them. A group left with one part is that part. Inside `OR` they stay (and are noted there).
+fn hoist_out_of_groups(nodes: Vec<Node>) -> Vec<Node> {
+    fn split(node: Node, hoisted: &mut Vec<Node>) -> Option<Node> {
+        match node {
+            Node::Group(children) => {
+                let mut kept: Vec<Node> = children
+                    .into_iter()
+                    .filter_map(|child| split(child, hoisted))
+                    .collect();
+                match kept.len() {
+                    0 => None,
+                    1 => kept.pop(),
+                    _ => Some(Node::Group(kept)),
+                }
+            }
+            node @ (Node::Source(_) | Node::DateRange(..) | Node::Not(_)) => {
+                hoisted.push(node);
+                None
+            }
+            other => Some(other),
+        }
+    }
+    let mut top = Vec::with_capacity(nodes.len());
+    for node in nodes {
+        let mut hoisted = Vec::new();
+        if let Some(kept) = split(node, &mut hoisted) {
+            top.push(kept);
+        }
+        top.extend(hoisted);
+    }
+    top
 }
 
 impl Parser {
@@ -605,6 +644,38 @@ mod tests {
         let lone = parse("AND");
         assert!(lone.nodes.is_empty());
         assert_eq!(lone.notes.len(), 1);
+    }
+
+    #[test]
+    fn filters_and_exclusions_joined_by_and_constrain_the_whole_query() {
+        let parsed = parse("بوتين AND source:BBC");
+        assert_eq!(
+            parsed.nodes,
+            vec![word("بوتين"), Node::Source("BBC".into())]
+        );
+        let parsed = parse("ترامب NOT بوتين AND NOT شي");
+        assert_eq!(
+            parsed.nodes,
+            vec![
+                word("ترامب"),
+                Node::Not(Box::new(word("بوتين"))),
+                Node::Not(Box::new(word("شي")))
+            ]
+        );
+        let parsed = parse("(قمة -جنيف) date:2018");
+        assert_eq!(parsed.nodes[0], word("قمة"));
+        assert_eq!(parsed.nodes[1], Node::Not(Box::new(word("جنيف"))));
+    }
+
+    #[test]
+    fn a_bang_or_minus_before_a_closing_parenthesis_does_not_swallow_it() {
+        let parsed = parse("(عاجل!) بوتين OR ترامب");
+        assert!(parsed.notes.is_empty(), "{:?}", parsed.notes);
+        assert_eq!(
+            parsed.nodes,
+            vec![word("عاجل"), Node::Or(vec![word("بوتين"), word("ترامب")])]
+        );
+        assert!(parse("(عاجل -) بوتين").notes.is_empty());
     }
 
     #[test]

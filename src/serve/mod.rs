@@ -513,13 +513,15 @@ fn search_request(params: &HashMap<String, String>) -> Result<SearchRequest, Api
             }),
         }
     };
-    let from = period("from")?.map(|(start, _)| start);
-    let to = period("to")?.map(|(_, end)| end);
-    if let (Some(from), Some(to)) = (from, to) {
-        if from >= to {
+    let from_period = period("from")?;
+    let to_period = period("to")?;
+    if let (Some((from_start, _)), Some((to_start, _))) = (from_period, to_period) {
+        if from_start > to_start {
             return Err(bad_request("from is after to"));
         }
     }
+    let from = from_period.map(|(start, _)| start);
+    let to = to_period.map(|(_, end)| end);
     let list = |name: &str| -> Vec<String> {
         params
             .get(name)
