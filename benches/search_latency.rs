@@ -122,7 +122,12 @@ fn main() {
         ("facets + timeline   ", true, true, Sort::Relevance),
         ("newest first        ", true, false, Sort::Newest),
     ];
+    // `FAHRAS_BENCH_MODE=facets` (a word of the label) runs one mode, e.g. under a profiler.
+    let only = std::env::var("FAHRAS_BENCH_MODE").unwrap_or_default();
     for (label, highlight, facets, sort) in modes {
+        if !only.is_empty() && !label.contains(only.as_str()) {
+            continue;
+        }
         let mut latencies = Vec::new();
         let mut by_kind: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
         for (kind, query, dated) in &mix {
