@@ -97,11 +97,94 @@ pub fn article_id_at(searcher: &tantivy::Searcher, segment: SegmentOrdinal, ord:
     id
 }
 
-/// Collects [`ArticleMatches`]; facets (and days) and instants only when asked, since each
-/// costs a column read per matching article.
+/// Collects [`ArticleMatches`]; facets (and days) only when given each segment's
+/// [`FacetTable`], instants only when asked (a column read per matching article).
 pub struct ArticleCollector {
-    pub facets: bool,
+    /// Facet tables by segment ordinal; `None`: no facets.
+    pub facets: Option<HashMap<SegmentOrdinal, std::sync::Arc<FacetTable>>>,
     pub dates: bool,
+}
+
+/// The facet values of every article of one segment, by id ordinal: read from the columns once
+/// per segment (segments never change) and reused by every query, so that counting a matching
+/// article's facets costs one lookup instead of four column reads.
+pub struct FacetTable {
+    /// Per article ordinal: source, collection and category ordinals and the day's index from
+    /// `first_day` (`NONE` when absent).
+    articles: Vec<[u32; 4]>,
+    sources: Vec<String>,
+    collections: Vec<String>,
+    categories: Vec<String>,
+    /// The segment's earliest day (seconds of midnight UTC), and the number of days to its last.
+    first_day: i64,
+    days: usize,
+}
+
+const NONE: u32 = u32::MAX;
+const DAY_SECONDS: i64 = 86_400;
+/// Segments spanning more days than this count days in no histogram (a corrupt date).
+const MAX_DAYS: i64 = 200_000;
+
+impl FacetTable {
+    pub fn build(reader: &SegmentReader) -> tantivy::Result<FacetTable> {
+        let fast = reader.fast_fields();
+        let ids = fast.str(names::ARTICLE_ID)?;
+        let columns = [
+            fast.str(names::SOURCE)?,
+            fast.str(names::COLLECTION)?,
+            fast.str(names::CATEGORY)?,
+        ];
+        let day = fast.date(names::DAY).ok();
+        let (first_day, days) = match &day {
+            Some(day) if day.num_docs() > 0 => {
+                let first = day.min_value().into_timestamp_secs();
+                let span = (day.max_value().into_timestamp_secs() - first) / DAY_SECONDS;
+                if (0..MAX_DAYS).contains(&span) {
+                    (first, span as usize + 1)
+                } else {
+                    (first, 0)
+                }
+            }
+            _ => (0, 0),
+        };
+        let values = |column: &Option<StrColumn>| -> Vec<String> {
+            let Some(column) = column else {
+                return Vec::new();
+            };
+            (0..column.num_terms() as u64)
+                .map(|ord| {
+                    let mut value = String::new();
+                    let _ = column.ord_to_str(ord, &mut value);
+                    value
+                })
+                .collect()
+        };
+        let mut articles = vec![[NONE; 4]; ids.as_ref().map_or(0, |c| c.num_terms())];
+        for doc in 0..reader.max_doc() {
+            let Some(slot) = first_ord(&ids, doc).and_then(|ord| articles.get_mut(ord as usize))
+            else {
+                continue;
+            };
+            if slot[0] != NONE || slot[1] != NONE {
+                continue;
+            }
+            for (value, column) in slot.iter_mut().zip(&columns) {
+                *value = first_ord(column, doc).map_or(NONE, |ord| ord as u32);
+            }
+            slot[3] = match seconds_at(&day, doc) {
+                Some(seconds) if days > 0 => ((seconds - first_day) / DAY_SECONDS) as u32,
+                _ => NONE,
+            };
+        }
+        Ok(FacetTable {
+            articles,
+            sources: values(&columns[0]),
+            collections: values(&columns[1]),
+            categories: values(&columns[2]),
+            first_day,
+            days,
+        })
+    }
 }
 
 impl Collector for ArticleCollector {
@@ -114,23 +197,17 @@ impl Collector for ArticleCollector {
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentArticles> {
         let fast = reader.fast_fields();
-        let facets = self.facets.then(|| -> tantivy::Result<FacetColumns> {
-            let source = fast.str(names::SOURCE)?;
-            let collection = fast.str(names::COLLECTION)?;
-            let category = fast.str(names::CATEGORY)?;
-            let counts =
-                |column: &Option<StrColumn>| vec![0; column.as_ref().map_or(0, |c| c.num_terms())];
-            Ok(FacetColumns {
-                sources: counts(&source),
-                collections: counts(&collection),
-                categories: counts(&category),
-                source,
-                collection,
-                category,
-                day: fast.date(names::DAY).ok(),
-                days: HashMap::new(),
-            })
-        });
+        let facets = self
+            .facets
+            .as_ref()
+            .and_then(|tables| tables.get(&segment_ord))
+            .map(|table| FacetCounts {
+                sources: vec![0; table.sources.len()],
+                collections: vec![0; table.collections.len()],
+                categories: vec![0; table.categories.len()],
+                days: vec![0; table.days],
+                table: std::sync::Arc::clone(table),
+            });
         let article_id = fast.str(names::ARTICLE_ID)?;
         let articles_in_segment = article_id.as_ref().map_or(0, |c| c.num_terms());
         Ok(SegmentArticles {
@@ -140,7 +217,7 @@ impl Collector for ArticleCollector {
                 articles: 0,
             },
             article_id,
-            facets: facets.transpose()?,
+            facets,
             instant: if self.dates {
                 fast.date(names::DATE).ok()
             } else {
@@ -179,46 +256,38 @@ impl Collector for ArticleCollector {
     }
 }
 
-/// The columns and counts of a segment's facets, by ordinal until harvested.
-struct FacetColumns {
-    source: Option<StrColumn>,
-    collection: Option<StrColumn>,
-    category: Option<StrColumn>,
-    day: Option<Column<tantivy::DateTime>>,
-    /// Articles by value ordinal.
+/// A segment's facet counts, by ordinal (and day index) until harvested.
+struct FacetCounts {
+    table: std::sync::Arc<FacetTable>,
     sources: Vec<usize>,
     collections: Vec<usize>,
     categories: Vec<usize>,
-    days: HashMap<i64, usize>,
+    days: Vec<usize>,
 }
 
-impl FacetColumns {
-    /// Counts the article of `doc` (called once per matching article).
-    fn count(&mut self, doc: DocId) {
-        for (column, counts) in [
-            (&self.source, &mut self.sources),
-            (&self.collection, &mut self.collections),
-            (&self.category, &mut self.categories),
+impl FacetCounts {
+    /// Counts the article with id ordinal `ord` (called once per matching article).
+    fn count(&mut self, ord: u64) {
+        let Some(values) = self.table.articles.get(ord as usize) else {
+            return;
+        };
+        for (counts, value) in [
+            (&mut self.sources, values[0]),
+            (&mut self.collections, values[1]),
+            (&mut self.categories, values[2]),
+            (&mut self.days, values[3]),
         ] {
-            if let Some(count) = first_ord(column, doc).and_then(|ord| counts.get_mut(ord as usize))
-            {
+            if let Some(count) = counts.get_mut(value as usize) {
                 *count += 1;
             }
         }
-        if let Some(day) = seconds_at(&self.day, doc) {
-            *self.days.entry(day).or_default() += 1;
-        }
     }
 
-    fn resolve(column: &Option<StrColumn>, counts: Vec<usize>) -> HashMap<String, usize> {
+    fn resolve(values: &[String], counts: Vec<usize>) -> HashMap<String, usize> {
         let mut resolved = HashMap::new();
-        let Some(column) = column else {
-            return resolved;
-        };
         for (ord, count) in counts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
-            let mut value = String::new();
-            if column.ord_to_str(ord as u64, &mut value).is_ok() {
-                *resolved.entry(value).or_default() += count;
+            if let Some(value) = values.get(ord) {
+                *resolved.entry(value.clone()).or_default() += count;
             }
         }
         resolved
@@ -229,7 +298,7 @@ impl FacetColumns {
 pub struct SegmentArticles {
     segment_ord: SegmentOrdinal,
     article_id: Option<StrColumn>,
-    facets: Option<FacetColumns>,
+    facets: Option<FacetCounts>,
     instant: Option<Column<tantivy::DateTime>>,
     dates: bool,
     matches: SegmentMatches,
@@ -263,7 +332,7 @@ impl SegmentCollector for SegmentArticles {
         self.matches.articles += 1;
         // The first matching passage of an article: count the article once.
         if let Some(facets) = &mut self.facets {
-            facets.count(doc);
+            facets.count(ord);
         }
         if self.dates {
             self.dated.push(DatedArticle {
@@ -281,10 +350,14 @@ impl SegmentCollector for SegmentArticles {
             ..ArticleMatches::default()
         };
         if let Some(facets) = self.facets {
-            fruit.sources = FacetColumns::resolve(&facets.source, facets.sources);
-            fruit.collections = FacetColumns::resolve(&facets.collection, facets.collections);
-            fruit.categories = FacetColumns::resolve(&facets.category, facets.categories);
-            fruit.days = facets.days;
+            let table = &facets.table;
+            fruit.sources = FacetCounts::resolve(&table.sources, facets.sources);
+            fruit.collections = FacetCounts::resolve(&table.collections, facets.collections);
+            fruit.categories = FacetCounts::resolve(&table.categories, facets.categories);
+            for (index, count) in facets.days.into_iter().enumerate().filter(|(_, n)| *n > 0) {
+                let day = table.first_day + index as i64 * DAY_SECONDS;
+                *fruit.days.entry(day).or_default() += count;
+            }
         }
         fruit.segments.insert(self.segment_ord, self.matches);
         fruit

@@ -191,6 +191,8 @@ pub struct Caches {
     copies: HashMap<String, Vec<copies::Copy>>,
     /// Document frequencies of the terms queries scored (BM25's idf).
     doc_freqs: HashMap<Term, u64>,
+    /// Each segment's articles' facet values (built on the first facet query).
+    facet_tables: HashMap<tantivy::index::SegmentId, std::sync::Arc<articles::FacetTable>>,
 }
 
 /// Entries kept per cache before it is emptied (a bound on memory, not an LRU).
@@ -206,6 +208,7 @@ impl Caches {
             self.variants.clear();
             self.copies.clear();
             self.doc_freqs.clear();
+            self.facet_tables.clear();
         }
         self
     }
@@ -295,7 +298,11 @@ impl Engine {
         };
         let wanted = request.offset.saturating_add(request.limit);
         let per_article = request.per_article.max(1);
-        let wants_facets = request.facets || request.histogram.is_some();
+        let facet_tables = if request.facets || request.histogram.is_some() {
+            Some(self.facet_tables(&searcher)?)
+        } else {
+            None
+        };
         let (matches, grouped) = match request.sort {
             Sort::Relevance => {
                 // Fetch enough passages to fill the page after grouping; widen when grouping
@@ -309,7 +316,7 @@ impl Engine {
                     &*query,
                     &(
                         articles::ArticleCollector {
-                            facets: wants_facets,
+                            facets: facet_tables,
                             dates: false,
                         },
                         TopDocs::with_limit(fetch).order_by_score(),
@@ -350,7 +357,7 @@ impl Engine {
             }
             Sort::Newest | Sort::Oldest => {
                 let collector = articles::ArticleCollector {
-                    facets: wants_facets,
+                    facets: facet_tables,
                     dates: true,
                 };
                 let matches = searcher.search(&*query, &collector)?;
@@ -519,6 +526,31 @@ impl Engine {
             }
             take = take.saturating_mul(4);
         }
+    }
+
+    /// The facet table of each segment of `searcher`, by segment ordinal, built once per
+    /// segment and index generation.
+    fn facet_tables(
+        &self,
+        searcher: &tantivy::Searcher,
+    ) -> Result<HashMap<u32, std::sync::Arc<articles::FacetTable>>> {
+        let mut tables = HashMap::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let id = segment.segment_id();
+            let cached = self.lock_caches(searcher).facet_tables.get(&id).cloned();
+            let table = match cached {
+                Some(table) => table,
+                None => {
+                    let built = std::sync::Arc::new(articles::FacetTable::build(segment)?);
+                    self.lock_caches(searcher)
+                        .facet_tables
+                        .insert(id, std::sync::Arc::clone(&built));
+                    built
+                }
+            };
+            tables.insert(ord as u32, table);
+        }
+        Ok(tables)
     }
 
     /// Highlight ranges of `text` for the terms a query searched.
