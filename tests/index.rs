@@ -426,35 +426,12 @@ fn a_killed_incremental_run_is_finished_by_the_next_run() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_commits_what_was_indexed_releases_the_lock_and_the_next_run_finishes() {
-    use std::io::{BufRead, BufReader};
     let dirs = TempDirs::new();
     let corpus = dirs.corpus();
     let index = dirs.index();
     write_articles(&corpus, 0..100);
     // The run pauses after 60 passages (a test hook, not a sleep); a real SIGINT then arrives.
-    let mut child = fahras()
-        .env("FAHRAS_FAULT", "pause-after-documents=60")
-        .args([
-            "index",
-            path_str(&corpus),
-            "--index",
-            path_str(&index),
-            "--threads",
-            "1",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    while !line.contains("paused after") {
-        line.clear();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "the run ended before pausing"
-        );
-    }
+    let (mut child, mut stderr) = index_paused_after(&corpus, &index, 60, &[]);
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

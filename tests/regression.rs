@@ -571,7 +571,6 @@ fn a_del_file_left_by_a_killed_incremental_run_does_not_block_the_next_run() {
 #[cfg(unix)]
 #[test]
 fn a_second_run_and_a_rebuild_wait_for_nobody_and_delete_nothing_while_a_run_writes() {
-    use std::io::{BufRead, BufReader};
     let dirs = TempDirs::new();
     let corpus = dirs.corpus();
     for i in 0..30 {
@@ -581,30 +580,7 @@ fn a_second_run_and_a_rebuild_wait_for_nobody_and_delete_nothing_while_a_run_wri
         );
     }
     let index = dirs.index();
-    let mut first = fahras()
-        .env("FAHRAS_FAULT", "pause-after-documents=10")
-        .args([
-            "index",
-            path_str(&corpus),
-            "--index",
-            path_str(&index),
-            "--threads",
-            "1",
-            "--quiet",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(first.stderr.take().unwrap());
-    let mut line = String::new();
-    while !line.contains("paused after") {
-        line.clear();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "the run ended before pausing"
-        );
-    }
+    let (mut first, mut stderr) = index_paused_after(&corpus, &index, 10, &["--quiet"]);
     // The index's files (not the temporary files its writer creates and renames meanwhile).
     let names = || -> std::collections::BTreeSet<String> {
         std::fs::read_dir(&index)

@@ -197,3 +197,43 @@ pub fn server_fixture() -> (TempDirs, PathBuf) {
     ]);
     (dirs, index)
 }
+
+/// `fahras index CORPUS --index INDEX --threads 1 EXTRA…` held at the `pause-after-documents`
+/// fault point: returned once the run says it paused (it holds the writer lock until its standard
+/// input is closed), with its standard error to read the rest from. No sleep involved.
+pub fn index_paused_after(
+    corpus: &Path,
+    index: &Path,
+    passages: u64,
+    extra: &[&str],
+) -> (
+    std::process::Child,
+    std::io::BufReader<std::process::ChildStderr>,
+) {
+    use std::io::BufRead;
+    let mut child = fahras()
+        .env("FAHRAS_FAULT", format!("pause-after-documents={passages}"))
+        .args([
+            "index",
+            path_str(corpus),
+            "--index",
+            path_str(index),
+            "--threads",
+            "1",
+        ])
+        .args(extra)
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("paused after") {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "the run ended before pausing"
+        );
+    }
+    (child, stderr)
+}
