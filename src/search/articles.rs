@@ -9,11 +9,12 @@
 //! without reading one id. Ids are read only for the few articles a date-ordered page shows.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 use time::{Date, Duration, OffsetDateTime};
 
 use crate::index::schema::names;
@@ -71,17 +72,6 @@ impl ArticleMatches {
     }
 }
 
-/// The ordinal of the article id of the passage at `address`.
-pub fn article_ord(searcher: &tantivy::Searcher, address: DocAddress) -> Option<u64> {
-    let column = searcher
-        .segment_reader(address.segment_ord)
-        .fast_fields()
-        .str(names::ARTICLE_ID)
-        .ok()??;
-    let ord = column.term_ords(address.doc_id).next();
-    ord
-}
-
 /// The article id at `ord` in `segment`'s id column.
 pub fn article_id_at(searcher: &tantivy::Searcher, segment: SegmentOrdinal, ord: u64) -> String {
     let mut id = String::new();
@@ -97,21 +87,28 @@ pub fn article_id_at(searcher: &tantivy::Searcher, segment: SegmentOrdinal, ord:
     id
 }
 
-/// Collects [`ArticleMatches`]; facets (and days) only when given each segment's
-/// [`FacetTable`], instants only when asked (a column read per matching article).
+/// Collects [`ArticleMatches`] from each segment's [`ArticleTable`]; facets (and days) only when
+/// asked, instants only for the date orders.
 pub struct ArticleCollector {
-    /// Facet tables by segment ordinal; `None`: no facets.
-    pub facets: Option<HashMap<SegmentOrdinal, std::sync::Arc<FacetTable>>>,
+    /// Article tables by segment ordinal (a segment without one gets one built).
+    pub tables: HashMap<SegmentOrdinal, Arc<ArticleTable>>,
+    pub facets: bool,
     pub dates: bool,
 }
 
-/// The facet values of every article of one segment, by id ordinal: read from the columns once
-/// per segment (segments never change) and reused by every query, so that counting a matching
-/// article's facets costs one lookup instead of four column reads.
-pub struct FacetTable {
+/// Every passage's article and every article's facet values and instant, for one segment: read
+/// from the fast columns once per segment (segments never change) and reused by every query, so
+/// that a matching passage costs an array lookup instead of a column read, and a matching
+/// article's facets and date one more.
+#[derive(Debug)]
+pub struct ArticleTable {
+    /// Per document: the ordinal of its article id (`NONE` without one).
+    doc_articles: Vec<u32>,
     /// Per article ordinal: source, collection and category ordinals and the day's index from
     /// `first_day` (`NONE` when absent).
     articles: Vec<[u32; 4]>,
+    /// Per article ordinal: its instant of publication, seconds since the epoch (`UNDATED`).
+    instants: Vec<i64>,
     sources: Vec<String>,
     collections: Vec<String>,
     categories: Vec<String>,
@@ -121,12 +118,13 @@ pub struct FacetTable {
 }
 
 const NONE: u32 = u32::MAX;
+const UNDATED: i64 = i64::MIN;
 const DAY_SECONDS: i64 = 86_400;
 /// Segments spanning more days than this count days in no histogram (a corrupt date).
 const MAX_DAYS: i64 = 200_000;
 
-impl FacetTable {
-    pub fn build(reader: &SegmentReader) -> tantivy::Result<FacetTable> {
+impl ArticleTable {
+    pub fn build(reader: &SegmentReader) -> tantivy::Result<ArticleTable> {
         let fast = reader.fast_fields();
         let ids = fast.str(names::ARTICLE_ID)?;
         let columns = [
@@ -135,6 +133,7 @@ impl FacetTable {
             fast.str(names::CATEGORY)?,
         ];
         let day = fast.date(names::DAY).ok();
+        let instant = fast.date(names::DATE).ok();
         let (first_day, days) = match &day {
             Some(day) if day.num_docs() > 0 => {
                 let first = day.min_value().into_timestamp_secs();
@@ -159,15 +158,21 @@ impl FacetTable {
                 })
                 .collect()
         };
-        let mut articles = vec![[NONE; 4]; ids.as_ref().map_or(0, |c| c.num_terms())];
+        let article_count = ids.as_ref().map_or(0, |c| c.num_terms());
+        let mut articles = vec![[NONE; 4]; article_count];
+        let mut instants = vec![UNDATED; article_count];
+        let mut seen = vec![false; article_count];
+        let mut doc_articles = vec![NONE; reader.max_doc() as usize];
         for doc in 0..reader.max_doc() {
-            let Some(slot) = first_ord(&ids, doc).and_then(|ord| articles.get_mut(ord as usize))
-            else {
+            let Some(ord) = first_ord(&ids, doc).filter(|&ord| ord < article_count as u64) else {
                 continue;
             };
-            if slot[0] != NONE || slot[1] != NONE {
+            doc_articles[doc as usize] = ord as u32;
+            let ord = ord as usize;
+            if std::mem::replace(&mut seen[ord], true) {
                 continue;
             }
+            let slot = &mut articles[ord];
             for (value, column) in slot.iter_mut().zip(&columns) {
                 *value = first_ord(column, doc).map_or(NONE, |ord| ord as u32);
             }
@@ -175,15 +180,33 @@ impl FacetTable {
                 Some(seconds) if days > 0 => ((seconds - first_day) / DAY_SECONDS) as u32,
                 _ => NONE,
             };
+            instants[ord] = seconds_at(&instant, doc).unwrap_or(UNDATED);
         }
-        Ok(FacetTable {
+        Ok(ArticleTable {
+            doc_articles,
             articles,
+            instants,
             sources: values(&columns[0]),
             collections: values(&columns[1]),
             categories: values(&columns[2]),
             first_day,
             days,
         })
+    }
+
+    /// The ordinal of the article id of document `doc`.
+    pub fn article_of(&self, doc: DocId) -> Option<u64> {
+        match self.doc_articles.get(doc as usize) {
+            Some(&ord) if ord != NONE => Some(u64::from(ord)),
+            _ => None,
+        }
+    }
+
+    fn instant(&self, ord: u64) -> Option<i64> {
+        match self.instants.get(ord as usize) {
+            Some(&seconds) if seconds != UNDATED => Some(seconds),
+            _ => None,
+        }
     }
 }
 
@@ -196,33 +219,24 @@ impl Collector for ArticleCollector {
         segment_ord: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentArticles> {
-        let fast = reader.fast_fields();
-        let facets = self
-            .facets
-            .as_ref()
-            .and_then(|tables| tables.get(&segment_ord))
-            .map(|table| FacetCounts {
-                sources: vec![0; table.sources.len()],
-                collections: vec![0; table.collections.len()],
-                categories: vec![0; table.categories.len()],
-                days: vec![0; table.days],
-                table: std::sync::Arc::clone(table),
-            });
-        let article_id = fast.str(names::ARTICLE_ID)?;
-        let articles_in_segment = article_id.as_ref().map_or(0, |c| c.num_terms());
+        let table = match self.tables.get(&segment_ord) {
+            Some(table) => Arc::clone(table),
+            None => Arc::new(ArticleTable::build(reader)?),
+        };
+        let facets = self.facets.then(|| FacetCounts {
+            sources: vec![0; table.sources.len()],
+            collections: vec![0; table.collections.len()],
+            categories: vec![0; table.categories.len()],
+            days: vec![0; table.days],
+        });
         Ok(SegmentArticles {
             segment_ord,
             matches: SegmentMatches {
-                passages: vec![0; articles_in_segment],
+                passages: vec![0; table.articles.len()],
                 articles: 0,
             },
-            article_id,
+            table,
             facets,
-            instant: if self.dates {
-                fast.date(names::DATE).ok()
-            } else {
-                None
-            },
             dates: self.dates,
             dated: Vec::new(),
             passages: 0,
@@ -258,7 +272,6 @@ impl Collector for ArticleCollector {
 
 /// A segment's facet counts, by ordinal (and day index) until harvested.
 struct FacetCounts {
-    table: std::sync::Arc<FacetTable>,
     sources: Vec<usize>,
     collections: Vec<usize>,
     categories: Vec<usize>,
@@ -267,8 +280,8 @@ struct FacetCounts {
 
 impl FacetCounts {
     /// Counts the article with id ordinal `ord` (called once per matching article).
-    fn count(&mut self, ord: u64) {
-        let Some(values) = self.table.articles.get(ord as usize) else {
+    fn count(&mut self, table: &ArticleTable, ord: u64) {
+        let Some(values) = table.articles.get(ord as usize) else {
             return;
         };
         for (counts, value) in [
@@ -297,9 +310,8 @@ impl FacetCounts {
 /// One segment's side of [`ArticleCollector`].
 pub struct SegmentArticles {
     segment_ord: SegmentOrdinal,
-    article_id: Option<StrColumn>,
+    table: Arc<ArticleTable>,
     facets: Option<FacetCounts>,
-    instant: Option<Column<tantivy::DateTime>>,
     dates: bool,
     matches: SegmentMatches,
     dated: Vec<DatedArticle>,
@@ -319,7 +331,7 @@ impl SegmentCollector for SegmentArticles {
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         self.passages += 1;
-        let Some(ord) = first_ord(&self.article_id, doc) else {
+        let Some(ord) = self.table.article_of(doc) else {
             return;
         };
         let Some(passages) = self.matches.passages.get_mut(ord as usize) else {
@@ -332,11 +344,11 @@ impl SegmentCollector for SegmentArticles {
         self.matches.articles += 1;
         // The first matching passage of an article: count the article once.
         if let Some(facets) = &mut self.facets {
-            facets.count(ord);
+            facets.count(&self.table, ord);
         }
         if self.dates {
             self.dated.push(DatedArticle {
-                instant: seconds_at(&self.instant, doc),
+                instant: self.table.instant(ord),
                 segment: self.segment_ord,
                 ord,
             });
@@ -350,7 +362,7 @@ impl SegmentCollector for SegmentArticles {
             ..ArticleMatches::default()
         };
         if let Some(facets) = self.facets {
-            let table = &facets.table;
+            let table = &self.table;
             fruit.sources = FacetCounts::resolve(&table.sources, facets.sources);
             fruit.collections = FacetCounts::resolve(&table.collections, facets.collections);
             fruit.categories = FacetCounts::resolve(&table.categories, facets.categories);

@@ -191,8 +191,8 @@ pub struct Caches {
     copies: HashMap<String, Vec<copies::Copy>>,
     /// Document frequencies of the terms queries scored (BM25's idf).
     doc_freqs: HashMap<Term, u64>,
-    /// Each segment's articles' facet values (built on the first facet query).
-    facet_tables: HashMap<tantivy::index::SegmentId, std::sync::Arc<articles::FacetTable>>,
+    /// Each segment's passages' articles and articles' facet values (built on the first query).
+    article_tables: HashMap<tantivy::index::SegmentId, std::sync::Arc<articles::ArticleTable>>,
 }
 
 /// Entries kept per cache before it is emptied (a bound on memory, not an LRU).
@@ -208,7 +208,7 @@ impl Caches {
             self.variants.clear();
             self.copies.clear();
             self.doc_freqs.clear();
-            self.facet_tables.clear();
+            self.article_tables.clear();
         }
         self
     }
@@ -298,11 +298,8 @@ impl Engine {
         };
         let wanted = request.offset.saturating_add(request.limit);
         let per_article = request.per_article.max(1);
-        let facet_tables = if request.facets || request.histogram.is_some() {
-            Some(self.facet_tables(&searcher)?)
-        } else {
-            None
-        };
+        let tables = self.article_tables(&searcher)?;
+        let facets = request.facets || request.histogram.is_some();
         let (matches, grouped) = match request.sort {
             Sort::Relevance => {
                 // Fetch enough passages to fill the page after grouping; widen when grouping
@@ -316,7 +313,8 @@ impl Engine {
                     &*query,
                     &(
                         articles::ArticleCollector {
-                            facets: facet_tables,
+                            tables: tables.clone(),
+                            facets,
                             dates: false,
                         },
                         TopDocs::with_limit(fetch).order_by_score(),
@@ -357,7 +355,8 @@ impl Engine {
             }
             Sort::Newest | Sort::Oldest => {
                 let collector = articles::ArticleCollector {
-                    facets: facet_tables,
+                    tables: tables.clone(),
+                    facets,
                     dates: true,
                 };
                 let matches = searcher.search(&*query, &collector)?;
@@ -372,7 +371,8 @@ impl Engine {
         let article_of: Vec<Option<(u32, u64)>> = grouped
             .iter()
             .map(|((_, address), _)| {
-                articles::article_ord(&searcher, *address).map(|ord| (address.segment_ord, ord))
+                let table = tables.get(&address.segment_ord)?;
+                Some((address.segment_ord, table.article_of(address.doc_id)?))
             })
             .collect();
         for key in article_of.iter().flatten() {
@@ -528,22 +528,22 @@ impl Engine {
         }
     }
 
-    /// The facet table of each segment of `searcher`, by segment ordinal, built once per
+    /// The article table of each segment of `searcher`, by segment ordinal, built once per
     /// segment and index generation.
-    fn facet_tables(
+    fn article_tables(
         &self,
         searcher: &tantivy::Searcher,
-    ) -> Result<HashMap<u32, std::sync::Arc<articles::FacetTable>>> {
+    ) -> Result<HashMap<u32, std::sync::Arc<articles::ArticleTable>>> {
         let mut tables = HashMap::new();
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
             let id = segment.segment_id();
-            let cached = self.lock_caches(searcher).facet_tables.get(&id).cloned();
+            let cached = self.lock_caches(searcher).article_tables.get(&id).cloned();
             let table = match cached {
                 Some(table) => table,
                 None => {
-                    let built = std::sync::Arc::new(articles::FacetTable::build(segment)?);
+                    let built = std::sync::Arc::new(articles::ArticleTable::build(segment)?);
                     self.lock_caches(searcher)
-                        .facet_tables
+                        .article_tables
                         .insert(id, std::sync::Arc::clone(&built));
                     built
                 }
