@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use fahras::index::writer::{self, IndexOptions, Silent};
-use fahras::search::{query::parse_period, Engine, SearchRequest, Sort};
+use fahras::search::{query::parse_period, Engine, Highlighting, SearchSettings, Sort};
 
 const NAMES: [&str; 20] = [
     "بوتين",
@@ -136,16 +136,19 @@ fn main() {
     for (kind, query, dated) in &mix {
         for ((_, highlight, facets, sort), (latencies, by_kind)) in modes.iter().zip(&mut measured)
         {
-            let request = SearchRequest {
+            let request = SearchSettings {
                 query: query.clone(),
-                limit: 10,
-                highlight: *highlight,
+                highlighting: if *highlight {
+                    Highlighting::On
+                } else {
+                    Highlighting::Off
+                },
                 facets: *facets,
                 histogram: facets.then_some(None),
                 sort: *sort,
                 from: dated.then_some(from),
                 to: dated.then_some(to),
-                ..SearchRequest::default()
+                ..SearchSettings::default()
             };
             engine.search(&request).unwrap(); // warm
             let started = Instant::now();

@@ -5,7 +5,7 @@ mod common;
 
 use fahras::index::writer::{self, IndexOptions, Silent};
 use fahras::ingest::JsonFields;
-use fahras::search::{query, Engine, SearchRequest};
+use fahras::search::{query, Engine, SearchSettings};
 use proptest::prelude::*;
 
 fn query_text() -> impl Strategy<Value = String> {
@@ -61,9 +61,9 @@ fn any_query_runs_against_an_index() {
     });
     runner
         .run(&query_text(), |input| {
-            let request = SearchRequest {
+            let request = SearchSettings {
                 query: input,
-                ..SearchRequest::default()
+                ..SearchSettings::default()
             };
             let results = engine.borrow_mut().search(&request);
             prop_assert!(results.is_ok(), "{:?}", results.err());

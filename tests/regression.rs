@@ -636,3 +636,21 @@ fn a_repeated_json_id_is_kept_apart_and_said_at_index_time() {
     assert!(ok(&["show", "7", "--index", path_str(&index)]).starts_with("الأول"));
     assert!(ok(&["show", "7#2", "--index", path_str(&index)]).starts_with("الثاني"));
 }
+
+// Architecture issue (13): a `source:` beside an OR was dropped, with a note saying that filters
+// inside OR apply to the whole query.
+#[test]
+fn a_source_filter_beside_or_restricts_the_whole_query_as_its_note_says() {
+    let (_dirs, index) = server_fixture();
+    let (all, _) = search_json(&index, &["بوتين"]);
+    assert_eq!(all.len(), 2);
+    let (hits, summary) = search_json(&index, &["بوتين OR source:CNN"]);
+    assert_eq!(hits.len(), 1, "{summary}");
+    assert_eq!(hits[0]["source"], "CNN");
+    assert!(
+        summary["notes"]
+            .to_string()
+            .contains("apply to the whole query"),
+        "{summary}"
+    );
+}

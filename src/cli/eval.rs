@@ -11,7 +11,7 @@ use crate::analysis::StemmerKind;
 use crate::eval::{self, Measures};
 use crate::index::writer::{self, IndexOptions, Silent};
 use crate::index::{self, IndexSettings};
-use crate::search::Engine;
+use crate::search::{Engine, SettingsInput};
 
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
@@ -118,10 +118,12 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         );
     }
     let mut engine = Engine::new(index::open(&index_dir)?)?;
-    let mut request = super::search::SearchArgs::default_request();
-    args.search.apply(&mut request)?;
-    request.limit = args.k;
-    request.highlight = false;
+    let mut request = super::search::resolve(&SettingsInput {
+        limit: Some(args.k),
+        no_highlight: true,
+        ranking: args.search.input(),
+        ..SettingsInput::default()
+    })?;
     let search_started = Instant::now();
     let mut run_out = match &args.run {
         Some(path) => Some(std::io::BufWriter::new(

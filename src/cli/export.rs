@@ -9,7 +9,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use crate::index;
-use crate::search::{highlight, Engine, Hit, SearchRequest};
+use crate::search::{highlight, Engine, Hit, SettingsInput};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
@@ -171,14 +171,13 @@ fn write_ris(out: &mut dyn Write, r: &ExportRow) -> std::io::Result<()> {
 }
 
 pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
-    let (from, to) = super::search::date_bounds(args.from.as_deref(), args.to.as_deref())?;
-    let request = SearchRequest {
+    let request = super::search::resolve(&SettingsInput {
         query: args.query.join(" "),
         collections: args.collections.clone(),
-        from,
-        to,
-        ..SearchRequest::default()
-    };
+        from: args.from.clone(),
+        to: args.to.clone(),
+        ..SettingsInput::default()
+    })?;
     let mut engine = Engine::new(index::open(&args.index)?)?;
     let mut out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(std::io::BufWriter::new(

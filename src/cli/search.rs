@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::index;
+use crate::search::settings::RankingInput;
 use crate::search::{
-    bm25, query::parse_period, Engine, FieldSelection, Hit, Interval, Operator, Prf, Ranking,
-    SearchRequest, SearchResults, Sort,
+    ArticleRanking, Bounds, Engine, Hit, Operator, Prf, Ranking, SearchResults, SearchSettings,
+    SettingsInput, Surface,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -117,13 +118,13 @@ pub struct RankingArgs {
     pub reading_weight: f32,
     /// Article ranking (TREC runs, eval, export): added to the score of an article's first
     /// passage, its lead (0 = off).
-    #[arg(long, default_value_t = Ranking::default().lead_boost)]
+    #[arg(long, default_value_t = ArticleRanking::default().lead_boost)]
     pub lead_boost: f32,
     /// Article ranking: weight of an article's next-best passages (geometric; 0 = best only).
-    #[arg(long, default_value_t = Ranking::default().passage_decay)]
+    #[arg(long, default_value_t = ArticleRanking::default().passage_decay)]
     pub passage_decay: f32,
     /// BM25 length normalization b, between 0 and 1 (k1 follows so that k1·(1 − b) = 0.3).
-    #[arg(long, default_value_t = Ranking::default().bm25_b)]
+    #[arg(long, default_value_t = Ranking::default().bm25_b.get())]
     pub bm25_b: f32,
     /// Pseudo-relevance feedback: on or off.
     #[arg(long, value_enum, default_value_t = if Ranking::default().prf.is_some() { Switch::On } else { Switch::Off })]
@@ -139,29 +140,6 @@ pub struct RankingArgs {
     pub prf_weight: f32,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn impossible_dates_say_why() {
-        assert_eq!(
-            why_not_a_date("2018-02-30"),
-            "2018-02 has 28 days, so there is no day 30"
-        );
-        assert!(why_not_a_date("2018-13").contains("no month 13"));
-        assert!(why_not_a_date("18-01-01").contains("four digits"));
-        assert!(why_not_a_date("yesterday").starts_with("expected"));
-    }
-
-    #[test]
-    fn from_after_to_is_an_error() {
-        let error = date_bounds(Some("2018-08"), Some("2018-07")).unwrap_err();
-        assert!(error.to_string().contains("after --to"), "{error}");
-        assert!(date_bounds(Some("2018-07-23"), Some("2018-07-23")).is_ok());
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Stopwords {
     Keep,
@@ -175,41 +153,60 @@ pub enum Switch {
 }
 
 impl RankingArgs {
-    /// Writes these settings into `request`.
-    pub fn apply(&self, request: &mut SearchRequest) -> anyhow::Result<()> {
-        request.fields = FieldSelection::parse(&self.fields).map_err(anyhow::Error::msg)?;
-        request.exact = self.exact;
-        request.plain = self.plain;
-        if !(0.0..1.0).contains(&self.prf_weight) {
-            anyhow::bail!("--prf-weight must be in [0, 1)");
-        }
-        bm25::check_b(self.bm25_b).map_err(anyhow::Error::msg)?;
-        request.ranking = Ranking {
+    /// The settings as given (checked by [`SettingsInput::resolve`]).
+    pub fn input(&self) -> RankingInput {
+        RankingInput {
+            fields: self.fields.clone(),
+            exact: self.exact,
+            plain: self.plain,
             exact_weight: self.exact_weight,
             title_weight: self.title_weight,
             variant_weight: self.variant_weight,
             operator: self.operator,
             drop_stopwords: self.stopwords == Stopwords::Drop,
-            proximity_weight: self.proximity,
+            proximity: self.proximity,
             reading_weight: self.reading_weight,
-            lead_boost: self.lead_boost.max(0.0),
-            passage_decay: self.passage_decay.clamp(0.0, 1.0),
+            lead_boost: self.lead_boost,
+            passage_decay: self.passage_decay,
             bm25_b: self.bm25_b,
-            prf: (self.prf == Switch::On).then_some(Prf {
-                docs: self.prf_docs.max(1),
-                terms: self.prf_terms,
-                weight: self.prf_weight,
-            }),
-        };
-        Ok(())
+            prf: self.prf == Switch::On,
+            prf_docs: self.prf_docs,
+            prf_terms: self.prf_terms,
+            prf_weight: self.prf_weight,
+        }
     }
 }
 
 impl SearchArgs {
-    /// A request with the defaults of every setting.
-    pub fn default_request() -> SearchRequest {
-        SearchRequest::default()
+    /// The search as given on the command line (checked by [`SettingsInput::resolve`]).
+    pub fn input(&self) -> SettingsInput {
+        SettingsInput {
+            query: self.query.join(" "),
+            // Batch runs (TREC) rank 1000 articles per query unless told otherwise.
+            limit: self.limit.or(self.queries.is_some().then_some(1000)),
+            offset: Some(self.offset),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            sources: self.sources.clone(),
+            collections: self.collections.clone(),
+            categories: self.categories.clone(),
+            per_article: Some(self.per_article),
+            all_copies: self.all_copies,
+            sort: Some(self.sort.clone()),
+            facets: self.facets,
+            histogram: self.histogram,
+            interval: self.interval.clone(),
+            no_highlight: self.format == SearchFormat::Trec || self.no_highlight,
+            ranking: self.ranking.input(),
+        }
     }
+}
+
+/// Checks settings given on the command line.
+pub fn resolve(input: &SettingsInput) -> anyhow::Result<SearchSettings> {
+    input
+        .resolve(Bounds::CLI)
+        .map_err(|error| anyhow::anyhow!(error.message(Surface::Cli)))
 }
 
 /// Rewrites the command line so that query exclusions (`-جنيف`, `-"a phrase"`, `-nato`) after
@@ -245,113 +242,9 @@ pub fn protect_exclusions(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsStri
         .collect()
 }
 
-/// `--from` and `--to` (YYYY, YYYY-MM or YYYY-MM-DD) as the start of the first period and the
-/// end of the second.
-pub fn date_bounds(
-    from: Option<&str>,
-    to: Option<&str>,
-) -> anyhow::Result<(Option<time::OffsetDateTime>, Option<time::OffsetDateTime>)> {
-    let period = |value: Option<&str>, flag: &str| -> anyhow::Result<_> {
-        value
-            .map(|v| {
-                parse_period(v)
-                    .ok_or_else(|| anyhow::anyhow!("{flag} {v:?}: {}", why_not_a_date(v)))
-            })
-            .transpose()
-    };
-    let from_period = period(from, "--from")?;
-    let to_period = period(to, "--to")?;
-    // Periods compare by their starts (`--from 2018-07-23 --to 2018-07-23` is one day).
-    if let (Some((from_start, _)), Some((to_start, _))) = (from_period, to_period) {
-        if from_start > to_start {
-            anyhow::bail!(
-                "--from {} is after --to {}: nothing can be dated between them",
-                from.unwrap_or_default(),
-                to.unwrap_or_default()
-            );
-        }
-    }
-    Ok((
-        from_period.map(|(start, _)| start),
-        to_period.map(|(_, end)| end),
-    ))
-}
-
-/// Why `text` is not a `YYYY`, `YYYY-MM` or `YYYY-MM-DD` date, in words.
-fn why_not_a_date(text: &str) -> String {
-    let expected = "expected YYYY, YYYY-MM or YYYY-MM-DD";
-    let parts: Vec<&str> = text.trim().split(['-', '/']).collect();
-    let numbers: Option<Vec<i64>> = parts.iter().map(|p| p.parse::<i64>().ok()).collect();
-    let Some(numbers) = numbers else {
-        return expected.to_owned();
-    };
-    if parts.first().is_some_and(|y| y.len() != 4) {
-        return format!("{expected} (the year has four digits)");
-    }
-    match numbers.as_slice() {
-        [_, month, ..] if !(1..=12).contains(month) => {
-            format!("there is no month {month} (months run from 1 to 12)")
-        }
-        [year, month, day] => {
-            let days = time::Month::try_from(*month as u8)
-                .ok()
-                .zip(i32::try_from(*year).ok())
-                .map(|(m, y)| m.length(y));
-            match days {
-                Some(days) if *day < 1 || *day > i64::from(days) => {
-                    format!("{year}-{month:02} has {days} days, so there is no day {day}")
-                }
-                _ => expected.to_owned(),
-            }
-        }
-        _ => expected.to_owned(),
-    }
-}
-
-/// Deepest result a page may reach (`--offset` + `--limit`); `export` streams them all.
-const MAX_PAGE_END: usize = 100_000;
-
-/// Turns the arguments into a request (without the query text).
-pub fn request_from(args: &SearchArgs) -> anyhow::Result<SearchRequest> {
-    let (from, to) = date_bounds(args.from.as_deref(), args.to.as_deref())?;
-    if args.limit == Some(0) {
-        anyhow::bail!("--limit must be at least 1");
-    }
-    if args.offset.saturating_add(args.limit.unwrap_or(10)) > MAX_PAGE_END {
-        anyhow::bail!(
-            "--offset and --limit reach past result {MAX_PAGE_END}: narrow the search (filters, --sort) or export it"
-        );
-    }
-    if args.per_article == 0 {
-        anyhow::bail!("--per-article must be at least 1");
-    }
-    let sort: Sort = args.sort.parse().map_err(anyhow::Error::msg)?;
-    let interval = args
-        .interval
-        .as_deref()
-        .map(|text| text.parse::<Interval>())
-        .transpose()
-        .map_err(|e| anyhow::anyhow!("--interval: {e}"))?;
-    let histogram = (args.histogram || interval.is_some()).then_some(interval);
-    let mut request = SearchRequest {
-        query: args.query.join(" "),
-        sort,
-        facets: args.facets,
-        histogram,
-        limit: args.limit.unwrap_or(10),
-        offset: args.offset,
-        from,
-        to,
-        sources: args.sources.clone(),
-        collections: args.collections.clone(),
-        categories: args.categories.clone(),
-        per_article: args.per_article,
-        highlight: args.format != SearchFormat::Trec && !args.no_highlight,
-        all_copies: args.all_copies,
-        ..SearchRequest::default()
-    };
-    args.ranking.apply(&mut request)?;
-    Ok(request)
+/// Turns the arguments into checked settings.
+pub fn request_from(args: &SearchArgs) -> anyhow::Result<SearchSettings> {
+    resolve(&args.input())
 }
 
 pub fn run(args: &SearchArgs) -> anyhow::Result<()> {
@@ -359,7 +252,6 @@ pub fn run(args: &SearchArgs) -> anyhow::Result<()> {
     let mut engine = Engine::new(index::open(&args.index)?)?;
     let mut out = super::output::stdout();
     if let Some(path) = &args.queries {
-        request.limit = args.limit.unwrap_or(1000);
         let file = std::fs::File::open(path).with_context(|| format!("{}", path.display()))?;
         for (line_no, line) in std::io::BufReader::new(file).lines().enumerate() {
             let line = line.with_context(|| format!("{}:{}", path.display(), line_no + 1))?;

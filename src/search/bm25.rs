@@ -22,14 +22,27 @@ pub fn k1_for(b: f32) -> f32 {
     K1_TIMES_ONE_MINUS_B / (1.0 - b)
 }
 
-/// Valid values of `b`: above 0 (0 would need an infinite average length) and below 1.
-pub fn check_b(b: f32) -> Result<(), String> {
-    if b > 0.0 && b < 1.0 {
-        Ok(())
-    } else {
-        Err(format!(
-            "BM25 b must be between 0 and 1 (exclusive), not {b}"
-        ))
+/// BM25's length normalization `b`, checked: above 0 (0 would need an infinite average
+/// length) and below 1.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Bm25B(f32);
+
+impl Bm25B {
+    /// tantivy's own b.
+    pub const TANTIVY: Bm25B = Bm25B(TANTIVY_B);
+
+    pub fn new(b: f32) -> Result<Bm25B, String> {
+        if b > 0.0 && b < 1.0 {
+            Ok(Bm25B(b))
+        } else {
+            Err(format!(
+                "must be between 0 and 1, exclusive (BM25 b), not {b}"
+            ))
+        }
+    }
+
+    pub fn get(self) -> f32 {
+        self.0
     }
 }
 
@@ -47,9 +60,8 @@ pub struct LengthNormalization<'a> {
 }
 
 impl<'a> LengthNormalization<'a> {
-    /// `b` must satisfy [`check_b`]; values outside are clamped into it.
-    pub fn new(searcher: &'a Searcher, b: f32, doc_freq: DocFreq<'a>) -> Self {
-        let b = f64::from(b.clamp(0.01, 0.99));
+    pub fn new(searcher: &'a Searcher, b: Bm25B, doc_freq: DocFreq<'a>) -> Self {
+        let b = f64::from(b.get());
         // b' = 0.9 / (0.3·c + 0.9)  ⇔  c = 3·(1 − b') / b'
         let scale = 3.0 * (1.0 - b) / b;
         LengthNormalization {
@@ -103,9 +115,9 @@ mod tests {
 
     #[test]
     fn b_outside_the_open_interval_is_refused() {
-        assert!(check_b(0.0).is_err());
-        assert!(check_b(1.0).is_err());
-        assert!(check_b(f32::NAN).is_err());
-        assert!(check_b(0.4).is_ok());
+        assert!(Bm25B::new(0.0).is_err());
+        assert!(Bm25B::new(1.0).is_err());
+        assert!(Bm25B::new(f32::NAN).is_err());
+        assert!(Bm25B::new(0.4).is_ok());
     }
 }

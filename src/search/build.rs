@@ -3,8 +3,8 @@
 //! Ranking: BM25 over the exact and stemmed fields of text and title, an exact match weighing
 //! more than a stemmed one, spelling variants slightly less than the word typed. Plain words are
 //! combined as "all if possible, else any": passages containing every positive part of the query
-//! rank ahead of those containing some (a constant bonus on the conjunction), and among each
-//! tier BM25 decides.
+//! rank ahead of those containing some (the all-words query decides the tier of a
+//! [`super::tiered::TieredScore`]), and among each tier BM25 decides.
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -15,20 +15,17 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DateTime, Searcher};
+use tantivy::DateTime;
 
 use super::highlight::HighlightTerms;
-use super::query::{self, Node};
+use super::lexicon::Lexicon;
+use super::query::{Node, ParsedQuery, QueryFilters};
 use super::ranking::{is_query_stopword, Operator, Ranking};
-use super::variants;
-use super::SearchRequest;
+use super::settings::{SearchSettings, Spelling};
+use super::tiered::Tiered;
 use crate::analysis;
 use crate::index::Fields;
 
-/// Added to passages that contain every positive part of the query.
-pub const ALL_WORDS_BONUS: f32 = 1000.0;
-/// At most this many index terms for one `word*`.
-pub const MAX_PREFIX_TERMS: usize = 64;
 /// Queries with more positive parts than this rank as OR under "all, then any".
 pub const MAX_TIERED_PARTS: usize = 4;
 /// Words between two query words that still count as "close together".
@@ -75,6 +72,8 @@ impl FieldSelection {
 pub struct BuiltQuery {
     /// The positive part (words, phrases, groups); `None` when there is none.
     pub core: Option<Box<dyn Query>>,
+    /// Every positive part at once, when passages holding them all rank first.
+    pub all_words: Option<Box<dyn Query>>,
     /// Optional score for lead passages.
     pub lead: Option<Box<dyn Query>>,
     pub negatives: Vec<Box<dyn Query>>,
@@ -118,16 +117,31 @@ impl BuiltQuery {
                 Box::new(ConstScoreQuery::new(filter.box_clone(), 0.0)),
             ));
         }
-        Some(Box::new(BooleanQuery::new(clauses)))
+        Some(Box::new(Tiered {
+            scored: Box::new(BooleanQuery::new(clauses)),
+            all_words: self.all_words.as_ref().map(|q| q.box_clone()),
+        }))
     }
+}
+
+/// The analyzers a query's words go through: the exact and the stemmed fields'.
+pub struct Analyzers<'a> {
+    pub exact: &'a mut TextAnalyzer,
+    pub stem: &'a mut TextAnalyzer,
+}
+
+/// Whether a part of the query is searched for or excluded: an excluded word is neither
+/// expanded to its variants nor highlighted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Polarity {
+    Wanted,
+    Excluded,
 }
 
 struct Builder<'a> {
     fields: &'a Fields,
-    searcher: &'a Searcher,
-    caches: &'a std::sync::Mutex<super::Caches>,
-    exact: &'a mut TextAnalyzer,
-    stem: &'a mut TextAnalyzer,
+    lexicon: &'a dyn Lexicon,
+    analyzers: Analyzers<'a>,
     selection: FieldSelection,
     ranking: Ranking,
     use_variants: bool,
@@ -136,38 +150,28 @@ struct Builder<'a> {
     notes: Vec<String>,
 }
 
-/// Builds the query for `request`.
+/// Builds the query for `parsed` with `settings`' fields, ranking and filters; `lead_boost`
+/// (ranking articles only) adds a score to each article's first passage. Everything the index
+/// contributes comes through `lexicon`.
 pub fn build(
-    request: &SearchRequest,
+    parsed: &ParsedQuery,
+    settings: &SearchSettings,
+    lead_boost: Option<f32>,
     fields: &Fields,
-    searcher: &Searcher,
-    exact: &mut TextAnalyzer,
-    stem: &mut TextAnalyzer,
-    caches: &std::sync::Mutex<super::Caches>,
+    analyzers: Analyzers,
+    lexicon: &dyn Lexicon,
 ) -> BuiltQuery {
-    let parsed = if request.plain {
-        query::parse_plain(&request.query)
-    } else {
-        query::parse(&request.query)
-    };
     let mut builder = Builder {
         fields,
-        searcher,
-        caches,
-        exact,
-        stem,
-        selection: request.fields,
-        ranking: request.ranking,
-        use_variants: !request.exact,
+        lexicon,
+        analyzers,
+        selection: settings.fields,
+        ranking: settings.ranking,
+        use_variants: settings.spelling == Spelling::WithVariants,
         highlight: HighlightTerms::default(),
         variants: BTreeMap::new(),
-        notes: parsed.notes,
+        notes: parsed.notes.clone(),
     };
-    let mut positives: Vec<Box<dyn Query>> = Vec::new();
-    let mut negatives: Vec<Box<dyn Query>> = Vec::new();
-    let mut filters: Vec<Box<dyn Query>> = Vec::new();
-    let mut sources: Vec<String> = request.sources.clone();
-    let mut date_range = (request.from, request.to);
     let nodes = builder.without_stopwords(&parsed.nodes);
     // Stems of consecutive plain words, for the proximity boost and for feedback.
     let mut positive_stems: Vec<String> = Vec::new();
@@ -178,44 +182,65 @@ pub fn build(
             ..
         } = node
         {
-            positive_stems.extend(analysis::query_terms(builder.stem, text));
+            positive_stems.extend(analysis::query_terms(builder.analyzers.stem, text));
         }
     }
+    let mut positives: Vec<Box<dyn Query>> = Vec::new();
+    let mut negatives: Vec<Box<dyn Query>> = Vec::new();
     for node in &nodes {
         match node {
-            Node::Source(name) => sources.push(name.clone()),
-            Node::DateRange(from, to) => {
-                // Several date filters intersect.
-                date_range.0 = max_option(date_range.0, *from);
-                date_range.1 = min_option(date_range.1, *to);
-            }
-            Node::Not(inner) => {
-                // Excluded words are not highlighted.
-                let saved = std::mem::take(&mut builder.highlight);
-                let use_variants = std::mem::replace(&mut builder.use_variants, false);
-                if let Some(q) = builder.node(inner) {
-                    negatives.push(q);
-                }
-                builder.use_variants = use_variants;
-                builder.highlight = saved;
-            }
-            other => {
-                if let Some(q) = builder.node(other) {
-                    positives.push(q);
-                }
-            }
+            Node::Not(inner) => negatives.extend(builder.node(inner, Polarity::Excluded)),
+            other => positives.extend(builder.node(other, Polarity::Wanted)),
         }
     }
+    let proximity = builder.proximity(&positive_stems);
+    let (core, all_words) = combine(positives, builder.ranking.operator, proximity);
+    let lead = lead_boost.filter(|boost| *boost > 0.0).map(|boost| {
+        Box::new(ConstScoreQuery::new(
+            Box::new(TermQuery::new(
+                Term::from_field_u64(fields.passage, 0),
+                IndexRecordOption::Basic,
+            )),
+            boost,
+        )) as Box<dyn Query>
+    });
+    BuiltQuery {
+        core,
+        all_words,
+        lead,
+        negatives,
+        filters: filters(fields, settings, &parsed.filters),
+        highlight: builder.highlight,
+        positive_stems,
+        variants: builder.variants,
+        notes: builder.notes,
+    }
+}
+
+/// The settings' filters and the query's own, as queries that every passage must match.
+fn filters(
+    fields: &Fields,
+    settings: &SearchSettings,
+    in_query: &QueryFilters,
+) -> Vec<Box<dyn Query>> {
+    let mut filters = Vec::new();
+    let sources: Vec<String> = settings
+        .sources
+        .iter()
+        .chain(&in_query.sources)
+        .cloned()
+        .collect();
     for (field, names) in [
         (fields.source, &sources),
-        (fields.collection, &request.collections),
-        (fields.category, &request.categories),
+        (fields.collection, &settings.collections),
+        (fields.category, &settings.categories),
     ] {
         if let Some(filter) = keyword_filter(field, names) {
             filters.push(filter);
         }
     }
-    if date_range.0.is_some() || date_range.1.is_some() {
+    let (from, to) = date_range(settings, in_query);
+    if from.is_some() || to.is_some() {
         let bound = |d: Option<time::OffsetDateTime>, inclusive: bool| match d {
             Some(d) => {
                 // Dates filter by the source's own calendar day.
@@ -228,33 +253,22 @@ pub fn build(
             }
             None => Bound::Unbounded,
         };
-        filters.push(Box::new(RangeQuery::new(
-            bound(date_range.0, true),
-            bound(date_range.1, false),
-        )));
+        filters.push(Box::new(RangeQuery::new(bound(from, true), bound(to, false))) as _);
     }
-    let proximity = builder.proximity(&positive_stems);
-    let core = combine(positives, builder.ranking.operator, proximity);
-    let lead = (builder.ranking.lead_boost > 0.0).then(|| {
-        Box::new(ConstScoreQuery::new(
-            Box::new(TermQuery::new(
-                Term::from_field_u64(fields.passage, 0),
-                IndexRecordOption::Basic,
-            )),
-            builder.ranking.lead_boost,
-        )) as Box<dyn Query>
-    });
-    BuiltQuery {
-        core,
-        lead,
-        negatives,
-        filters,
-        highlight: builder.highlight,
-        positive_stems,
-        variants: builder.variants,
-        notes: builder.notes,
-    }
+    filters
 }
+
+/// The dates the settings and the query's `date:` allow: several ranges intersect.
+fn date_range(settings: &SearchSettings, in_query: &QueryFilters) -> DateRange {
+    in_query
+        .dates
+        .iter()
+        .fold((settings.from, settings.to), |(from, to), &(f, t)| {
+            (max_option(from, f), min_option(to, t))
+        })
+}
+
+type DateRange = (Option<time::OffsetDateTime>, Option<time::OffsetDateTime>);
 
 /// Passages whose keyword `field` is any of `names` (case-insensitive).
 fn keyword_filter(field: Field, names: &[String]) -> Option<Box<dyn Query>> {
@@ -288,60 +302,57 @@ fn min_option<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
     }
 }
 
-/// Combines the positive parts with `operator`; `proximity` is an optional extra.
+/// The query that decides a passage's tier: every positive part at once (`None`: one tier).
+type AllWords = Option<Box<dyn Query>>;
+
+/// Combines the positive parts with `operator`; `proximity` is an optional extra. Also gives
+/// the all-words query that decides the tier, under the operators that rank those passages
+/// first.
 fn combine(
     positives: Vec<Box<dyn Query>>,
     operator: Operator,
     proximity: Option<Box<dyn Query>>,
-) -> Option<Box<dyn Query>> {
-    let core: Box<dyn Query> = match positives.len() {
-        0 => return None,
-        1 => positives.into_iter().next().expect("one"),
-        n => {
-            let all = || -> Box<dyn Query> {
-                Box::new(BooleanQuery::new(
-                    positives
-                        .iter()
-                        .map(|q| (Occur::Must, q.box_clone()))
-                        .collect(),
-                ))
-            };
-            let bonus =
-                || -> Box<dyn Query> { Box::new(ConstScoreQuery::new(all(), ALL_WORDS_BONUS)) };
-            let any = |minimum: usize| -> Box<dyn Query> {
-                Box::new(BooleanQuery::with_minimum_required_clauses(
-                    positives
-                        .iter()
-                        .map(|q| (Occur::Should, q.box_clone()))
-                        .collect(),
-                    minimum,
-                ))
-            };
-            match operator {
-                Operator::And => all(),
-                // "All words first" ranks short queries the way users expect; for long ones
-                // (questions, headlines) passages with every word are rare, the tier changes
-                // little (docs/relevance.md) and it doubles the work, so they rank as OR.
-                Operator::Or => any(1),
-                Operator::AllThenAny if n > MAX_TIERED_PARTS => any(1),
-                Operator::AllThenAny => Box::new(BooleanQuery::new(vec![
-                    (Occur::Must, any(1)),
-                    (Occur::Should, bonus()),
-                ])),
-                Operator::AllThenMost => Box::new(BooleanQuery::new(vec![
-                    (Occur::Must, any(n.div_ceil(2))),
-                    (Occur::Should, bonus()),
-                ])),
-            }
-        }
+) -> (Option<Box<dyn Query>>, AllWords) {
+    let n = positives.len();
+    if n == 0 {
+        return (None, None);
+    }
+    let all = || -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(
+            positives
+                .iter()
+                .map(|q| (Occur::Must, q.box_clone()))
+                .collect(),
+        ))
     };
-    Some(match proximity {
+    let any = |minimum: usize| -> Box<dyn Query> {
+        Box::new(BooleanQuery::with_minimum_required_clauses(
+            positives
+                .iter()
+                .map(|q| (Occur::Should, q.box_clone()))
+                .collect(),
+            minimum,
+        ))
+    };
+    let (core, all_words): (Box<dyn Query>, _) = match operator {
+        _ if n == 1 => (positives[0].box_clone(), None),
+        Operator::And => (all(), None),
+        // "All words first" ranks short queries the way users expect; for long ones
+        // (questions, headlines) passages with every word are rare, the tier changes little
+        // (docs/relevance.md) and it doubles the work, so they rank as OR.
+        Operator::Or => (any(1), None),
+        Operator::AllThenAny if n > MAX_TIERED_PARTS => (any(1), None),
+        Operator::AllThenAny => (any(1), Some(all())),
+        Operator::AllThenMost => (any(n.div_ceil(2)), Some(all())),
+    };
+    let core = match proximity {
         Some(proximity) => Box::new(BooleanQuery::new(vec![
             (Occur::Must, core),
             (Occur::Should, proximity),
         ])),
         None => core,
-    })
+    };
+    (Some(core), all_words)
 }
 
 fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
@@ -390,15 +401,16 @@ impl Builder<'_> {
                 prefix: false,
                 ..
             } => {
-                let terms = analysis::query_terms(builder.exact, text);
+                let terms = analysis::query_terms(builder.analyzers.exact, text);
                 !terms.is_empty() && terms.iter().all(|t| is_query_stopword(t))
             }
             _ => false,
         };
         let flags: Vec<bool> = nodes.iter().map(|n| is_stopword(self, n)).collect();
-        let has_content = nodes.iter().zip(&flags).any(|(n, &stop)| {
-            !stop && !matches!(n, Node::Not(_) | Node::Source(_) | Node::DateRange(..))
-        });
+        let has_content = nodes
+            .iter()
+            .zip(&flags)
+            .any(|(n, &stop)| !stop && !matches!(n, Node::Not(_)));
         if !has_content {
             return nodes.to_vec();
         }
@@ -408,24 +420,6 @@ impl Builder<'_> {
             .filter(|(_, stop)| !stop)
             .map(|(n, _)| n.clone())
             .collect()
-    }
-
-    /// The spelling variants of `term`, from the cache when this index generation has seen it.
-    fn variants_of(&self, term: &str) -> Vec<variants::Variant> {
-        let generation = self.searcher.generation().generation_id();
-        let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
-        let caches = caches.for_generation(generation);
-        if let Some(found) = caches.variants.get(term) {
-            return found.clone();
-        }
-        let found = variants::find_variants(
-            self.searcher,
-            self.fields.text,
-            self.fields.article_id,
-            term,
-        );
-        caches.variants.insert(term.to_owned(), found.clone());
-        found
     }
 
     /// Pairs of consecutive query stems within [`PROXIMITY_SLOP`] words of each other.
@@ -451,24 +445,31 @@ impl Builder<'_> {
         should(pairs)
     }
 
-    fn node(&mut self, node: &Node) -> Option<Box<dyn Query>> {
+    fn node(&mut self, node: &Node, polarity: Polarity) -> Option<Box<dyn Query>> {
         match node {
             Node::Word {
                 text,
                 prefix: true,
                 title_only,
-            } => self.prefix(text, *title_only),
+            } => self.prefix(text, *title_only, polarity),
             Node::Word {
                 text, title_only, ..
-            } => self.word(text, *title_only),
-            Node::Phrase { text, title_only } => self.phrase(text, *title_only),
-            Node::Or(children) => should(children.iter().filter_map(|c| self.node(c)).collect()),
+            } => self.word(text, *title_only, polarity),
+            Node::Phrase { text, title_only } => self.phrase(text, *title_only, polarity),
+            Node::Or(children) => should(
+                children
+                    .iter()
+                    .filter_map(|c| self.node(c, polarity))
+                    .collect(),
+            ),
             Node::Group(children) => {
                 let clauses: Vec<(Occur, Box<dyn Query>)> = children
                     .iter()
                     .filter_map(|c| match c {
-                        Node::Not(inner) => self.node(inner).map(|q| (Occur::MustNot, q)),
-                        other => self.node(other).map(|q| (Occur::Must, q)),
+                        Node::Not(inner) => self
+                            .node(inner, Polarity::Excluded)
+                            .map(|q| (Occur::MustNot, q)),
+                        other => self.node(other, polarity).map(|q| (Occur::Must, q)),
                     })
                     .collect();
                 if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
@@ -479,17 +480,12 @@ impl Builder<'_> {
             Node::Not(inner) => {
                 // A negation inside an OR: "anything but"; rare, read as the excluded word.
                 self.notes.push("'-' inside OR ignored".to_owned());
-                self.node(inner)
-            }
-            Node::Source(_) | Node::DateRange(..) => {
-                self.notes
-                    .push("filters inside parentheses or OR apply to the whole query".to_owned());
-                None
+                self.node(inner, polarity)
             }
         }
     }
 
-    fn text_fields(&self, title_only: bool) -> (Vec<(Field, Field, f32)>, bool) {
+    fn text_fields(&self, title_only: bool) -> Vec<(Field, Field, f32)> {
         let mut pairs = Vec::new();
         if self.selection.text && !title_only {
             pairs.push((self.fields.text, self.fields.text_stem, 1.0));
@@ -502,16 +498,17 @@ impl Builder<'_> {
             };
             pairs.push((self.fields.title, self.fields.title_stem, weight));
         }
-        (pairs, title_only)
+        pairs
     }
 
-    fn word(&mut self, word: &str, title_only: bool) -> Option<Box<dyn Query>> {
-        let exact_terms = analysis::query_terms(self.exact, word);
-        let stem_terms = analysis::query_terms(self.stem, word);
+    fn word(&mut self, word: &str, title_only: bool, polarity: Polarity) -> Option<Box<dyn Query>> {
+        let exact_terms = analysis::query_terms(self.analyzers.exact, word);
+        let stem_terms = analysis::query_terms(self.analyzers.stem, word);
         if exact_terms.is_empty() {
             return None;
         }
-        let (pairs, _) = self.text_fields(title_only);
+        let wanted = polarity == Polarity::Wanted;
+        let pairs = self.text_fields(title_only);
         let mut clauses: Vec<Box<dyn Query>> = Vec::new();
         for &(exact_field, stem_field, weight) in &pairs {
             clauses.push(phrase_query(
@@ -522,7 +519,7 @@ impl Builder<'_> {
             clauses.push(phrase_query(stem_field, &stem_terms, weight));
         }
         if self.ranking.reading_weight > 0.0 {
-            let readings = analysis::query_readings(self.stem, word);
+            let readings = analysis::query_readings(self.analyzers.stem, word);
             if let [single] = readings.as_slice() {
                 for alternate in single.iter().skip(1).filter(|r| r.chars().count() >= 4) {
                     for &(_, stem_field, weight) in &pairs {
@@ -532,16 +529,20 @@ impl Builder<'_> {
                             weight * self.ranking.reading_weight,
                         ));
                     }
-                    self.highlight.stem.insert(alternate.clone());
+                    if wanted {
+                        self.highlight.stem.insert(alternate.clone());
+                    }
                 }
             }
+        }
+        if !wanted {
+            return should(clauses);
         }
         self.highlight.exact.extend(exact_terms.iter().cloned());
         self.highlight.stem.extend(stem_terms.iter().cloned());
         if self.use_variants && exact_terms.len() == 1 {
-            let found = self.variants_of(&exact_terms[0]);
-            for variant in &found {
-                let variant_stems = analysis::query_terms(self.stem, &variant.term);
+            for variant in self.lexicon.variants(&exact_terms[0]) {
+                let variant_stems = analysis::query_terms(self.analyzers.stem, &variant.term);
                 for &(exact_field, stem_field, weight) in &pairs {
                     clauses.push(term_query(
                         exact_field,
@@ -559,42 +560,54 @@ impl Builder<'_> {
                 self.variants
                     .entry(word.to_owned())
                     .or_default()
-                    .insert(variant.term.clone(), variant.passages);
+                    .insert(variant.term, variant.passages);
             }
         }
         should(clauses)
     }
 
-    fn phrase(&mut self, text: &str, title_only: bool) -> Option<Box<dyn Query>> {
-        let terms = analysis::query_terms(self.exact, text);
+    fn phrase(
+        &mut self,
+        text: &str,
+        title_only: bool,
+        polarity: Polarity,
+    ) -> Option<Box<dyn Query>> {
+        let terms = analysis::query_terms(self.analyzers.exact, text);
         if terms.is_empty() {
             return None;
         }
-        let (pairs, _) = self.text_fields(title_only);
-        let clauses: Vec<Box<dyn Query>> = pairs
+        let clauses: Vec<Box<dyn Query>> = self
+            .text_fields(title_only)
             .iter()
             .map(|&(exact_field, _, weight)| {
                 phrase_query(exact_field, &terms, self.ranking.exact_weight * weight)
             })
             .collect();
-        // A phrase is marked where its words stand together, not word by word.
-        if terms.len() > 1 {
-            self.highlight.phrases.push(terms);
-        } else {
-            self.highlight.exact.extend(terms);
+        if polarity == Polarity::Wanted {
+            // A phrase is marked where its words stand together, not word by word.
+            if terms.len() > 1 {
+                self.highlight.phrases.push(terms);
+            } else {
+                self.highlight.exact.extend(terms);
+            }
         }
         should(clauses)
     }
 
     /// `word*`: the most frequent exact terms that start with the normalized prefix.
-    fn prefix(&mut self, text: &str, title_only: bool) -> Option<Box<dyn Query>> {
-        let terms = analysis::query_terms(self.exact, text);
+    fn prefix(
+        &mut self,
+        text: &str,
+        title_only: bool,
+        polarity: Polarity,
+    ) -> Option<Box<dyn Query>> {
+        let terms = analysis::query_terms(self.analyzers.exact, text);
         let prefix = terms.last()?;
-        let expansions = self.prefix_terms(self.fields.text, prefix);
+        let expansions = self.lexicon.prefix_expansions(prefix);
         if expansions.is_empty() {
             return Some(Box::new(EmptyQuery));
         }
-        let (pairs, _) = self.text_fields(title_only);
+        let pairs = self.text_fields(title_only);
         let mut clauses: Vec<Box<dyn Query>> = Vec::new();
         for term in &expansions {
             for &(exact_field, _, weight) in &pairs {
@@ -605,37 +618,203 @@ impl Builder<'_> {
                 ));
             }
         }
-        self.highlight.exact.extend(expansions);
+        if polarity == Polarity::Wanted {
+            self.highlight.exact.extend(expansions);
+        }
         should(clauses)
     }
+}
 
-    fn prefix_terms(&self, field: Field, prefix: &str) -> Vec<String> {
-        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-        for segment in self.searcher.segment_readers() {
-            let Ok(inverted) = segment.inverted_index(field) else {
-                continue;
-            };
-            let dictionary = inverted.terms();
-            let Ok(mut stream) = dictionary.range().ge(prefix.as_bytes()).into_stream() else {
-                continue;
-            };
-            while stream.advance() {
-                let key = stream.key();
-                if !key.starts_with(prefix.as_bytes()) {
-                    break;
-                }
-                if let Ok(term) = std::str::from_utf8(key) {
-                    *counts.entry(term.to_owned()).or_default() +=
-                        u64::from(stream.value().doc_freq);
-                }
-            }
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::index::schema::build_schema;
+    use crate::search::query;
+    use crate::search::variants::Variant;
+
+    /// A lexicon without an index: the variants and expansions it is given, and the words it
+    /// was asked about.
+    #[derive(Default)]
+    struct FakeLexicon {
+        variants: HashMap<&'static str, Vec<(&'static str, u64)>>,
+        prefixes: HashMap<&'static str, Vec<&'static str>>,
+        asked: RefCell<Vec<String>>,
+    }
+
+    impl Lexicon for FakeLexicon {
+        fn variants(&self, term: &str) -> Vec<Variant> {
+            self.asked.borrow_mut().push(term.to_owned());
+            self.variants
+                .get(term)
+                .into_iter()
+                .flatten()
+                .map(|&(term, passages)| Variant {
+                    term: term.to_owned(),
+                    passages,
+                })
+                .collect()
         }
-        let mut by_freq: Vec<(String, u64)> = counts.into_iter().collect();
-        by_freq.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        by_freq
-            .into_iter()
-            .take(MAX_PREFIX_TERMS)
-            .map(|(t, _)| t)
-            .collect()
+
+        fn prefix_expansions(&self, prefix: &str) -> Vec<String> {
+            self.asked.borrow_mut().push(format!("{prefix}*"));
+            self.prefixes
+                .get(prefix)
+                .into_iter()
+                .flatten()
+                .map(|t| t.to_string())
+                .collect()
+        }
+    }
+
+    fn fields() -> Fields {
+        Fields::from_schema(&build_schema()).expect("fahras's schema has its fields")
+    }
+
+    fn built(text: &str, settings: &SearchSettings, lexicon: &FakeLexicon) -> BuiltQuery {
+        let mut exact = analysis::exact_analyzer();
+        let mut stem = analysis::stem_analyzer(Default::default());
+        build(
+            &query::parse(text),
+            settings,
+            None,
+            &fields(),
+            Analyzers {
+                exact: &mut exact,
+                stem: &mut stem,
+            },
+            lexicon,
+        )
+    }
+
+    /// The texts of the terms `query` searches in `field`.
+    fn terms_in(query: &dyn Query, field: Field) -> Vec<String> {
+        let mut terms = Vec::new();
+        query.query_terms(&mut |term, _| {
+            if term.field() == field {
+                terms.push(term.value().as_str().unwrap_or_default().to_owned());
+            }
+        });
+        terms
+    }
+
+    #[test]
+    fn a_words_variants_come_from_the_lexicon_and_are_searched_highlighted_and_reported() {
+        let lexicon = FakeLexicon {
+            variants: HashMap::from([("بوتين", vec![("بوتن", 7)])]),
+            ..FakeLexicon::default()
+        };
+        let query = built("بوتين", &SearchSettings::default(), &lexicon);
+        assert_eq!(query.variants["بوتين"]["بوتن"], 7);
+        assert!(query.highlight.exact.contains("بوتن"));
+        let core = query.core.expect("a word is searched");
+        assert!(terms_in(&*core, fields().text).contains(&"بوتن".to_owned()));
+        assert_eq!(*lexicon.asked.borrow(), ["بوتين"]);
+    }
+
+    #[test]
+    fn words_as_typed_ask_the_lexicon_nothing() {
+        let lexicon = FakeLexicon {
+            variants: HashMap::from([("بوتين", vec![("بوتن", 7)])]),
+            ..FakeLexicon::default()
+        };
+        let settings = SearchSettings {
+            spelling: Spelling::AsTyped,
+            ..SearchSettings::default()
+        };
+        let query = built("بوتين", &settings, &lexicon);
+        assert!(query.variants.is_empty());
+        assert!(lexicon.asked.borrow().is_empty());
+    }
+
+    #[test]
+    fn excluded_words_are_searched_but_neither_expanded_nor_highlighted() {
+        let lexicon = FakeLexicon {
+            variants: HashMap::from([("بوتين", vec![("بوتن", 7)])]),
+            ..FakeLexicon::default()
+        };
+        let query = built("جنيف -بوتين", &SearchSettings::default(), &lexicon);
+        assert_eq!(query.negatives.len(), 1);
+        assert!(terms_in(&*query.negatives[0], fields().text).contains(&"بوتين".to_owned()));
+        assert!(!query.highlight.exact.contains("بوتين"));
+        assert!(!query.highlight.exact.contains("بوتن"));
+        assert!(query.highlight.exact.contains("جنيف"));
+        assert!(query.variants.is_empty());
+        assert_eq!(*lexicon.asked.borrow(), ["جنيف"]);
+    }
+
+    #[test]
+    fn a_prefix_stands_for_the_lexicons_expansions_or_for_nothing() {
+        let lexicon = FakeLexicon {
+            prefixes: HashMap::from([("ستار", vec!["ستارت", "ستارمر"])]),
+            ..FakeLexicon::default()
+        };
+        let query = built("ستار*", &SearchSettings::default(), &lexicon);
+        let core = query.core.expect("a prefix is searched");
+        assert_eq!(terms_in(&*core, fields().text), ["ستارت", "ستارمر"]);
+        assert!(query.highlight.exact.contains("ستارمر"));
+        let none = built("زقزق*", &SearchSettings::default(), &lexicon);
+        let core = none.core.expect("an empty query, not nothing");
+        assert!(format!("{core:?}").contains("EmptyQuery"), "{core:?}");
+    }
+
+    #[test]
+    fn stopwords_are_dropped_unless_nothing_else_is_left() {
+        let lexicon = FakeLexicon::default();
+        let query = built("ما هي قمة", &SearchSettings::default(), &lexicon);
+        let core = query.core.expect("قمة is searched");
+        let searched = terms_in(&*core, fields().text);
+        assert!(searched.iter().all(|t| t.as_str() != "ما"), "{searched:?}");
+        let only = built("ما", &SearchSettings::default(), &lexicon);
+        assert!(only.core.is_some());
+    }
+
+    #[test]
+    fn the_settings_and_the_querys_filters_combine() {
+        let lexicon = FakeLexicon::default();
+        let (from, _) = query::parse_period("2018-01").unwrap();
+        let (_, to) = query::parse_period("2018-12").unwrap();
+        let settings = SearchSettings {
+            sources: vec!["BBC".into()],
+            from: Some(from),
+            to: Some(to),
+            ..SearchSettings::default()
+        };
+        let parsed = query::parse("قمة source:CNN date:2018-06");
+        let (june, july) = query::parse_period("2018-06").unwrap();
+        // The query's month lies inside the settings' year: the month is left.
+        assert_eq!(
+            date_range(&settings, &parsed.filters),
+            (Some(june), Some(july))
+        );
+        let query = built("قمة source:CNN date:2018-06", &settings, &lexicon);
+        // One filter for the outlets (either), one for the dates.
+        assert_eq!(query.filters.len(), 2);
+        let outlets = terms_in(&*query.filters[0], fields().source);
+        assert_eq!(outlets, ["bbc", "cnn"]);
+    }
+
+    #[test]
+    fn the_lead_prior_is_there_only_when_asked_for() {
+        let lexicon = FakeLexicon::default();
+        let mut exact = analysis::exact_analyzer();
+        let mut stem = analysis::stem_analyzer(Default::default());
+        let with_lead = build(
+            &query::parse("قمة"),
+            &SearchSettings::default(),
+            Some(4.0),
+            &fields(),
+            Analyzers {
+                exact: &mut exact,
+                stem: &mut stem,
+            },
+            &lexicon,
+        );
+        assert!(with_lead.lead.is_some());
+        assert!(built("قمة", &SearchSettings::default(), &lexicon)
+            .lead
+            .is_none());
     }
 }

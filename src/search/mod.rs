@@ -7,8 +7,11 @@ pub mod build;
 pub mod copies;
 pub mod feedback;
 pub mod highlight;
+pub mod lexicon;
 pub mod query;
 pub mod ranking;
+pub mod settings;
+pub mod tiered;
 pub mod variants;
 
 use std::collections::{BTreeMap, HashMap};
@@ -20,7 +23,6 @@ use tantivy::query::{BooleanQuery, Occur, TermQuery};
 use tantivy::schema::{IndexRecordOption, Term, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, IndexReader, TantivyDocument};
-use time::OffsetDateTime;
 
 use crate::analysis;
 use crate::index::{self, Fields, IndexHandle};
@@ -30,91 +32,10 @@ pub use articles::{Facets, Histogram, Interval};
 pub use build::{BuiltQuery, FieldSelection};
 pub use highlight::HighlightTerms;
 pub use ranking::{Operator, Prf, Ranking};
-
-/// What to search for and how to present it.
-#[derive(Debug, Clone)]
-pub struct SearchRequest {
-    pub query: String,
-    pub limit: usize,
-    pub offset: usize,
-    pub from: Option<OffsetDateTime>,
-    pub to: Option<OffsetDateTime>,
-    pub sources: Vec<String>,
-    /// Only these collections (any of them).
-    pub collections: Vec<String>,
-    /// Only these categories (any of them; the source's own section names).
-    pub categories: Vec<String>,
-    pub fields: FieldSelection,
-    /// Passages per article at most.
-    pub per_article: usize,
-    /// No spelling variants.
-    pub exact: bool,
-    /// Compute highlight ranges.
-    pub highlight: bool,
-    pub ranking: Ranking,
-    /// Read the query as plain words, without the query language.
-    pub plain: bool,
-    /// List copies (near-duplicate articles) as hits of their own.
-    pub all_copies: bool,
-    /// The order of the entries.
-    pub sort: Sort,
-    /// Count the matching articles per outlet, collection, category, year and month.
-    pub facets: bool,
-    /// Count the matching articles per period; `Some(None)` chooses the period from the span.
-    pub histogram: Option<Option<Interval>>,
-}
-
-/// The order of a result list.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Sort {
-    /// Best match first.
-    #[default]
-    Relevance,
-    /// Latest publication first (undated articles last).
-    Newest,
-    /// Earliest publication first (undated articles last).
-    Oldest,
-}
-
-impl std::str::FromStr for Sort {
-    type Err = String;
-    fn from_str(text: &str) -> std::result::Result<Self, String> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "relevance" => Ok(Sort::Relevance),
-            "newest" => Ok(Sort::Newest),
-            "oldest" => Ok(Sort::Oldest),
-            other => Err(format!(
-                "unknown sort {other:?} (relevance, newest or oldest)"
-            )),
-        }
-    }
-}
-
-impl Default for SearchRequest {
-    fn default() -> Self {
-        SearchRequest {
-            query: String::new(),
-            limit: 10,
-            offset: 0,
-            from: None,
-            to: None,
-            sources: Vec::new(),
-            collections: Vec::new(),
-            categories: Vec::new(),
-            fields: FieldSelection::default(),
-            per_article: 1,
-            exact: false,
-            highlight: true,
-            ranking: Ranking::default(),
-            plain: false,
-            all_copies: false,
-            sort: Sort::Relevance,
-            facets: false,
-            histogram: None,
-        }
-    }
-}
+pub use settings::{
+    ArticleRanking, Bounds, Copies, Highlighting, SearchSettings, SettingError, SettingsInput,
+    Sort, Spelling, Surface, Syntax,
+};
 
 /// One ranked passage.
 #[derive(Debug, Clone, Serialize)]
@@ -240,10 +161,6 @@ fn without_last_tie_run(top: &[(f32, DocAddress)]) -> &[(f32, DocAddress)] {
 /// A passage kept for a page: (score, address), and its article's near-duplicate signature.
 type KeptPassage = ((f32, DocAddress), Option<index::dedup::Signature>);
 
-/// Scores at or above this come from the "all words" tier (see `build`); it is subtracted for
-/// display.
-const TIER_BONUS: f32 = build::ALL_WORDS_BONUS;
-
 impl Engine {
     pub fn new(handle: IndexHandle) -> Result<Engine> {
         let reader = handle.reader()?;
@@ -279,7 +196,7 @@ impl Engine {
     }
 
     /// Runs `request`.
-    pub fn search(&mut self, request: &SearchRequest) -> Result<SearchResults> {
+    pub fn search(&mut self, request: &SearchSettings) -> Result<SearchResults> {
         let started = Instant::now();
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
@@ -296,8 +213,8 @@ impl Engine {
                 notes: built.notes,
             });
         };
-        let wanted = request.offset.saturating_add(request.limit);
-        let per_article = request.per_article.max(1);
+        let wanted = request.page_end();
+        let per_article = request.per_article.get();
         let tables = self.article_tables(&searcher)?;
         let facets = request.facets || request.histogram.is_some();
         let (matches, grouped) = match request.sort {
@@ -339,7 +256,7 @@ impl Engine {
                         &ordered,
                         per_article,
                         wanted,
-                        request.all_copies,
+                        request.copies == Copies::Listed,
                     )?;
                     if kept.len() >= wanted || complete {
                         break kept;
@@ -408,7 +325,7 @@ impl Engine {
                     }
                 };
             }
-            if request.highlight {
+            if request.highlighting == Highlighting::On {
                 hit.highlights = self.highlight(&hit.text, &built.highlight);
                 hit.title_highlights = self.highlight(&hit.title, &built.highlight);
             }
@@ -441,7 +358,7 @@ impl Engine {
         &self,
         searcher: &tantivy::Searcher,
         query: &dyn tantivy::query::Query,
-        request: &SearchRequest,
+        request: &SearchSettings,
         matches: &articles::ArticleMatches,
         wanted: usize,
     ) -> Result<Vec<KeptPassage>> {
@@ -456,7 +373,7 @@ impl Engine {
             };
         let mut ordered = matches.dated.clone();
         ordered.sort_unstable_by(by_instant);
-        let per_article = request.per_article.max(1);
+        let per_article = request.per_article.get();
         let fields = self.handle.fields;
         // Copies fold: take articles until the page is full after folding, widening as needed.
         let mut take = (wanted * 2).max(20);
@@ -519,7 +436,7 @@ impl Engine {
                 &in_date_order,
                 per_article,
                 wanted,
-                request.all_copies,
+                request.copies == Copies::Listed,
             )?;
             if kept.len() >= wanted || take >= ordered.len() {
                 return Ok(kept);
@@ -569,7 +486,7 @@ impl Engine {
     fn statistics<'a>(
         &'a self,
         searcher: &'a tantivy::Searcher,
-        b: f32,
+        b: bm25::Bm25B,
     ) -> bm25::LengthNormalization<'a> {
         bm25::LengthNormalization::new(
             searcher,
@@ -652,10 +569,9 @@ impl Engine {
     fn prepare(
         &mut self,
         searcher: &tantivy::Searcher,
-        request: &SearchRequest,
+        request: &SearchSettings,
         unit: Unit,
     ) -> Result<(BuiltQuery, Option<Box<dyn tantivy::query::Query>>)> {
-        let fields = self.handle.fields;
         check_filter(
             searcher,
             "source",
@@ -674,21 +590,42 @@ impl Engine {
             index::schema::names::CATEGORY,
             &request.categories,
         )?;
-        let mut built = build::build(
-            request,
-            &fields,
-            searcher,
-            &mut self.exact,
-            &mut self.stem,
-            &self.caches,
-        );
-        if unit == Unit::Passages {
-            // The lead prior ranks articles; among passages it would push an article's lead
-            // ahead of the passage that actually holds the words.
-            built.lead = None;
-        }
+        // The lead prior ranks articles; among passages it would push an article's lead ahead
+        // of the passage that actually holds the words.
+        let lead_boost = (unit == Unit::Articles).then_some(request.articles.lead_boost);
+        let built = self.build(searcher, request, lead_boost);
         let query = self.final_query(searcher, &built, &request.ranking)?;
         Ok((built, query))
+    }
+
+    /// `request`'s query, parsed and built over this index's vocabulary.
+    fn build(
+        &mut self,
+        searcher: &tantivy::Searcher,
+        request: &SearchSettings,
+        lead_boost: Option<f32>,
+    ) -> BuiltQuery {
+        let parsed = match request.syntax {
+            Syntax::QueryLanguage => query::parse(&request.query),
+            Syntax::PlainWords => query::parse_plain(&request.query),
+        };
+        let fields = self.handle.fields;
+        let lexicon = lexicon::IndexLexicon {
+            searcher,
+            fields: &fields,
+            caches: &self.caches,
+        };
+        build::build(
+            &parsed,
+            request,
+            lead_boost,
+            &fields,
+            build::Analyzers {
+                exact: &mut self.exact,
+                stem: &mut self.stem,
+            },
+            &lexicon,
+        )
     }
 
     /// The query to run: the built query, extended by pseudo-relevance feedback when enabled.
@@ -733,15 +670,15 @@ impl Engine {
 
     /// The best passage of each article, best article first, at most `limit` articles (for TREC
     /// runs and evaluation).
-    pub fn rank_articles(&mut self, request: &SearchRequest) -> Result<Vec<(String, f32)>> {
+    pub fn rank_articles(&mut self, request: &SearchSettings) -> Result<Vec<(String, f32)>> {
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
         let (_, query) = self.prepare(&searcher, request, Unit::Articles)?;
         let Some(query) = query else {
             return Ok(Vec::new());
         };
-        let decay = request.ranking.passage_decay;
-        let mut fetch = (request.limit * 4).max(100);
+        let decay = request.articles.passage_decay;
+        let mut fetch = (request.limit.get() * 4).max(100);
         loop {
             let top = searcher.search_with_statistics_provider(
                 &*query,
@@ -766,9 +703,9 @@ impl Engine {
                     }
                 }
             }
-            if articles.len() >= request.limit || top.len() < fetch {
+            if articles.len() >= request.limit.get() || top.len() < fetch {
                 articles.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-                articles.truncate(request.limit);
+                articles.truncate(request.limit.get());
                 return Ok(articles
                     .into_iter()
                     .map(|(id, score, _)| (id, display_score(score)))
@@ -782,7 +719,7 @@ impl Engine {
     /// `sink` one at a time so that large exports stream. Returns the number of articles.
     pub fn for_each_article(
         &mut self,
-        request: &SearchRequest,
+        request: &SearchSettings,
         mut sink: impl FnMut(Hit) -> Result<()>,
     ) -> Result<usize> {
         let searcher = self.reader.searcher();
@@ -823,19 +760,11 @@ impl Engine {
         )?;
         let highlight_terms = match query {
             Some(query) => {
-                let request = SearchRequest {
+                let request = SearchSettings {
                     query: query.to_owned(),
-                    ..SearchRequest::default()
+                    ..SearchSettings::default()
                 };
-                build::build(
-                    &request,
-                    &fields,
-                    &searcher,
-                    &mut self.exact,
-                    &mut self.stem,
-                    &self.caches,
-                )
-                .highlight
+                self.build(&searcher, &request, None).highlight
             }
             None => HighlightTerms::default(),
         };
@@ -964,11 +893,7 @@ struct TieColumns {
 }
 
 fn display_score(score: f32) -> f32 {
-    if score >= TIER_BONUS {
-        score - TIER_BONUS
-    } else {
-        score
-    }
+    tiered::TieredScore::decode(score).relevance
 }
 
 /// Keeps at most `per_article` passages of each article, in score order, up to `wanted`, with

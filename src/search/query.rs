@@ -44,16 +44,24 @@ pub enum Node {
     Or(Vec<Node>),
     /// All of these (a parenthesized group combines with the default operator).
     Group(Vec<Node>),
-    /// Restrict to one outlet.
-    Source(String),
-    /// Restrict to a date range (inclusive start, exclusive end).
-    DateRange(Option<OffsetDateTime>, Option<OffsetDateTime>),
 }
 
-/// A parsed query and what the parser had to guess.
-#[derive(Debug, Clone, PartialEq)]
+/// What `source:` and `date:` in a query restrict the whole query to, wherever they stand in
+/// it (a filter cannot be one side of an `OR`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueryFilters {
+    /// Outlets (any of them).
+    pub sources: Vec<String>,
+    /// Date ranges (inclusive start, exclusive end); several intersect.
+    pub dates: Vec<(Option<OffsetDateTime>, Option<OffsetDateTime>)>,
+}
+
+/// A parsed query: what to search for (`nodes`), what to restrict it to (`filters`) and what
+/// the parser had to guess (`notes`).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ParsedQuery {
     pub nodes: Vec<Node>,
+    pub filters: QueryFilters,
     pub notes: Vec<String>,
 }
 
@@ -146,6 +154,7 @@ struct Parser {
     toks: Vec<Tok>,
     pos: usize,
     notes: Vec<String>,
+    filters: QueryFilters,
     /// Groups open around the current position.
     depth: usize,
     /// `(` beyond [`MAX_DEPTH`] that were skipped: as many `)` are skipped too.
@@ -158,6 +167,7 @@ pub fn parse(input: &str) -> ParsedQuery {
         toks: lex(input),
         pos: 0,
         notes: Vec::new(),
+        filters: QueryFilters::default(),
         depth: 0,
         skipped_opens: 0,
     };
@@ -178,13 +188,14 @@ pub fn parse(input: &str) -> ParsedQuery {
     }
     ParsedQuery {
         nodes: hoist_out_of_groups(nodes),
+        filters: parser.filters,
         notes: parser.notes,
     }
 }
 
-/// Filters and exclusions inside a required group (`بوتين AND source:BBC`, `(ترامب -بوتين)`)
-/// constrain the whole query: they are moved to the top level, where the query builder applies
-/// them. A group left with one part is that part. Inside `OR` they stay (and are noted there).
+/// Exclusions inside a required group (`(ترامب -بوتين)`, `ترامب AND NOT بوتين`) constrain the
+/// whole query: they are moved to the top level, where the query builder applies them. A group
+/// left with one part is that part. Inside `OR` they stay (and are noted there).
 fn hoist_out_of_groups(nodes: Vec<Node>) -> Vec<Node> {
     fn split(node: Node, hoisted: &mut Vec<Node>) -> Option<Node> {
         match node {
@@ -199,7 +210,7 @@ fn hoist_out_of_groups(nodes: Vec<Node>) -> Vec<Node> {
                     _ => Some(Node::Group(kept)),
                 }
             }
-            node @ (Node::Source(_) | Node::DateRange(..) | Node::Not(_)) => {
+            node @ Node::Not(_) => {
                 hoisted.push(node);
                 None
             }
@@ -290,16 +301,34 @@ impl Parser {
     fn unary(&mut self) -> Option<Node> {
         if self.peek() == Some(&Tok::Minus) {
             self.pos += 1;
-            return match self.primary()? {
+            let filters_before = self.filter_count();
+            let node = self.primary();
+            if node.is_none() && self.filter_count() > filters_before {
+                self.note("a filter cannot be excluded; '-' ignored");
+            }
+            return match node? {
                 Node::Not(inner) => Some(*inner),
-                node @ (Node::Source(_) | Node::DateRange(..)) => {
-                    self.note("a filter cannot be excluded; '-' ignored");
-                    Some(node)
-                }
                 node => Some(Node::Not(Box::new(node))),
             };
         }
         self.primary()
+    }
+
+    fn filter_count(&self) -> usize {
+        self.filters.sources.len() + self.filters.dates.len()
+    }
+
+    /// Records a filter; one standing in parentheses or beside an `OR` is noted, since it
+    /// restricts the whole query all the same. `start` is the position of its token.
+    fn filter(&mut self, start: usize, add: impl FnOnce(&mut QueryFilters)) {
+        add(&mut self.filters);
+        let beside_or = self.peek() == Some(&Tok::Or)
+            || start
+                .checked_sub(1)
+                .is_some_and(|before| self.toks[before] == Tok::Or);
+        if self.depth > 0 || beside_or {
+            self.note("filters inside parentheses or OR apply to the whole query");
+        }
     }
 
     fn primary(&mut self) -> Option<Node> {
@@ -366,6 +395,8 @@ impl Parser {
     }
 
     fn word_or_field(&mut self, word: &str) -> Option<Node> {
+        // The field's token (the current one was taken by `primary`).
+        let start = self.pos - 1;
         if let Some((field, value)) = word.split_once(':') {
             let field_lower = field.to_ascii_lowercase();
             // `title:"a phrase"`: the value is the next token.
@@ -397,22 +428,20 @@ impl Parser {
                         self.note("source: without a value ignored");
                         return None;
                     };
-                    return Some(Node::Source(value));
+                    self.filter(start, |filters| filters.sources.push(value));
+                    return None;
                 }
                 "date" => {
                     let Some((value, _)) = value_tok else {
                         self.note("date: without a value ignored");
                         return None;
                     };
-                    return match parse_date_filter(&value) {
-                        Some((from, to)) => Some(Node::DateRange(from, to)),
-                        None => {
-                            self.note(
-                                "date: expects YYYY, YYYY-MM, YYYY-MM-DD or FROM..TO; ignored",
-                            );
-                            None
-                        }
-                    };
+                    match parse_date_filter(&value) {
+                        Some(range) => self.filter(start, |filters| filters.dates.push(range)),
+                        None => self
+                            .note("date: expects YYYY, YYYY-MM, YYYY-MM-DD or FROM..TO; ignored"),
+                    }
+                    return None;
                 }
                 // A colon that is not a known field is part of the text (e.g. `16:30`).
                 _ => {}
@@ -462,7 +491,7 @@ pub fn parse_plain(input: &str) -> ParsedQuery {
         .collect();
     ParsedQuery {
         nodes,
-        notes: Vec::new(),
+        ..ParsedQuery::default()
     }
 }
 
@@ -576,7 +605,7 @@ mod tests {
     #[test]
     fn fields() {
         let parsed = parse("title:قمة source:BBC date:2018-06 title:\"قمة جنيف\"");
-        assert_eq!(parsed.nodes.len(), 4);
+        assert_eq!(parsed.nodes.len(), 2);
         assert!(matches!(
             &parsed.nodes[0],
             Node::Word {
@@ -584,10 +613,11 @@ mod tests {
                 ..
             }
         ));
-        assert_eq!(parsed.nodes[1], Node::Source("BBC".into()));
-        assert!(matches!(parsed.nodes[2], Node::DateRange(Some(_), Some(_))));
+        assert_eq!(parsed.filters.sources, ["BBC"]);
+        assert!(matches!(parsed.filters.dates[..], [(Some(_), Some(_))]));
+        assert!(parsed.notes.is_empty(), "{:?}", parsed.notes);
         assert!(matches!(
-            &parsed.nodes[3],
+            &parsed.nodes[1],
             Node::Phrase {
                 title_only: true,
                 ..
@@ -649,10 +679,8 @@ mod tests {
     #[test]
     fn filters_and_exclusions_joined_by_and_constrain_the_whole_query() {
         let parsed = parse("بوتين AND source:BBC");
-        assert_eq!(
-            parsed.nodes,
-            vec![word("بوتين"), Node::Source("BBC".into())]
-        );
+        assert_eq!(parsed.nodes, vec![word("بوتين")]);
+        assert_eq!(parsed.filters.sources, ["BBC"]);
         let parsed = parse("ترامب NOT بوتين AND NOT شي");
         assert_eq!(
             parsed.nodes,
@@ -665,6 +693,25 @@ mod tests {
         let parsed = parse("(قمة -جنيف) date:2018");
         assert_eq!(parsed.nodes[0], word("قمة"));
         assert_eq!(parsed.nodes[1], Node::Not(Box::new(word("جنيف"))));
+    }
+
+    #[test]
+    fn filters_anywhere_restrict_the_whole_query_and_say_so() {
+        let parsed = parse("بوتين OR source:BBC");
+        assert_eq!(parsed.nodes, vec![word("بوتين")]);
+        assert_eq!(parsed.filters.sources, ["BBC"]);
+        assert_eq!(
+            parsed.notes,
+            ["filters inside parentheses or OR apply to the whole query"]
+        );
+        let parsed = parse("(قمة date:2018) جنيف");
+        assert_eq!(parsed.nodes, vec![word("قمة"), word("جنيف")]);
+        assert_eq!(parsed.filters.dates.len(), 1);
+        assert_eq!(parsed.notes.len(), 1);
+        let parsed = parse("-source:BBC قمة");
+        assert_eq!(parsed.nodes, vec![word("قمة")]);
+        assert_eq!(parsed.filters.sources, ["BBC"]);
+        assert_eq!(parsed.notes, ["a filter cannot be excluded; '-' ignored"]);
     }
 
     #[test]

@@ -17,7 +17,8 @@ pub enum Operator {
     AllThenMost,
 }
 
-/// Weights and switches of the ranking.
+/// Weights and switches of the ranking of passages (what ranks articles from their passages is
+/// [`super::settings::ArticleRanking`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Ranking {
     /// Weight of the exact (unstemmed) fields; the stemmed fields weigh 1.
@@ -35,16 +36,10 @@ pub struct Ranking {
     /// Weight of a word's other stemmed readings (a leading و ف ب ك ل taken as a clitic), when
     /// what remains has at least four letters; 0: search the first reading only.
     pub reading_weight: f32,
-    /// Ranking articles: added to the score of an article's first passage, its lead, which in
-    /// news sums the story up (0: off). Passage searches ignore it.
-    pub lead_boost: f32,
     /// Pseudo-relevance feedback.
     pub prf: Option<Prf>,
-    /// Ranking articles (TREC runs, evaluation): an article scores its best passage plus its
-    /// other matching passages, the n-th next one weighted passage_decay^n (0: best alone).
-    pub passage_decay: f32,
     /// BM25 length normalization b (k1 follows: k1·(1 − b) = 0.3; see `bm25`).
-    pub bm25_b: f32,
+    pub bm25_b: super::bm25::Bm25B,
 }
 
 /// RM3-style pseudo-relevance feedback: terms of the top passages of a first search, weighted by
@@ -79,10 +74,8 @@ impl Default for Ranking {
             drop_stopwords: true,
             proximity_weight: 0.0,
             reading_weight: 0.5,
-            lead_boost: 4.0,
             prf: None,
-            passage_decay: 0.0,
-            bm25_b: super::bm25::TANTIVY_B,
+            bm25_b: super::bm25::Bm25B::TANTIVY,
         }
     }
 }

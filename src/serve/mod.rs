@@ -7,8 +7,9 @@
 //! - `GET /api/articles/{id}?q=` — an article with its metadata and highlighted passages.
 //! - `GET /api/stats` — what the index holds.
 //!
-//! Bad parameters get `{"error": "..."}` with status 400; limits on query length, `limit` and
-//! `offset` keep one request from monopolising the server. Request parameters never reach the file
+//! Bad parameters get `{"error": "..."}` with status 400 (the settings are checked by the same
+//! code as the command line's, with the server's [`Bounds::HTTP`]); limits on query length,
+//! `limit` and `offset` keep one request from monopolising the server. Request parameters never reach the file
 //! system: the only path used is the index folder given at start. The reader follows new commits
 //! by itself, so a re-run of `fahras index` is picked up without a restart, and searches keep
 //! being served while it commits.
@@ -42,17 +43,14 @@ use serde_json::json;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::index::{self, IndexHandle};
-use crate::search::{query::parse_period, Engine, Hit, Interval, SearchRequest, Sort};
+use crate::search::settings::RankingInput;
+use crate::search::{Bounds, Engine, Hit, SearchSettings, SettingsInput, Surface};
 
 /// The page, embedded at build time.
 const PAGE: &str = include_str!("page.html");
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 1000;
-/// Most hits per page.
-pub const MAX_LIMIT: usize = 100;
-/// Deepest page start.
-pub const MAX_OFFSET: usize = 10_000;
 
 /// Seconds a client is asked to wait when the server is busy.
 pub const RETRY_AFTER_SECONDS: u32 = 1;
@@ -418,24 +416,14 @@ fn engine(state: &AppState) -> Engine {
     Engine::with_reader(state.handle.clone(), state.reader.clone())
 }
 
-/// Reads a numeric parameter, with a default and a ceiling.
-fn number(
-    params: &HashMap<String, String>,
-    name: &str,
-    default: usize,
-    max: usize,
-) -> Result<usize, ApiError> {
+/// Reads a numeric parameter (its bounds are checked with the other settings).
+fn number(params: &HashMap<String, String>, name: &str) -> Result<Option<usize>, ApiError> {
     match params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) {
-        None => Ok(default),
-        Some(value) => {
-            let n: usize = value.parse().map_err(|_| {
-                bad_request(format!("{name} must be a whole number, not {value:?}"))
-            })?;
-            if n > max {
-                return Err(bad_request(format!("{name} must be at most {max}")));
-            }
-            Ok(n)
-        }
+        None => Ok(None),
+        Some(value) => value
+            .parse()
+            .map(Some)
+            .map_err(|_| bad_request(format!("{name} must be a whole number, not {value:?}"))),
     }
 }
 
@@ -501,27 +489,14 @@ async fn search(
 }
 
 /// The search a request asks for, or 400.
-fn search_request(params: &HashMap<String, String>) -> Result<SearchRequest, ApiError> {
-    let query = query_text(params, "q")?;
-    let period = |name: &str| -> Result<_, ApiError> {
-        match params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) {
-            None => Ok(None),
-            Some(value) => parse_period(value).map(Some).ok_or_else(|| {
-                bad_request(format!(
-                    "{name} must be YYYY, YYYY-MM or YYYY-MM-DD, not {value:?}"
-                ))
-            }),
-        }
+fn search_request(params: &HashMap<String, String>) -> Result<SearchSettings, ApiError> {
+    let text = |name: &str| -> Option<String> {
+        params
+            .get(name)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
     };
-    let from_period = period("from")?;
-    let to_period = period("to")?;
-    if let (Some((from_start, _)), Some((to_start, _))) = (from_period, to_period) {
-        if from_start > to_start {
-            return Err(bad_request("from is after to"));
-        }
-    }
-    let from = from_period.map(|(start, _)| start);
-    let to = to_period.map(|(_, end)| end);
     let list = |name: &str| -> Vec<String> {
         params
             .get(name)
@@ -534,40 +509,30 @@ fn search_request(params: &HashMap<String, String>) -> Result<SearchRequest, Api
             })
             .unwrap_or_default()
     };
-    let sort = match params
-        .get("sort")
-        .map(|v| v.trim())
-        .filter(|v| !v.is_empty())
-    {
-        None => Sort::Relevance,
-        Some(value) => value.parse().map_err(bad_request)?,
-    };
-    let interval = match params
-        .get("interval")
-        .map(|v| v.trim())
-        .filter(|v| !v.is_empty())
-    {
-        None => None,
-        Some(value) => Some(value.parse::<Interval>().map_err(bad_request)?),
-    };
-    let histogram = (flag(params, "histogram")? || interval.is_some()).then_some(interval);
-    Ok(SearchRequest {
-        query,
-        limit: number(params, "limit", 10, MAX_LIMIT)?.max(1),
-        offset: number(params, "offset", 0, MAX_OFFSET)?,
-        per_article: number(params, "per_article", 1, 20)?.max(1),
-        exact: flag(params, "exact")?,
-        all_copies: flag(params, "all_copies")?,
-        from,
-        to,
+    let input = SettingsInput {
+        query: query_text(params, "q")?,
+        limit: number(params, "limit")?,
+        offset: number(params, "offset")?,
+        per_article: number(params, "per_article")?,
+        from: text("from"),
+        to: text("to"),
         sources: list("source"),
         collections: list("collection"),
         categories: list("category"),
-        sort,
+        all_copies: flag(params, "all_copies")?,
+        sort: text("sort"),
         facets: flag(params, "facets")?,
-        histogram,
-        ..SearchRequest::default()
-    })
+        histogram: flag(params, "histogram")?,
+        interval: text("interval"),
+        no_highlight: false,
+        ranking: RankingInput {
+            exact: flag(params, "exact")?,
+            ..RankingInput::default()
+        },
+    };
+    input
+        .resolve(Bounds::HTTP)
+        .map_err(|error| bad_request(error.message(Surface::Http)))
 }
 
 async fn article(

@@ -1,0 +1,286 @@
+//! "All words first": passages that hold every positive part of a query rank ahead of those
+//! that hold some, and BM25 orders each tier.
+//!
+//! tantivy ranks by one `f32`, so the tier is carried in the score by one type,
+//! [`TieredScore`], and by one query, [`Tiered`], which computes it: the tier from whether the
+//! all-words query matches the passage, the rest from the whole query's score, capped below the
+//! tier's start so that no score crosses into the tier above. Reading a score back
+//! ([`TieredScore::decode`]) is exact for every score a `Tiered` query gives, and every query the
+//! engine runs is one.
+
+use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
+
+/// A passage's score: its tier, then its relevance within the tier.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TieredScore {
+    /// The passage holds every positive part of the query.
+    pub all_words: bool,
+    /// BM25 and the boosts (lead, proximity, feedback), at least 0.
+    pub relevance: Score,
+}
+
+impl TieredScore {
+    /// Where the upper tier starts in the encoded score: low enough that an `f32` above it
+    /// still resolves relevance to 1e-4.
+    const TIER_START: Score = 1000.0;
+    /// The highest relevance kept (below `TIER_START`, so that tiers never overlap; BM25 scores
+    /// of news passages stay below 100).
+    const MAX_RELEVANCE: Score = 999.0;
+
+    /// As one number that orders by tier, then relevance.
+    pub fn encode(self) -> Score {
+        let relevance = self.relevance.clamp(0.0, Self::MAX_RELEVANCE);
+        if self.all_words {
+            Self::TIER_START + relevance
+        } else {
+            relevance
+        }
+    }
+
+    /// The tier and relevance of a score [`TieredScore::encode`] gave.
+    pub fn decode(score: Score) -> TieredScore {
+        if score >= Self::TIER_START {
+            TieredScore {
+                all_words: true,
+                relevance: score - Self::TIER_START,
+            }
+        } else {
+            TieredScore {
+                all_words: false,
+                relevance: score,
+            }
+        }
+    }
+}
+
+/// `scored`, each passage's score made a [`TieredScore`] whose tier says whether `all_words`
+/// matches it too (never, without an all-words query).
+#[derive(Debug)]
+pub struct Tiered {
+    pub scored: Box<dyn Query>,
+    pub all_words: Option<Box<dyn Query>>,
+}
+
+impl Clone for Tiered {
+    fn clone(&self) -> Self {
+        Tiered {
+            scored: self.scored.box_clone(),
+            all_words: self.all_words.as_ref().map(|q| q.box_clone()),
+        }
+    }
+}
+
+impl Query for Tiered {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let all_words = match &self.all_words {
+            Some(query) => Some(query.weight(enable_scoring)?),
+            None => None,
+        };
+        Ok(Box::new(TieredWeight {
+            scored: self.scored.weight(enable_scoring)?,
+            all_words,
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.scored.query_terms(visitor);
+    }
+}
+
+struct TieredWeight {
+    scored: Box<dyn Weight>,
+    all_words: Option<Box<dyn Weight>>,
+}
+
+impl Weight for TieredWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let all_words = match &self.all_words {
+            Some(weight) => Some(weight.scorer(reader, 1.0)?),
+            None => None,
+        };
+        Ok(Box::new(TieredScorer {
+            scored: self.scored.scorer(reader, boost)?,
+            tier: Tier { all_words },
+        }))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let inner = self.scored.explain(reader, doc)?;
+        let all_words = match &self.all_words {
+            Some(weight) => weight.scorer(reader, 1.0)?.seek(doc) == doc,
+            None => false,
+        };
+        let score = TieredScore {
+            all_words,
+            relevance: inner.value(),
+        };
+        let mut explanation = Explanation::new(
+            if all_words {
+                "every word: upper tier"
+            } else {
+                "not every word: lower tier"
+            },
+            score.encode(),
+        );
+        explanation.add_detail(inner);
+        Ok(explanation)
+    }
+
+    fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
+        self.scored.count(reader)
+    }
+
+    // The iterations below hand the work to the inner query's own (tantivy's boolean queries
+    // collect unions block by block, and prune by block-max scores), adding only the tier.
+
+    fn for_each(
+        &self,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score),
+    ) -> tantivy::Result<()> {
+        let mut tier = Tier::new(self.all_words.as_deref(), reader)?;
+        self.scored.for_each(reader, &mut |doc, relevance| {
+            callback(doc, tier.score(doc, relevance))
+        })
+    }
+
+    fn for_each_no_score(
+        &self,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(&[DocId]),
+    ) -> tantivy::Result<()> {
+        self.scored.for_each_no_score(reader, callback)
+    }
+
+    fn for_each_pruning(
+        &self,
+        threshold: Score,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        let mut tier = Tier::new(self.all_words.as_deref(), reader)?;
+        let has_tiers = self.all_words.is_some();
+        self.scored.for_each_pruning(
+            inner_threshold(threshold, has_tiers),
+            reader,
+            &mut |doc, relevance| {
+                let threshold = callback(doc, tier.score(doc, relevance));
+                inner_threshold(threshold, has_tiers)
+            },
+        )
+    }
+}
+
+/// The relevance below which no passage can beat `threshold` (an encoded score) whatever its
+/// tier: with tiers, a lower-tier threshold prunes nothing (any upper-tier passage beats it).
+fn inner_threshold(threshold: Score, has_tiers: bool) -> Score {
+    let bar = TieredScore::decode(threshold);
+    match (has_tiers, bar.all_words) {
+        (false, _) | (true, true) => bar.relevance,
+        (true, false) => Score::MIN,
+    }
+}
+
+/// Which passages of a segment are in the upper tier, asked in increasing document order.
+struct Tier {
+    all_words: Option<Box<dyn Scorer>>,
+}
+
+impl Tier {
+    fn new(all_words: Option<&dyn Weight>, reader: &SegmentReader) -> tantivy::Result<Tier> {
+        Ok(Tier {
+            all_words: match all_words {
+                Some(weight) => Some(weight.scorer(reader, 1.0)?),
+                None => None,
+            },
+        })
+    }
+
+    fn score(&mut self, doc: DocId, relevance: Score) -> Score {
+        let all_words = match &mut self.all_words {
+            Some(all) => {
+                if all.doc() < doc {
+                    all.seek(doc);
+                }
+                all.doc() == doc
+            }
+            None => false,
+        };
+        TieredScore {
+            all_words,
+            relevance,
+        }
+        .encode()
+    }
+}
+
+struct TieredScorer {
+    scored: Box<dyn Scorer>,
+    tier: Tier,
+}
+
+impl DocSet for TieredScorer {
+    fn advance(&mut self) -> DocId {
+        self.scored.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.scored.seek(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.scored.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.scored.size_hint()
+    }
+
+    fn cost(&self) -> u64 {
+        self.scored.cost()
+    }
+}
+
+impl Scorer for TieredScorer {
+    fn score(&mut self) -> Score {
+        let doc = self.scored.doc();
+        let relevance = self.scored.score();
+        self.tier.score(doc, relevance)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tier_orders_first_and_decodes_exactly() {
+        let upper_weak = TieredScore {
+            all_words: true,
+            relevance: 0.5,
+        };
+        let lower_strong = TieredScore {
+            all_words: false,
+            relevance: 80.0,
+        };
+        assert!(upper_weak.encode() > lower_strong.encode());
+        for score in [upper_weak, lower_strong] {
+            assert_eq!(TieredScore::decode(score.encode()), score);
+        }
+    }
+
+    #[test]
+    fn a_relevance_past_the_tiers_start_stays_in_its_tier() {
+        let huge = TieredScore {
+            all_words: false,
+            relevance: 5.0e6,
+        };
+        assert!(!TieredScore::decode(huge.encode()).all_words);
+        let upper = TieredScore {
+            all_words: true,
+            relevance: 0.0,
+        };
+        assert!(upper.encode() > huge.encode());
+    }
+}
