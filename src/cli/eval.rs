@@ -68,21 +68,17 @@ impl IndexSettingsArgs {
     }
 }
 
-/// Reads `qid<TAB>query` lines.
+/// Reads a `qid<TAB>query` file (see [`eval::parse_queries`]), warning about skipped lines.
 pub fn read_queries(path: &std::path::Path) -> anyhow::Result<Vec<(String, String)>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
-    Ok(text
-        .lines()
-        .enumerate()
-        .filter_map(|(i, line)| {
-            let (qid, query) = line.split_once('\t')?;
-            let query = query.split('\t').next().unwrap_or(query);
-            if i == 0 && qid.eq_ignore_ascii_case("qid") {
-                return None;
-            }
-            Some((qid.trim().to_owned(), query.trim().to_owned()))
-        })
-        .collect())
+    let file = eval::parse_queries(&text);
+    for line in &file.skipped_lines {
+        eprintln!(
+            "warning: {}:{line}: expected qid<TAB>query; skipped",
+            path.display()
+        );
+    }
+    Ok(file.queries)
 }
 
 pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
@@ -139,7 +135,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         let ranked = engine.rank_articles(&request)?;
         if let Some(run_out) = run_out.as_mut() {
             for (rank, (doc, score)) in ranked.iter().enumerate() {
-                writeln!(run_out, "{qid} Q0 {doc} {} {score:.4} fahras", rank + 1)?;
+                writeln!(run_out, "{}", eval::run_line(qid, doc, rank + 1, *score))?;
             }
         }
         let ids: Vec<String> = ranked.into_iter().map(|(d, _)| d).collect();

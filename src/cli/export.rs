@@ -45,7 +45,7 @@ pub struct ExportArgs {
 }
 
 /// One exported article.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 pub struct ExportRow<'a> {
     pub id: &'a str,
     pub collection: &'a str,
@@ -109,31 +109,31 @@ fn csv_field(value: &str) -> String {
     }
 }
 
-const CSV_HEADER: [&str; 9] = [
-    "id",
-    "collection",
-    "title",
-    "source",
-    "date",
-    "url",
-    "author",
-    "passage",
-    "citation",
-];
+impl ExportRow<'_> {
+    /// The text columns, named as in the CSV header and the JSON Lines keys, in CSV order.
+    fn columns(&self) -> [(&'static str, &str); 9] {
+        [
+            ("id", self.id),
+            ("collection", self.collection),
+            ("title", self.title),
+            ("source", self.source),
+            ("date", self.date.unwrap_or("")),
+            ("url", self.url.unwrap_or("")),
+            ("author", self.author.unwrap_or("")),
+            ("passage", &self.passage),
+            ("citation", &self.citation),
+        ]
+    }
+}
+
+fn write_csv_header(out: &mut dyn Write) -> std::io::Result<()> {
+    let names = ExportRow::default().columns().map(|(name, _)| name);
+    // The BOM makes spreadsheets read the file as UTF-8 (Arabic intact).
+    write!(out, "\u{FEFF}{}\r\n", names.join(","))
+}
 
 fn write_csv(out: &mut dyn Write, r: &ExportRow) -> std::io::Result<()> {
-    let fields = [
-        r.id,
-        r.collection,
-        r.title,
-        r.source,
-        r.date.unwrap_or(""),
-        r.url.unwrap_or(""),
-        r.author.unwrap_or(""),
-        &r.passage,
-        &r.citation,
-    ];
-    let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+    let line: Vec<String> = r.columns().iter().map(|(_, f)| csv_field(f)).collect();
     write!(out, "{}\r\n", line.join(","))
 }
 
@@ -186,8 +186,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
         None => Box::new(super::output::stdout()),
     };
     if args.format == ExportFormat::Csv {
-        // The BOM makes spreadsheets read the file as UTF-8 (Arabic intact).
-        write!(out, "\u{FEFF}{}\r\n", CSV_HEADER.join(","))?;
+        write_csv_header(&mut out)?;
     }
     let show_progress = !args.quiet && (args.output.is_some() || !std::io::stdout().is_terminal());
     let started = std::time::Instant::now();
@@ -222,4 +221,36 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_csv_columns_are_the_json_lines_keys() {
+        let row = ExportRow {
+            id: "a",
+            collection: "c",
+            title: "t",
+            source: "s",
+            date: Some("2018-07-23"),
+            url: None,
+            author: None,
+            passage: "p".into(),
+            citation: "x".into(),
+            score: 1.0,
+        };
+        let json = serde_json::to_value(&row).unwrap();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .filter(|k| *k != "score")
+            .collect();
+        let mut columns: Vec<&str> = row.columns().iter().map(|(name, _)| *name).collect();
+        columns.sort_unstable();
+        assert_eq!(keys, columns);
+    }
 }

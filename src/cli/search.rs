@@ -1,9 +1,8 @@
 //! `fahras search`: ranked passages with highlighted hits, as text, JSON lines or a TREC run.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use anyhow::Context;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -252,28 +251,16 @@ pub fn run(args: &SearchArgs) -> anyhow::Result<()> {
     let mut engine = Engine::new(index::open(&args.index)?)?;
     let mut out = super::output::stdout();
     if let Some(path) = &args.queries {
-        let file = std::fs::File::open(path).with_context(|| format!("{}", path.display()))?;
-        for (line_no, line) in std::io::BufReader::new(file).lines().enumerate() {
-            let line = line.with_context(|| format!("{}:{}", path.display(), line_no + 1))?;
-            let Some((qid, query)) = line.split_once('\t') else {
-                if !line.trim().is_empty() {
-                    eprintln!(
-                        "warning: {}:{}: expected qid<TAB>query; skipped",
-                        path.display(),
-                        line_no + 1
-                    );
-                }
-                continue;
-            };
-            request.query = query.to_owned();
+        for (qid, query) in super::eval::read_queries(path)? {
+            request.query = query;
             match args.format {
                 SearchFormat::Trec => {
                     let ranked = engine.rank_articles(&request)?;
-                    write_trec(&mut out, qid.trim(), &ranked)?;
+                    write_trec(&mut out, &qid, &ranked)?;
                 }
                 SearchFormat::Json | SearchFormat::Text => {
                     let results = engine.search(&request)?;
-                    write_results(&mut out, args.format, &results, Some(qid.trim()))?;
+                    write_results(&mut out, args.format, &results, Some(&qid))?;
                 }
             }
         }
@@ -294,7 +281,11 @@ pub fn run(args: &SearchArgs) -> anyhow::Result<()> {
 
 fn write_trec(out: &mut impl Write, qid: &str, ranked: &[(String, f32)]) -> anyhow::Result<()> {
     for (rank, (article_id, score)) in ranked.iter().enumerate() {
-        writeln!(out, "{qid} Q0 {article_id} {} {score:.4} fahras", rank + 1)?;
+        writeln!(
+            out,
+            "{}",
+            crate::eval::run_line(qid, article_id, rank + 1, *score)
+        )?;
     }
     Ok(())
 }

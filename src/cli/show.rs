@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::index;
-use crate::search::{highlight::mark, Engine};
+use crate::search::{highlight::mark, Article, Engine};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ShowFormat {
@@ -39,19 +39,7 @@ pub fn run(args: &ShowArgs) -> anyhow::Result<()> {
     let mut out = super::output::stdout();
     match args.format {
         ShowFormat::Json => {
-            let value = serde_json::json!({
-                "article_id": first.article_id,
-                "title": first.title,
-                "date": first.date,
-                "source": first.source,
-                "url": first.url,
-                "passages": passages.iter().map(|p| serde_json::json!({
-                    "passage": p.passage,
-                    "text": p.text,
-                    "highlights": p.highlights,
-                })).collect::<Vec<_>>(),
-            });
-            serde_json::to_writer(&mut out, &value)?;
+            serde_json::to_writer(&mut out, &Article::from_passages(&passages))?;
             writeln!(out)?;
         }
         ShowFormat::Text => {

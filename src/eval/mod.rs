@@ -6,6 +6,41 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
+/// A `qid<TAB>query` file, as `search --queries` and `eval --queries` read it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueryFile {
+    /// (query id, query), in file order.
+    pub queries: Vec<(String, String)>,
+    /// Line numbers (from 1) of non-blank lines without a tab, which were skipped.
+    pub skipped_lines: Vec<usize>,
+}
+
+/// Reads `qid<TAB>query` lines: ids and queries trimmed, columns after the query ignored (TSV
+/// files with judgments or notes), a first line whose id is `qid` taken for a header.
+pub fn parse_queries(text: &str) -> QueryFile {
+    let mut file = QueryFile::default();
+    for (i, line) in text.lines().enumerate() {
+        let Some((qid, rest)) = line.split_once('\t') else {
+            if !line.trim().is_empty() {
+                file.skipped_lines.push(i + 1);
+            }
+            continue;
+        };
+        if i == 0 && qid.trim().eq_ignore_ascii_case("qid") {
+            continue;
+        }
+        let query = rest.split('\t').next().unwrap_or(rest);
+        file.queries
+            .push((qid.trim().to_owned(), query.trim().to_owned()));
+    }
+    file
+}
+
+/// One line of a TREC run: `qid Q0 doc rank score tag`, rank from 1.
+pub fn run_line(qid: &str, doc: &str, rank: usize, score: f32) -> String {
+    format!("{qid} Q0 {doc} {rank} {score:.4} fahras")
+}
+
 /// Judgments: query id → document id → grade (> 0 is relevant).
 pub type Qrels = BTreeMap<String, HashMap<String, u32>>;
 
@@ -142,6 +177,24 @@ pub fn summarize(total_queries: usize, per_query: &[Measures]) -> Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_files_skip_a_header_extra_columns_and_lines_without_a_tab() {
+        let file = parse_queries("qid\tquery\n q1 \t بوتين \tnote\nno tab here\n\nq2\tجنيف\n");
+        assert_eq!(
+            file.queries,
+            [
+                ("q1".to_owned(), "بوتين".to_owned()),
+                ("q2".to_owned(), "جنيف".to_owned())
+            ]
+        );
+        assert_eq!(file.skipped_lines, [3]);
+    }
+
+    #[test]
+    fn a_run_line_is_treceval_s_six_columns() {
+        assert_eq!(run_line("7", "AJ-1", 1, 12.5), "7 Q0 AJ-1 1 12.5000 fahras");
+    }
 
     fn ranking(ids: &[&str]) -> Vec<String> {
         ids.iter().map(|s| s.to_string()).collect()

@@ -87,6 +87,48 @@ pub struct SearchResults {
     pub notes: Vec<String>,
 }
 
+/// A whole article as `fahras show --format json` and `GET /api/articles/{id}` give it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Article {
+    pub article_id: String,
+    pub title: String,
+    pub date: Option<String>,
+    pub source: String,
+    pub url: Option<String>,
+    pub passages: Vec<ArticlePassage>,
+}
+
+/// One passage of an [`Article`].
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticlePassage {
+    pub passage: u64,
+    pub text: String,
+    /// Byte ranges `[from, to)` of `text` to highlight.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+impl Article {
+    /// The article whose passages (in order) are `passages`; `None` when there are none.
+    pub fn from_passages(passages: &[Hit]) -> Option<Article> {
+        let first = passages.first()?;
+        Some(Article {
+            article_id: first.article_id.clone(),
+            title: first.title.clone(),
+            date: first.date.clone(),
+            source: first.source.clone(),
+            url: first.url.clone(),
+            passages: passages
+                .iter()
+                .map(|p| ArticlePassage {
+                    passage: p.passage,
+                    text: p.text.clone(),
+                    highlights: p.highlights.clone(),
+                })
+                .collect(),
+        })
+    }
+}
+
 /// A searcher over one index, reusable across queries (analyzers and reader are kept). Cheap to
 /// clone: the index handle is shared, the reader is a handle to a shared pool.
 #[derive(Clone)]

@@ -44,7 +44,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::index::{self, IndexHandle};
 use crate::search::settings::RankingInput;
-use crate::search::{Bounds, Engine, Hit, SearchSettings, SettingsInput, Surface};
+use crate::search::{Article, Bounds, Engine, Hit, SearchSettings, SettingsInput, Surface};
 
 /// The page, embedded at build time.
 const PAGE: &str = include_str!("page.html");
@@ -539,7 +539,7 @@ async fn article(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
     Query(params): Query<HashMap<String, String>>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Article>, ApiError> {
     let query = query_text(&params, "q")?;
     let permit = search_permit(&state).await?;
     let mut engine = engine(&state);
@@ -554,24 +554,13 @@ async fn article(
     .await
     .map_err(internal)?
     .map_err(internal)?;
-    let Some(first) = passages.first() else {
+    let Some(article) = Article::from_passages(&passages) else {
         return Err(ApiError(
             StatusCode::NOT_FOUND,
             format!("no article with id {id:?}"),
         ));
     };
-    Ok(Json(json!({
-        "article_id": first.article_id,
-        "title": first.title,
-        "date": first.date,
-        "source": first.source,
-        "url": first.url,
-        "passages": passages.iter().map(|p| json!({
-            "passage": p.passage,
-            "text": p.text,
-            "highlights": p.highlights,
-        })).collect::<Vec<_>>(),
-    })))
+    Ok(Json(article))
 }
 
 /// The statistics, computed once per index generation (a commit the reader has picked up) and
