@@ -184,7 +184,7 @@ pub fn run(options: &IndexOptions, reporter: &dyn Reporter) -> Result<RunSummary
             .and_then(|handle| handle.manifest())
             .map(|manifest| manifest.articles())
             .ok();
-        Error::Invalid(full_disk_message(&options.index_dir, kept))
+        Error::DiskFull(full_disk_message(&options.index_dir, kept))
     })
 }
 
@@ -211,7 +211,7 @@ fn full_disk_message(dir: &Path, kept: Option<u64>) -> String {
 
 fn run_to_the_end(options: &IndexOptions, reporter: &dyn Reporter) -> Result<RunSummary> {
     let started = Instant::now();
-    faults::check().map_err(Error::Invalid)?;
+    faults::check().map_err(Error::BadSetting)?;
     let (index, mut manifest, is_new) = prepare_index(options)?;
     let fields = Fields::from_schema(&index.schema())?;
     let threads = options.threads.max(1);
@@ -844,11 +844,11 @@ fn prepare_index(options: &IndexOptions) -> Result<(Index, Manifest, bool)> {
         let handle = super::open(dir)?;
         if let Some(wanted) = options.settings {
             if wanted != handle.header.settings {
-                return Err(Error::Invalid(format!(
-                    "the index in {} was built with other settings ({}); run `fahras index --rebuild` to change them to {wanted}",
-                    dir.display(),
-                    handle.header.settings
-                )));
+                return Err(Error::IncompatibleSettings {
+                    dir: dir.clone(),
+                    built_with: handle.header.settings,
+                    wanted,
+                });
             }
         }
         let manifest = handle.manifest()?;
@@ -865,12 +865,11 @@ fn prepare_index(options: &IndexOptions) -> Result<(Index, Manifest, bool)> {
 /// leaving anything else (a `.gitkeep`, a user's notes). A run writing to the index holds its
 /// writer lock: `--rebuild` waits for nobody and deletes nothing then.
 fn clear_index_dir(dir: &Path) -> Result<()> {
-    let directory =
-        MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{}: {e}", dir.display())))?;
+    let directory = MmapDirectory::open(dir).map_err(|e| Error::unusable_folder(dir, e))?;
     let _lock = match directory.acquire_lock(&INDEX_WRITER_LOCK) {
         Ok(lock) => Some(lock),
         Err(tantivy::directory::error::LockError::LockBusy) => {
-            return Err(Error::Invalid(another_writer(dir)));
+            return Err(Error::Locked(dir.to_path_buf()));
         }
         // A folder that cannot hold a lock file (read-only) fails below with the reason.
         Err(_) => None,
@@ -897,13 +896,6 @@ fn clear_index_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn another_writer(dir: &Path) -> String {
-    format!(
-        "another fahras process is writing to {}; wait for it to finish",
-        dir.display()
-    )
-}
-
 /// The index writer; a live writer elsewhere (another `fahras` run) is named as such. A lock
 /// left by a killed process is no obstacle: the OS released it with the process.
 fn open_writer(
@@ -918,12 +910,9 @@ fn open_writer(
             tantivy::TantivyError::LockFailure(
                 tantivy::directory::error::LockError::LockBusy,
                 _,
-            ) => Error::Invalid(another_writer(dir)),
+            ) => Error::Locked(dir.to_path_buf()),
             tantivy::TantivyError::LockFailure(_, _) if is_read_only(dir) => {
-                Error::Invalid(format!(
-                    "{} is read-only: it can be searched, not updated",
-                    dir.display()
-                ))
+                Error::ReadOnly(dir.to_path_buf())
             }
             other => Error::Index(other),
         })
@@ -1057,10 +1046,10 @@ pub fn remove_collection(index_dir: &Path, collection: &str) -> Result<(u64, u64
         .map(|(k, _)| k.clone())
         .collect();
     if keys.is_empty() {
-        return Err(Error::Invalid(format!(
-            "no collection named {collection:?} in {}",
-            index_dir.display()
-        )));
+        return Err(Error::UnknownCollection {
+            name: collection.to_owned(),
+            dir: index_dir.to_path_buf(),
+        });
     }
     let mut writer = open_writer(&handle.index, 1, MIN_MB_PER_THREAD << 20, index_dir)?;
     let mut articles = 0;
