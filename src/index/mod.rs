@@ -4,6 +4,7 @@ pub mod dedup;
 pub mod directory;
 pub mod faults;
 pub mod manifest;
+mod plan;
 pub mod schema;
 pub mod stats;
 pub mod writer;
