@@ -6,6 +6,8 @@
 
 use std::path::PathBuf;
 
+use crate::index::IndexSettings;
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{}: {}", path.display(), describe_io(error))]
@@ -23,8 +25,62 @@ pub enum Error {
         name: String,
         known: String,
     },
+    /// No index in this folder.
+    #[error("{}", crate::index::no_index_message(.0))]
+    NoIndex(PathBuf),
+    /// The folder holds what the first run of `fahras index` leaves before its first commit:
+    /// a run is building it, or one was interrupted (running `fahras index` again finishes it).
+    #[error(
+        "{} holds an index whose first run did not finish (it was interrupted before its \
+         first commit); run `fahras index` again on the same folders to finish it",
+        .0.display()
+    )]
+    IndexBeingBuilt(PathBuf),
+    /// The folder holds an index another program built.
+    #[error(
+        "{} holds an index fahras did not build (it has no fahras manifest); use another \
+         --index folder, or `fahras index --rebuild` to replace it",
+        .0.display()
+    )]
+    ForeignIndex(PathBuf),
+    /// An index this build cannot use as it is (another layout, analyzer version or schema):
+    /// `fahras index --rebuild` rebuilds it. The message says what differs.
     #[error("{0}")]
-    Invalid(String),
+    IncompatibleIndex(String),
+    /// The manifest the last commit names cannot be read or found: `fahras index --rebuild`.
+    #[error("{0}")]
+    DamagedManifest(String),
+    /// An indexing run asked for settings other than those the index was built with.
+    #[error(
+        "the index in {} was built with other settings ({built_with}); run `fahras index --rebuild` to change them to {wanted}",
+        dir.display()
+    )]
+    IncompatibleSettings {
+        dir: PathBuf,
+        built_with: IndexSettings,
+        wanted: IndexSettings,
+    },
+    /// Another process holds the index's writer lock.
+    #[error(
+        "another fahras process is writing to {}; wait for it to finish",
+        .0.display()
+    )]
+    Locked(PathBuf),
+    /// The index can be searched but not written.
+    #[error("{} is read-only: it can be searched, not updated", .0.display())]
+    ReadOnly(PathBuf),
+    /// `collections rm` names a collection the index does not hold.
+    #[error("no collection named {name:?} in {}", dir.display())]
+    UnknownCollection { name: String, dir: PathBuf },
+    /// A setting that cannot be used as given (the message says which and why).
+    #[error("{0}")]
+    BadSetting(String),
+    /// The disk filled up during an indexing run; the last commit is intact.
+    #[error("{0}")]
+    DiskFull(String),
+    /// A folder tantivy could not open as an index directory.
+    #[error("{}: {reason}", path.display())]
+    UnusableFolder { path: PathBuf, reason: String },
 }
 
 impl From<tantivy::TantivyError> for Error {
@@ -40,6 +96,14 @@ impl Error {
         Error::Io {
             path: path.into(),
             error: source,
+        }
+    }
+
+    /// A folder tantivy could not open (`reason`: tantivy's words).
+    pub fn unusable_folder(path: &std::path::Path, reason: impl std::fmt::Display) -> Self {
+        Error::UnusableFolder {
+            path: path.to_path_buf(),
+            reason: reason.to_string(),
         }
     }
 

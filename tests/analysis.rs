@@ -197,15 +197,16 @@ proptest! {
     }
 
     #[test]
-    fn light_stem_readings_are_non_empty_prefix_free_substrings(
+    fn light_stem_readings_are_distinct_non_empty_substrings(
         word in proptest::collection::vec(proptest::char::range('\u{0621}', '\u{064A}'), 1..12)
     ) {
         let word: String = word.into_iter().collect();
         let readings = light_stemmer::stem_readings(&word);
         prop_assert!(!readings.is_empty());
-        for reading in &readings {
+        for (i, reading) in readings.iter().enumerate() {
             prop_assert!(!reading.is_empty());
             prop_assert!(word.contains(reading.as_str()));
+            prop_assert!(!readings[..i].contains(reading), "{:?}", readings);
         }
     }
 }

@@ -26,8 +26,14 @@ proptest! {
     #[test]
     fn parsing_never_panics_and_notes_are_sentences(input in query_text()) {
         let parsed = query::parse(&input);
-        for note in parsed.notes {
-            prop_assert!(!note.is_empty());
+        for (i, note) in parsed.notes.iter().enumerate() {
+            // A sentence: several words on one line, starting and ending with a letter (notes are
+            // lowercase and end without punctuation), said once.
+            prop_assert!(!note.contains('\n'), "{:?}", note);
+            prop_assert!(note.contains(' '), "{:?}", note);
+            prop_assert!(note.starts_with(|c: char| c.is_ascii_alphabetic()), "{:?}", note);
+            prop_assert!(note.ends_with(|c: char| c.is_ascii_alphabetic()), "{:?}", note);
+            prop_assert!(!parsed.notes[..i].contains(note), "{:?}", parsed.notes);
         }
     }
 }

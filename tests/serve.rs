@@ -104,6 +104,34 @@ fn bad_parameters_are_json_errors() {
 }
 
 #[test]
+fn library_errors_get_the_status_of_whose_fault_they_are() {
+    let (_dirs, index) = server_fixture();
+    let server = Server::start(&index);
+    // A collection the index does not hold is the request's fault.
+    let (status, body) = server.get_json(&format!(
+        "/api/search?q={}&collection=nosuch",
+        encode("بوتين")
+    ));
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("unknown collection \"nosuch\"")),
+        "{body}"
+    );
+    // The index taken away from under a running server: there is no index there any more.
+    std::fs::rename(index.join("meta.json"), index.join("meta.json.moved")).unwrap();
+    let (status, body) = server.get_json("/api/stats");
+    assert_eq!(status, 404, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("no index in")),
+        "{body}"
+    );
+}
+
+#[test]
 fn hostile_article_text_is_returned_as_data() {
     let (_dirs, index) = server_fixture();
     let server = Server::start(&index);

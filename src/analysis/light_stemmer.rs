@@ -16,6 +16,8 @@
 //! Suffixes are removed repeatedly (الفلسطينيين → فلسطيني → فلسطين → فلسط, the same stem as
 //! فلسطين) as long as a stem of at least [`MIN_STEM_CHARS`] letters remains.
 
+use super::normalizer::is_arabic_letter;
+
 /// The shortest stem left after removing an affix.
 pub const MIN_STEM_CHARS: usize = 3;
 
@@ -44,11 +46,6 @@ fn is_conjunction(c: char) -> bool {
 /// Prepositions that may be attached to the front of a word.
 fn is_preposition(c: char) -> bool {
     matches!(c, 'ب' | 'ك' | 'ل')
-}
-
-/// Letters the stemmer works on; all are two bytes long in UTF-8.
-fn is_arabic_letter(c: char) -> bool {
-    ('\u{0621}'..='\u{064A}').contains(&c) || ('\u{0671}'..='\u{06D3}').contains(&c)
 }
 
 /// [`MIN_STEM_CHARS`] Arabic letters, in bytes.

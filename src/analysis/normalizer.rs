@@ -21,25 +21,38 @@ pub const TERM_SEPARATOR: char = ' ';
 /// What the folding table says about one character (after NFKC).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Fold {
-    /// An Arabic letter that stays as it is (the common case, decided without Unicode tables).
+    /// An Arabic letter that stays as it is.
     Letter,
     Keep,
     Delete,
     Replace(char),
 }
 
+/// Tatweel (kashida), the stretching stroke between joined letters: not a letter, deleted.
+pub const TATWEEL: char = '\u{0640}';
+
+/// An Arabic letter: the one definition the analysis (normalizer, tokenizer, light stemmer) and
+/// the name variants share.
+///
+/// Exactly U+0621–U+063F and U+0641–U+064A (hamza to yeh, the letters of the Arabic block;
+/// U+0640 between them is [`TATWEEL`], a stretching stroke that normalization deletes), and
+/// U+0671–U+06D3 (alef wasla and the extended letters of Persian, Urdu, Kurdish and other
+/// languages written in Arabic script: پ چ ژ گ ی ک ے …). Not letters: harakat and Qur'anic marks,
+/// the dagger alef U+0670 (a mark), digits, punctuation, the dotless archaic forms U+066E/U+066F.
+/// Every letter is two bytes long in UTF-8, which the light stemmer counts on.
+pub fn is_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{0621}'..='\u{063F}' | '\u{0641}'..='\u{064A}' | '\u{0671}'..='\u{06D3}')
+}
+
 /// Step 2 and 3 as a table: the fate of one (already NFKC-folded) character.
 fn fold_char(c: char) -> Fold {
     match c {
-        // The common case first: a letter that needs no folding.
-        'ا' | 'ب' | 'ت'..='غ' | 'ف'..='ن' | 'ه' | 'و' | 'ي' | 'ء' => Fold::Letter,
         // Step 2: marks and invisible characters are deleted.
         '\u{0610}'..='\u{061A}'
         | '\u{064B}'..='\u{065F}'
         | '\u{0670}'
         | '\u{06D6}'..='\u{06ED}'
-        | '\u{0640}' => Fold::Delete,
-        c if is_invisible_format(c) => Fold::Delete,
+        | TATWEEL => Fold::Delete,
         // Step 3: letter variants.
         'آ' | 'أ' | 'إ' | 'ٱ' | 'ٲ' | 'ٳ' => Fold::Replace('ا'),
         'ى' | 'ی' | 'ې' | 'ے' => Fold::Replace('ي'),
@@ -49,7 +62,43 @@ fn fold_char(c: char) -> Fold {
         // Step 4: digits.
         '٠'..='٩' => Fold::Replace(char::from(b'0' + (c as u32 - '٠' as u32) as u8)),
         '۰'..='۹' => Fold::Replace(char::from(b'0' + (c as u32 - '۰' as u32) as u8)),
+        // Every other letter stays as it is.
+        c if is_arabic_letter(c) => Fold::Letter,
+        c if is_invisible_format(c) => Fold::Delete,
         _ => Fold::Keep,
+    }
+}
+
+/// How a near-duplicate signature (`index::dedup`) reads one character of an article's body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureChar {
+    /// Part of a word, as this character.
+    Char(char),
+    /// Dropped: the word goes on.
+    Skip,
+    /// Not part of a word: ends the current one.
+    Boundary,
+}
+
+/// The folding table above, restricted to the folds near-duplicate signatures have always
+/// applied: harakat (U+064B–U+065F), the dagger alef and tatweel are dropped, أ إ آ → ا, ة → ه,
+/// ى → ي, ASCII is lower-cased; every other letter or digit is kept as it is and anything else
+/// ends a word. Signatures are stored in the index and compared with the signatures of articles
+/// indexed later, so the characters they fold cannot grow without rebuilding every index; the
+/// test `signature_folds_are_a_subset_of_the_folding_table` keeps them part of this table.
+pub fn signature_char(c: char) -> SignatureChar {
+    match fold_char(c) {
+        Fold::Delete if matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | TATWEEL) => {
+            SignatureChar::Skip
+        }
+        Fold::Replace(folded) if matches!(c, 'أ' | 'إ' | 'آ' | 'ة' | 'ى') => {
+            SignatureChar::Char(folded)
+        }
+        _ if c.is_ascii_alphanumeric() => SignatureChar::Char(c.to_ascii_lowercase()),
+        _ if is_arabic_letter(c) || (!c.is_ascii() && c.is_alphanumeric()) => {
+            SignatureChar::Char(c)
+        }
+        _ => SignatureChar::Boundary,
     }
 }
 
@@ -119,7 +168,9 @@ pub fn is_standalone_symbol(c: char) -> bool {
 /// handles one character at a time. Words made only of these take the fast path.
 fn is_simple(c: char) -> bool {
     c.is_ascii_alphanumeric()
-        || ('\u{0621}'..='\u{064A}').contains(&c) // letters (incl. tatweel U+0640)
+        // Letters, but not the four that NFKC decomposes (high hamza alef, waw, U, yeh).
+        || (is_arabic_letter(c) && !('\u{0675}'..='\u{0678}').contains(&c))
+        || c == TATWEEL
         || ('\u{064B}'..='\u{0652}').contains(&c) // harakat: deleted, compose with nothing
         || ('\u{0660}'..='\u{0669}').contains(&c)
         || ('\u{06F0}'..='\u{06F9}').contains(&c)
@@ -166,7 +217,7 @@ fn normalize_once(word: &str, out: &mut String) {
     out.clear();
     let pre_cleaned = word
         .chars()
-        .filter(|&c| c != '\u{0640}' && !is_invisible_format(c))
+        .filter(|&c| c != TATWEEL && !is_invisible_format(c))
         .flat_map(PhraseExpansion::new)
         .nfkc();
     fold_chars(pre_cleaned, out);
@@ -318,6 +369,66 @@ mod tests {
     fn clean_text_is_its_own_normal_form() {
         for word in ["كتاب", "العربيه", "nato", "2024", "3.14"] {
             assert_eq!(norm(word), word);
+        }
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_compatibility_folding_on_every_letter() {
+        let letters: Vec<char> = ('\u{0600}'..='\u{06FF}')
+            .filter(|&c| is_arabic_letter(c))
+            .collect();
+        let slow = |word: &str| {
+            let mut out = String::new();
+            normalize_once(word, &mut out);
+            out
+        };
+        let fast = |word: &str| {
+            let mut out = String::new();
+            fold_chars(word.chars(), &mut out);
+            out
+        };
+        for &a in &letters {
+            for &b in &letters {
+                let word: String = [a, b].into_iter().collect();
+                if word.chars().all(is_simple) {
+                    assert_eq!(fast(&word), slow(&word), "{a:?} {b:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn arabic_letters_are_two_bytes_and_alphabetic() {
+        let letters: Vec<char> = (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_arabic_letter(c))
+            .collect();
+        assert_eq!(
+            letters.len(),
+            0x63F - 0x621 + 1 + 0x64A - 0x641 + 1 + 0x6D3 - 0x671 + 1
+        );
+        for c in letters {
+            assert_eq!(c.len_utf8(), 2, "{c:?}");
+            assert!(c.is_alphabetic(), "{c:?}");
+        }
+        for not_a_letter in [
+            TATWEEL, '\u{064E}', '\u{0670}', '٣', '،', '\u{066E}', '\u{06D4}',
+        ] {
+            assert!(!is_arabic_letter(not_a_letter), "{not_a_letter:?}");
+        }
+    }
+
+    #[test]
+    fn signature_folds_are_a_subset_of_the_folding_table() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            match signature_char(c) {
+                SignatureChar::Skip => assert_eq!(fold_char(c), Fold::Delete, "{c:?}"),
+                SignatureChar::Char(folded) if folded != c && !c.is_ascii() => {
+                    assert_eq!(fold_char(c), Fold::Replace(folded), "{c:?}")
+                }
+                SignatureChar::Char(_) => assert!(c.is_alphanumeric(), "{c:?}"),
+                SignatureChar::Boundary => assert!(!c.is_alphanumeric(), "{c:?}"),
+            }
         }
     }
 }

@@ -23,8 +23,8 @@ use std::cell::RefCell;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::normalizer::{
-    is_combining_mark, is_decimal_separator, is_digit, is_invisible_format, is_standalone_symbol,
-    normalize_word_into, ARABIC_THOUSANDS_SEPARATOR, TERM_SEPARATOR,
+    is_arabic_letter, is_combining_mark, is_decimal_separator, is_digit, is_invisible_format,
+    is_standalone_symbol, normalize_word_into, ARABIC_THOUSANDS_SEPARATOR, TERM_SEPARATOR,
 };
 
 /// Terms longer than this many bytes (after normalization) are not indexed: they are base64
@@ -122,8 +122,10 @@ impl Drop for ArabicTokenStream<'_> {
 /// A character that can begin a word and carries its content.
 fn is_word_core(c: char) -> bool {
     // Arabic letters and harakat, and ASCII, first: they are nearly all of the text, and the
-    // general Unicode lookup is slow (harakat are alphabetic for Unicode too).
-    ('\u{0621}'..='\u{0652}').contains(&c)
+    // general Unicode lookup is slow (letters, harakat and tatweel are alphanumeric for Unicode
+    // too, so this is `c.is_alphanumeric()`, only faster).
+    is_arabic_letter(c)
+        || ('\u{064B}'..='\u{0652}').contains(&c)
         || c.is_ascii_alphanumeric()
         || (!c.is_ascii() && c.is_alphanumeric())
 }
@@ -405,6 +407,13 @@ mod tests {
         let after_exact = collect(&mut stem(), text);
         assert_eq!(after_exact, alone);
         assert_eq!(alone.len(), 6, "{alone:?}");
+    }
+
+    #[test]
+    fn word_core_is_alphanumeric() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_word_core(c), c.is_alphanumeric(), "{c:?}");
+        }
     }
 
     #[test]

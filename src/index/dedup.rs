@@ -8,8 +8,13 @@
 //! always agrees on all of them; a new headline, a dateline or a trailing sentence leaves most
 //! of them equal; two different articles that share one quoted statement share few shingles.
 //!
-//! Words are compared after dropping marks and tatweel and folding alef forms, a cheap stand-in
-//! for full normalization that is enough to see the same wire text in two outlets.
+//! Words are compared after dropping harakat and tatweel and folding alef forms, teh marbuta and
+//! alef maqsura: the part of the analysis normalizer's folding table given by
+//! [`signature_char`], enough to see the same wire text in two outlets. Not the whole table:
+//! signatures are stored in the index, so folding more (hamza seats, digits) would change the
+//! signature of most Arabic articles and leave them unequal to those of copies already indexed.
+
+use crate::analysis::normalizer::{signature_char, SignatureChar};
 
 /// Hashes in a signature.
 pub const HASHES: usize = 64;
@@ -23,8 +28,9 @@ const SHINGLE: usize = 3;
 
 pub type Signature = [u32; HASHES];
 
-/// The words of `body`, lightly normalized, as hashes (FNV-1a over the folded characters: no
-/// allocation per word).
+/// The words of `body`, as the analysis folds them for signatures
+/// ([`signature_char`]: marks and tatweel dropped, alef forms folded), as hashes (FNV-1a over the
+/// folded characters: no allocation per word).
 fn word_hashes(body: &str) -> Vec<u64> {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0100_0000_01b3;
@@ -32,15 +38,10 @@ fn word_hashes(body: &str) -> Vec<u64> {
     let mut hash = OFFSET;
     let mut in_word = false;
     for c in body.chars() {
-        let folded = match c {
-            '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => continue,
-            'أ' | 'إ' | 'آ' => 'ا',
-            'ة' => 'ه',
-            'ى' => 'ي',
-            c @ '\u{0621}'..='\u{064A}' => c,
-            c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase(),
-            c if !c.is_ascii() && c.is_alphanumeric() => c,
-            _ => {
+        let folded = match signature_char(c) {
+            SignatureChar::Char(folded) => folded,
+            SignatureChar::Skip => continue,
+            SignatureChar::Boundary => {
                 if in_word {
                     hashes.push(hash);
                     hash = OFFSET;

@@ -24,8 +24,7 @@ pub struct IndexDirectory<D: Directory + Clone = MmapDirectory> {
 
 impl IndexDirectory<MmapDirectory> {
     pub fn open(dir: &Path) -> crate::Result<Self> {
-        let inner = MmapDirectory::open(dir)
-            .map_err(|e| crate::Error::Invalid(format!("{}: {e}", dir.display())))?;
+        let inner = MmapDirectory::open(dir).map_err(|e| crate::Error::unusable_folder(dir, e))?;
         Ok(IndexDirectory { inner })
     }
 }

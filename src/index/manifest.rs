@@ -290,12 +290,7 @@ impl Manifest {
 
     /// The manifest a commit's `payload` names.
     pub fn load(dir: &Path, payload: &str) -> Result<Self> {
-        let unreadable = |what: &dyn std::fmt::Display| {
-            Error::Invalid(format!(
-                "{}: unreadable manifest ({what}); run `fahras index --rebuild`",
-                dir.display()
-            ))
-        };
+        let unreadable = |what: &dyn std::fmt::Display| unreadable_manifest(dir, what);
         let header = CommitHeader::from_payload(payload).map_err(|e| unreadable(&e))?;
         let Some(name) = header.manifest_file else {
             return Err(unreadable(&"the commit names no manifest file"));
@@ -390,6 +385,14 @@ pub fn remove_stale_manifests(dir: &Path, payload: &str) {
             let _ = std::fs::remove_file(dir.join(name));
         }
     }
+}
+
+/// The manifest of the index in `dir` cannot be read, for the reason `what`.
+pub(crate) fn unreadable_manifest(dir: &Path, what: &dyn std::fmt::Display) -> Error {
+    Error::DamagedManifest(format!(
+        "{}: unreadable manifest ({what}); run `fahras index --rebuild`",
+        dir.display()
+    ))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ pub mod dedup;
 pub mod directory;
 pub mod faults;
 pub mod manifest;
+mod plan;
 pub mod schema;
 pub mod stats;
 pub mod writer;
@@ -36,32 +37,20 @@ pub fn exists(dir: &Path) -> bool {
 /// read it and registering its analyzers with the settings it was built with.
 pub fn open(dir: &Path) -> Result<IndexHandle> {
     if !exists(dir) {
-        return Err(Error::Invalid(no_index_message(dir)));
+        return Err(Error::NoIndex(dir.to_path_buf()));
     }
     let index = open_tantivy(dir)?;
     let Some(payload) = index.load_metas()?.payload else {
-        return Err(Error::Invalid(if is_unfinished_first_run(&index) {
-            format!(
-                "{} holds an index whose first run did not finish (it was interrupted before its \
-                 first commit); run `fahras index` again on the same folders to finish it",
-                dir.display()
-            )
+        return Err(if is_unfinished_first_run(&index) {
+            Error::IndexBeingBuilt(dir.to_path_buf())
         } else {
-            format!(
-                "{} holds an index fahras did not build (it has no fahras manifest); use another \
-                 --index folder, or `fahras index --rebuild` to replace it",
-                dir.display()
-            )
-        }));
+            Error::ForeignIndex(dir.to_path_buf())
+        });
     };
-    let header = CommitHeader::from_payload(&payload).map_err(|e| {
-        Error::Invalid(format!(
-            "{}: unreadable manifest ({e}); run `fahras index --rebuild`",
-            dir.display()
-        ))
-    })?;
+    let header =
+        CommitHeader::from_payload(&payload).map_err(|e| manifest::unreadable_manifest(dir, &e))?;
     if let Some(problem) = header.incompatibility() {
-        return Err(Error::Invalid(format!(
+        return Err(Error::IncompatibleIndex(format!(
             "{problem}; run `fahras index --rebuild` to rebuild {}",
             dir.display()
         )));
@@ -111,7 +100,7 @@ pub fn is_unfinished_first_run(index: &Index) -> bool {
 /// The payload of the index's latest commit.
 fn latest_payload(index: &Index, dir: &Path) -> Result<String> {
     index.load_metas()?.payload.ok_or_else(|| {
-        Error::Invalid(format!(
+        Error::DamagedManifest(format!(
             "{} holds an index without a fahras manifest; run `fahras index --rebuild`",
             dir.display()
         ))
@@ -129,7 +118,7 @@ impl IndexHandle {
                 Err(Error::Io { path, error }) if error.kind() == std::io::ErrorKind::NotFound => {
                     attempts += 1;
                     if attempts == 3 {
-                        return Err(Error::Invalid(format!(
+                        return Err(Error::DamagedManifest(format!(
                             "{}: the manifest the last commit names is missing; searching still \
                              works, but indexing needs it: run `fahras index --rebuild`",
                             path.display()

@@ -140,7 +140,7 @@ impl Fields {
     pub fn from_schema(schema: &Schema) -> Result<Fields> {
         let get = |name: &str| {
             schema.get_field(name).map_err(|_| {
-                Error::Invalid(format!(
+                Error::IncompatibleIndex(format!(
                     "the index has no field {name:?}: it was not built by this version of fahras; run `fahras index --rebuild`"
                 ))
             })

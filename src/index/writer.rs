@@ -26,6 +26,7 @@ use tantivy::{DateTime, DocSet, Index, IndexWriter, Searcher, TantivyDocument, T
 use super::dedup;
 use super::faults::{self, Point};
 use super::manifest::{self, FileRecord, IndexSettings, Manifest, RunSummary};
+use super::plan::{self, Candidate, Listing};
 use super::schema::{build_schema, Fields};
 use crate::analysis::register_analyzers;
 use crate::ingest::{self, date, decode, walk, Article, JsonFields, Warning};
@@ -129,18 +130,6 @@ fn warn(
     summary.warnings += 1;
 }
 
-/// A file found by the walk, with the key and collection it is indexed under.
-#[derive(Debug, Clone)]
-struct Candidate {
-    key: String,
-    found: walk::FoundFile,
-    collection: String,
-    /// The name of the folder the file was found under (qualifies ids that would collide).
-    root_name: String,
-    size: u64,
-    modified_ns: i128,
-}
-
 /// The result of reading one candidate.
 enum Outcome {
     /// Same content as indexed (only the modification time moved).
@@ -164,15 +153,6 @@ struct FileContent {
     skipped: Option<String>,
 }
 
-/// What a run has to do, decided before any file is read: a pure consequence of the walk, the
-/// options and the manifest.
-struct Plan {
-    /// Files to open (new, or changed by size or modification time).
-    to_read: Vec<Candidate>,
-    /// Manifest keys of files under this run's roots that are gone.
-    removed: Vec<String>,
-}
-
 /// Runs an indexing pass and returns its summary.
 pub fn run(options: &IndexOptions, reporter: &dyn Reporter) -> Result<RunSummary> {
     run_to_the_end(options, reporter).map_err(|error| {
@@ -184,7 +164,7 @@ pub fn run(options: &IndexOptions, reporter: &dyn Reporter) -> Result<RunSummary
             .and_then(|handle| handle.manifest())
             .map(|manifest| manifest.articles())
             .ok();
-        Error::Invalid(full_disk_message(&options.index_dir, kept))
+        Error::DiskFull(full_disk_message(&options.index_dir, kept))
     })
 }
 
@@ -211,7 +191,7 @@ fn full_disk_message(dir: &Path, kept: Option<u64>) -> String {
 
 fn run_to_the_end(options: &IndexOptions, reporter: &dyn Reporter) -> Result<RunSummary> {
     let started = Instant::now();
-    faults::check().map_err(Error::Invalid)?;
+    faults::check().map_err(Error::BadSetting)?;
     let (index, mut manifest, is_new) = prepare_index(options)?;
     let fields = Fields::from_schema(&index.schema())?;
     let threads = options.threads.max(1);
@@ -221,14 +201,22 @@ fn run_to_the_end(options: &IndexOptions, reporter: &dyn Reporter) -> Result<Run
     // A run killed after writing files that no commit names (a segment, a `.del` file) would
     // make this run fail when it reaches the same names: clear them first.
     writer.garbage_collect_files().wait()?;
+    let mut commits = CommitPolicy::new(options.commit_every_bytes);
     if is_new {
-        faults::at(Point::AfterCreate);
         // From here on the folder is a fahras index, even if this run is killed.
-        commit(&mut writer, &manifest, &options.index_dir)?;
+        commits.commit(
+            CommitPoint::NewIndex,
+            &mut writer,
+            &manifest,
+            &options.index_dir,
+        )?;
     }
 
     let mut summary = RunSummary::default();
-    let plan = plan(options, &manifest, reporter, &mut summary)?;
+    let listing = list_files(options, reporter, &mut summary)?;
+    summary.files_seen = listing.files.len() as u64;
+    let plan = plan::plan(listing, &manifest, options.rebuild);
+    summary.unchanged = plan.unchanged;
     for key in &plan.removed {
         writer.delete_term(Term::from_field_text(fields.file, key));
         manifest.files.remove(key);
@@ -252,13 +240,9 @@ fn run_to_the_end(options: &IndexOptions, reporter: &dyn Reporter) -> Result<Run
         reporter,
         options,
         ids: IdRegistry::new(&searcher, &fields, &plan.removed),
-        bytes_since_commit: 0,
-        documents: 0,
-        committed_documents: false,
+        commits: &mut commits,
     };
     read_and_apply(&plan.to_read, options, &mut apply)?;
-    let documents_added = apply.documents;
-    let committed_documents = apply.committed_documents;
     drop(apply);
 
     summary.interrupted = options.interrupted();
@@ -267,10 +251,12 @@ fn run_to_the_end(options: &IndexOptions, reporter: &dyn Reporter) -> Result<Run
     summary.seconds = started.elapsed().as_secs_f64();
     manifest.last_run = Some(summary.clone());
     reporter.stage(Stage::Committing);
-    if documents_added > 0 && !committed_documents {
-        faults::at(Point::BeforeFirstCommit);
-    }
-    commit(&mut writer, &manifest, &options.index_dir)?;
+    let last_commit = if summary.interrupted {
+        CommitPoint::Interrupted
+    } else {
+        CommitPoint::EndOfRun
+    };
+    commits.commit(last_commit, &mut writer, &manifest, &options.index_dir)?;
     reporter.stage(Stage::Merging);
     if faults::armed() {
         start_merge_and_die(&index, &mut writer);
@@ -279,6 +265,78 @@ fn run_to_the_end(options: &IndexOptions, reporter: &dyn Reporter) -> Result<Run
     // The summary printed covers the whole run, its final commit and merges included.
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Why the run commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CommitPoint {
+    /// A new index: an empty fahras commit before any passage, so that even a run killed
+    /// before its first real commit leaves a folder the next run recognises.
+    NewIndex,
+    /// `commit_every_bytes` of input applied since the last commit.
+    EveryBytes,
+    /// The run is done.
+    EndOfRun,
+    /// The run was interrupted (Ctrl-C): what was applied is committed, the rest is read again
+    /// by the next run.
+    Interrupted,
+}
+
+/// When the run commits, and the fault points around its commits: the one place that decides
+/// it. Commits happen at the [`CommitPoint`]s; the `after-create` fault point comes before the
+/// new index's empty commit, `before-first-commit` before the first commit that holds passages,
+/// and [`commit`] itself has `after-manifest-write` and `after-commit`.
+struct CommitPolicy {
+    every_bytes: u64,
+    bytes_since_commit: u64,
+    /// Passages handed to the writer in this run.
+    documents: u64,
+    /// Whether a commit of this run has included passages.
+    committed_documents: bool,
+}
+
+impl CommitPolicy {
+    fn new(every_bytes: u64) -> Self {
+        CommitPolicy {
+            every_bytes,
+            bytes_since_commit: 0,
+            documents: 0,
+            committed_documents: false,
+        }
+    }
+
+    /// `count` passages were handed to the writer (the `after-documents` fault point).
+    fn documents_added(&mut self, count: u64) {
+        self.documents += count;
+        if faults::armed() {
+            faults::after_documents(self.documents);
+        }
+    }
+
+    /// A file of `bytes` was applied; true when a commit is due.
+    fn file_applied(&mut self, bytes: u64) -> bool {
+        self.bytes_since_commit += bytes;
+        self.bytes_since_commit >= self.every_bytes
+    }
+
+    /// Commits `manifest` and what the writer holds, at `point`.
+    fn commit(
+        &mut self,
+        point: CommitPoint,
+        writer: &mut IndexWriter,
+        manifest: &Manifest,
+        index_dir: &Path,
+    ) -> Result<()> {
+        if point == CommitPoint::NewIndex {
+            faults::at(Point::AfterCreate);
+        } else if self.documents > 0 && !self.committed_documents {
+            faults::at(Point::BeforeFirstCommit);
+        }
+        commit(writer, manifest, index_dir)?;
+        self.committed_documents |= self.documents > 0;
+        self.bytes_since_commit = 0;
+        Ok(())
+    }
 }
 
 /// The `during-merge` fault point: merge every segment and die while the merge runs.
@@ -292,21 +350,20 @@ fn start_merge_and_die(index: &Index, writer: &mut IndexWriter) {
     faults::at(Point::DuringMerge);
 }
 
-/// Walks the roots and compares what is there with the manifest.
-fn plan(
+/// Walks the roots: every file found once, with its size and modification time (the disk side
+/// of planning; [`plan::plan`] decides from what this finds).
+fn list_files(
     options: &IndexOptions,
-    manifest: &Manifest,
     reporter: &dyn Reporter,
     summary: &mut RunSummary,
-) -> Result<Plan> {
+) -> Result<Listing> {
     let index_dir = options
         .index_dir
         .canonicalize()
         .map_err(|e| Error::io(options.index_dir.clone(), e))?;
     let mut problems = Vec::new();
-    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut listing = Listing::default();
     let mut keys: HashSet<String> = HashSet::new();
-    let mut roots = Vec::new();
     for root in &options.roots {
         let canonical = root
             .canonicalize()
@@ -337,10 +394,11 @@ fn plan(
                     let message = format!("cannot read: {}", crate::error::describe_io(&e));
                     warn(reporter, summary, &found.relative, None, &message);
                     summary.skipped += 1;
+                    listing.unreadable.push(key);
                     continue;
                 }
             };
-            candidates.push(Candidate {
+            listing.files.push(Candidate {
                 key,
                 found,
                 collection: collection.clone(),
@@ -349,34 +407,13 @@ fn plan(
                 modified_ns,
             });
         }
-        roots.push(canonical);
+        listing.roots.push(canonical);
     }
     for problem in &problems {
         let path = problem.path.display().to_string();
         warn(reporter, summary, &path, None, &problem.message);
     }
-    summary.files_seen = candidates.len() as u64;
-    // Files whose size and modification time match the manifest are not even opened.
-    let (unchanged, to_read): (Vec<Candidate>, Vec<Candidate>) =
-        candidates.into_iter().partition(|c| {
-            manifest
-                .files
-                .get(&c.key)
-                .is_some_and(|r| r.size == c.size && r.modified_ns == c.modified_ns)
-        });
-    summary.unchanged = unchanged.len() as u64;
-    // Removed files: under a root of this run, in the manifest, no longer found.
-    let removed: Vec<String> = manifest
-        .files
-        .keys()
-        .filter(|key| {
-            !keys.contains(*key)
-                && manifest::key_path(key)
-                    .is_some_and(|path| roots.iter().any(|root| path.starts_with(root)))
-        })
-        .cloned()
-        .collect();
-    Ok(Plan { to_read, removed })
+    Ok(listing)
 }
 
 /// Reads the planned files on worker threads and applies each outcome on this one, in plan
@@ -510,11 +547,7 @@ struct Apply<'a> {
     reporter: &'a dyn Reporter,
     options: &'a IndexOptions,
     ids: IdRegistry<'a>,
-    bytes_since_commit: u64,
-    /// Passages handed to the writer in this run.
-    documents: u64,
-    /// Whether a commit of this run has included passages.
-    committed_documents: bool,
+    commits: &'a mut CommitPolicy,
 }
 
 impl Apply<'_> {
@@ -523,13 +556,12 @@ impl Apply<'_> {
         warn(self.reporter, self.summary, file, None, message);
     }
 
+    /// Applies one file's outcome: report it, delete what it replaces, add its articles, record
+    /// it in the manifest, and commit when the policy says so.
     fn outcome(&mut self, outcome: Outcome) -> Result<()> {
         let (candidate, content, warnings) = match outcome {
             Outcome::SameContent { key, modified_ns } => {
-                self.summary.unchanged += 1;
-                if let Some(record) = self.manifest.files.get_mut(&key) {
-                    record.modified_ns = modified_ns;
-                }
+                self.keep_unchanged(&key, modified_ns);
                 return Ok(());
             }
             Outcome::Content {
@@ -538,13 +570,34 @@ impl Apply<'_> {
                 warnings,
             } => (candidate, content, warnings),
         };
+        self.report_file(&candidate, &content, &warnings);
+        self.delete_replaced(&candidate.key);
+        let record = self.add_articles(&candidate, content)?;
+        self.record_file(&candidate, record);
+        if self.commits.file_applied(candidate.size) {
+            commit_at(CommitPoint::EveryBytes, self)?;
+        }
+        Ok(())
+    }
+
+    /// A file read again whose content is what was indexed: only its modification time moves.
+    fn keep_unchanged(&mut self, key: &str, modified_ns: i128) {
+        self.summary.unchanged += 1;
+        if let Some(record) = self.manifest.files.get_mut(key) {
+            record.modified_ns = modified_ns;
+        }
+    }
+
+    /// Counts the file as new or changed and reports its warnings, why it was skipped, and a
+    /// legacy encoding.
+    fn report_file(&mut self, candidate: &Candidate, content: &FileContent, warnings: &[Warning]) {
         if self.manifest.files.contains_key(&candidate.key) {
             self.summary.changed += 1;
         } else {
             self.summary.new += 1;
         }
         let file = candidate.found.relative.as_str();
-        for warning in &warnings {
+        for warning in warnings {
             warn(
                 self.reporter,
                 self.summary,
@@ -569,23 +622,20 @@ impl Apply<'_> {
         {
             self.reporter.encoding(file, encoding);
         }
+    }
+
+    /// Deletes the passages the file had in the index (none for a new file).
+    fn delete_replaced(&mut self, key: &str) {
         self.writer
-            .delete_term(Term::from_field_text(self.fields.file, &candidate.key));
-        let record = self.add_articles(&candidate, content)?;
+            .delete_term(Term::from_field_text(self.fields.file, key));
+    }
+
+    /// Puts the file's record in the manifest and its counts in the summary.
+    fn record_file(&mut self, candidate: &Candidate, record: FileRecord) {
         self.summary.articles += record.articles;
         self.summary.passages += record.passages;
         self.summary.bytes += candidate.size;
-        self.bytes_since_commit += candidate.size;
         self.manifest.files.insert(candidate.key.clone(), record);
-        if self.bytes_since_commit >= self.options.commit_every_bytes {
-            if self.documents > 0 && !self.committed_documents {
-                faults::at(Point::BeforeFirstCommit);
-            }
-            commit(self.writer, self.manifest, &self.options.index_dir)?;
-            self.committed_documents |= self.documents > 0;
-            self.bytes_since_commit = 0;
-        }
-        Ok(())
     }
 
     /// Adds the passages of one file's articles and returns the file's manifest record.
@@ -597,7 +647,6 @@ impl Apply<'_> {
             signatures,
             skipped,
         } = content;
-        let fields = self.fields;
         let mut record = FileRecord {
             relative: candidate.found.relative.clone(),
             collection: candidate.collection.clone(),
@@ -625,107 +674,185 @@ impl Apply<'_> {
         let sizes = self.manifest.settings.passage_sizes();
         let mut empty_articles = 0;
         self.ids.start_file();
-        for (ordinal, (article, signature)) in articles.into_iter().zip(signatures).enumerate() {
+        for (ordinal, (article, signature)) in articles.iter().zip(&signatures).enumerate() {
             if article.body.trim().is_empty() && article.title.trim().is_empty() {
                 empty_articles += 1;
                 continue;
             }
-            let derived = article.id.is_none();
-            let wanted = article.id.clone().unwrap_or_else(|| {
-                if multi_record {
-                    format!("{}#{}", candidate.found.relative, ordinal + 1)
-                } else {
-                    candidate.found.relative.clone()
-                }
-            });
-            let id = self.ids.claim(&wanted, derived, candidate)?;
-            if id != wanted {
-                let message = format!(
-                    "article id {wanted:?} is already used by another article; indexed as {id:?}"
-                );
-                self.warn_about(&candidate.found.relative, &message);
-            }
-            // The outlet: the source's own, else the folder the file sits in under the root
-            // (archives laid out by outlet); else unknown (empty), not the collection's name.
-            let source = article
-                .source
-                .clone()
-                .or_else(|| candidate.found.top_folder.clone())
-                .unwrap_or_default();
-            let published = article.date.or(file_date);
-            let day = published.map(date::local_day);
+            let id = self.claim_id(candidate, article, ordinal, multi_record)?;
+            let entry = ArticleEntry::new(id, article, candidate, file_date, signature.as_ref());
             let mut passages = ingest::split_passages(&article.body, sizes);
             if passages.is_empty() {
                 // A gallery or a video: a title and no text. Searchable by its title.
                 passages.push("");
                 self.summary.title_only += 1;
             }
-            // One batch per article: tantivy puts a batch in one segment, so an article's
-            // passages never straddle segments (per-segment counts of articles are exact).
-            let mut batch = Vec::with_capacity(passages.len());
-            for (passage_no, passage) in passages.iter().enumerate() {
-                let mut doc = TantivyDocument::default();
-                doc.add_text(fields.article_id, &id);
-                doc.add_u64(fields.passage, passage_no as u64);
-                doc.add_text(fields.title, &article.title);
-                doc.add_text(fields.title_stem, &article.title);
-                doc.add_text(fields.text, passage);
-                doc.add_text(fields.text_stem, passage);
-                if let (Some(published), Some(day)) = (published, day) {
-                    doc.add_date(fields.date, DateTime::from_utc(published));
-                    doc.add_date(fields.day, DateTime::from_utc(day));
-                    doc.add_i64(
-                        fields.utc_offset,
-                        i64::from(published.offset().whole_seconds()),
-                    );
-                }
-                doc.add_text(fields.source, &source);
-                doc.add_text(fields.collection, &candidate.collection);
-                if let Some(category) = &article.category {
-                    doc.add_text(fields.category, category);
-                }
-                if let Some(url) = &article.url {
-                    doc.add_text(fields.url, url);
-                }
-                if let Some(author) = &article.author {
-                    doc.add_text(fields.author, author);
-                }
-                doc.add_text(fields.file, &candidate.key);
-                if let Some(signature) = &signature {
-                    // On every passage, so a hit's signature is a column read (the column is
-                    // dictionary-encoded: an article's passages share one entry). Band terms
-                    // only on the first passage, so that candidates are articles.
-                    doc.add_bytes(fields.minhash, &dedup::to_bytes(signature));
-                    if passage_no == 0 {
-                        for band in dedup::band_terms(signature) {
-                            doc.add_text(fields.dup_band, &band);
-                        }
-                    }
-                }
-                batch.push(tantivy::indexer::UserOperation::Add(doc));
-            }
-            self.writer.run(batch)?;
-            self.documents += passages.len() as u64;
-            if faults::armed() {
-                faults::after_documents(self.documents);
-            }
-            record.articles += 1;
-            record.passages += passages.len() as u64;
-            if !source.is_empty() {
-                *record.sources.entry(source).or_default() += 1;
-            }
-            if let Some(day) = day {
-                // The manifest keeps the source's own calendar days (as midnight UTC).
-                let seconds = day.unix_timestamp();
-                record.first_date = Some(record.first_date.map_or(seconds, |d| d.min(seconds)));
-                record.last_date = Some(record.last_date.map_or(seconds, |d| d.max(seconds)));
-            }
+            self.add(entry.documents(self.fields, candidate, &passages))?;
+            entry.count_in(&mut record, passages.len() as u64);
         }
         if empty_articles > 0 && record.skipped.is_none() {
             let message = format!("{empty_articles} article(s) without title or text skipped");
             self.warn_about(&candidate.found.relative, &message);
         }
         Ok(record)
+    }
+
+    /// The id article number `ordinal` of `candidate` is indexed under: its own, else derived
+    /// from the file's path; qualified (with a warning) when another article has it.
+    fn claim_id(
+        &mut self,
+        candidate: &Candidate,
+        article: &Article,
+        ordinal: usize,
+        multi_record: bool,
+    ) -> Result<String> {
+        let derived = article.id.is_none();
+        let wanted = article.id.clone().unwrap_or_else(|| {
+            if multi_record {
+                format!("{}#{}", candidate.found.relative, ordinal + 1)
+            } else {
+                candidate.found.relative.clone()
+            }
+        });
+        let id = self.ids.claim(&wanted, derived, candidate)?;
+        if id != wanted {
+            let message = format!(
+                "article id {wanted:?} is already used by another article; indexed as {id:?}"
+            );
+            self.warn_about(&candidate.found.relative, &message);
+        }
+        Ok(id)
+    }
+
+    /// Hands one article's passages to the writer as one batch: tantivy puts a batch in one
+    /// segment, so an article's passages never straddle segments (per-segment counts of
+    /// articles are exact).
+    fn add(&mut self, documents: Vec<TantivyDocument>) -> Result<()> {
+        let count = documents.len() as u64;
+        let batch: Vec<_> = documents
+            .into_iter()
+            .map(tantivy::indexer::UserOperation::Add)
+            .collect();
+        self.writer.run(batch)?;
+        self.commits.documents_added(count);
+        Ok(())
+    }
+}
+
+/// Commits what `apply` has applied, at `point`.
+fn commit_at(point: CommitPoint, apply: &mut Apply) -> Result<()> {
+    apply.commits.commit(
+        point,
+        apply.writer,
+        apply.manifest,
+        &apply.options.index_dir,
+    )
+}
+
+/// One article as it is indexed: what each of its passage documents carries besides the
+/// passage.
+struct ArticleEntry<'a> {
+    id: String,
+    article: &'a Article,
+    /// The outlet: the source's own, else the folder the file sits in under the root (archives
+    /// laid out by outlet); else unknown (empty), not the collection's name.
+    source: String,
+    published: Option<time::OffsetDateTime>,
+    /// The source's own calendar day of `published`, as midnight UTC.
+    day: Option<time::OffsetDateTime>,
+    signature: Option<&'a dedup::Signature>,
+}
+
+impl<'a> ArticleEntry<'a> {
+    fn new(
+        id: String,
+        article: &'a Article,
+        candidate: &Candidate,
+        file_date: Option<time::OffsetDateTime>,
+        signature: Option<&'a dedup::Signature>,
+    ) -> Self {
+        let source = article
+            .source
+            .clone()
+            .or_else(|| candidate.found.top_folder.clone())
+            .unwrap_or_default();
+        let published = article.date.or(file_date);
+        ArticleEntry {
+            id,
+            article,
+            source,
+            published,
+            day: published.map(date::local_day),
+            signature,
+        }
+    }
+
+    /// The documents of the article's `passages`, in order.
+    fn documents(
+        &self,
+        fields: &Fields,
+        candidate: &Candidate,
+        passages: &[&str],
+    ) -> Vec<TantivyDocument> {
+        let article = self.article;
+        let mut documents = Vec::with_capacity(passages.len());
+        for (passage_no, passage) in passages.iter().enumerate() {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(fields.article_id, &self.id);
+            doc.add_u64(fields.passage, passage_no as u64);
+            doc.add_text(fields.title, &article.title);
+            doc.add_text(fields.title_stem, &article.title);
+            doc.add_text(fields.text, passage);
+            doc.add_text(fields.text_stem, passage);
+            if let (Some(published), Some(day)) = (self.published, self.day) {
+                doc.add_date(fields.date, DateTime::from_utc(published));
+                doc.add_date(fields.day, DateTime::from_utc(day));
+                doc.add_i64(
+                    fields.utc_offset,
+                    i64::from(published.offset().whole_seconds()),
+                );
+            }
+            doc.add_text(fields.source, &self.source);
+            doc.add_text(fields.collection, &candidate.collection);
+            if let Some(category) = &article.category {
+                doc.add_text(fields.category, category);
+            }
+            if let Some(url) = &article.url {
+                doc.add_text(fields.url, url);
+            }
+            if let Some(author) = &article.author {
+                doc.add_text(fields.author, author);
+            }
+            doc.add_text(fields.file, &candidate.key);
+            if let Some(signature) = self.signature {
+                // On every passage, so a hit's signature is a column read (the column is
+                // dictionary-encoded: an article's passages share one entry). Band terms
+                // only on the first passage, so that candidates are articles.
+                doc.add_bytes(fields.minhash, &dedup::to_bytes(signature));
+                if passage_no == 0 {
+                    for band in dedup::band_terms(signature) {
+                        doc.add_text(fields.dup_band, &band);
+                    }
+                }
+            }
+            documents.push(doc);
+        }
+        documents
+    }
+
+    /// Counts the article (its passages, outlet and day) in its file's manifest record.
+    fn count_in(self, record: &mut FileRecord, passages: u64) {
+        record.articles += 1;
+        record.passages += passages;
+        if !self.source.is_empty() {
+            *record.sources.entry(self.source).or_default() += 1;
+        }
+        if let Some(day) = self.day {
+            // The manifest keeps the source's own calendar days (as midnight UTC).
+            let seconds = day.unix_timestamp();
+            record.first_date = Some(record.first_date.map_or(seconds, |d| d.min(seconds)));
+            record.last_date = Some(record.last_date.map_or(seconds, |d| d.max(seconds)));
+        }
     }
 }
 
@@ -844,11 +971,11 @@ fn prepare_index(options: &IndexOptions) -> Result<(Index, Manifest, bool)> {
         let handle = super::open(dir)?;
         if let Some(wanted) = options.settings {
             if wanted != handle.header.settings {
-                return Err(Error::Invalid(format!(
-                    "the index in {} was built with other settings ({}); run `fahras index --rebuild` to change them to {wanted}",
-                    dir.display(),
-                    handle.header.settings
-                )));
+                return Err(Error::IncompatibleSettings {
+                    dir: dir.clone(),
+                    built_with: handle.header.settings,
+                    wanted,
+                });
             }
         }
         let manifest = handle.manifest()?;
@@ -865,12 +992,11 @@ fn prepare_index(options: &IndexOptions) -> Result<(Index, Manifest, bool)> {
 /// leaving anything else (a `.gitkeep`, a user's notes). A run writing to the index holds its
 /// writer lock: `--rebuild` waits for nobody and deletes nothing then.
 fn clear_index_dir(dir: &Path) -> Result<()> {
-    let directory =
-        MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{}: {e}", dir.display())))?;
+    let directory = MmapDirectory::open(dir).map_err(|e| Error::unusable_folder(dir, e))?;
     let _lock = match directory.acquire_lock(&INDEX_WRITER_LOCK) {
         Ok(lock) => Some(lock),
         Err(tantivy::directory::error::LockError::LockBusy) => {
-            return Err(Error::Invalid(another_writer(dir)));
+            return Err(Error::Locked(dir.to_path_buf()));
         }
         // A folder that cannot hold a lock file (read-only) fails below with the reason.
         Err(_) => None,
@@ -897,13 +1023,6 @@ fn clear_index_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn another_writer(dir: &Path) -> String {
-    format!(
-        "another fahras process is writing to {}; wait for it to finish",
-        dir.display()
-    )
-}
-
 /// The index writer; a live writer elsewhere (another `fahras` run) is named as such. A lock
 /// left by a killed process is no obstacle: the OS released it with the process.
 fn open_writer(
@@ -918,12 +1037,9 @@ fn open_writer(
             tantivy::TantivyError::LockFailure(
                 tantivy::directory::error::LockError::LockBusy,
                 _,
-            ) => Error::Invalid(another_writer(dir)),
+            ) => Error::Locked(dir.to_path_buf()),
             tantivy::TantivyError::LockFailure(_, _) if is_read_only(dir) => {
-                Error::Invalid(format!(
-                    "{} is read-only: it can be searched, not updated",
-                    dir.display()
-                ))
+                Error::ReadOnly(dir.to_path_buf())
             }
             other => Error::Index(other),
         })
@@ -1057,10 +1173,10 @@ pub fn remove_collection(index_dir: &Path, collection: &str) -> Result<(u64, u64
         .map(|(k, _)| k.clone())
         .collect();
     if keys.is_empty() {
-        return Err(Error::Invalid(format!(
-            "no collection named {collection:?} in {}",
-            index_dir.display()
-        )));
+        return Err(Error::UnknownCollection {
+            name: collection.to_owned(),
+            dir: index_dir.to_path_buf(),
+        });
     }
     let mut writer = open_writer(&handle.index, 1, MIN_MB_PER_THREAD << 20, index_dir)?;
     let mut articles = 0;

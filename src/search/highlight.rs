@@ -104,7 +104,7 @@ fn phrase_spans(tokens: &[(String, [usize; 2], usize)], phrase: &[String]) -> Ve
     spans
 }
 
-/// Merges overlapping ranges and ranges separated only by whitespace or punctuation.
+/// Merges overlapping ranges and ranges separated only by whitespace other than a line break.
 fn merge_adjacent(text: &str, ranges: Vec<[usize; 2]>) -> Vec<[usize; 2]> {
     let mut merged: Vec<[usize; 2]> = Vec::with_capacity(ranges.len());
     for range in ranges {

@@ -42,7 +42,7 @@ pub enum Node {
     Not(Box<Node>),
     /// Any of these.
     Or(Vec<Node>),
-    /// All of these (a parenthesized group combines with the default operator).
+    /// All of these are required (parts joined by `AND`, or the parts of a parenthesized group).
     Group(Vec<Node>),
 }
 

@@ -19,6 +19,8 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{DocSet, Searcher, TERMINATED};
 
+use crate::analysis::normalizer::is_arabic_letter;
+
 /// Words shorter than this are never expanded.
 pub const MIN_WORD_CHARS: usize = 4;
 /// A variant must occur in at least this many passages.
@@ -29,10 +31,6 @@ pub const MAX_RARITY: u64 = 50;
 pub const MAX_VARIANTS: usize = 4;
 
 const LONG_VOWELS: [char; 3] = ['ا', 'و', 'ي'];
-
-fn is_arabic_letter(c: char) -> bool {
-    ('\u{0621}'..='\u{064A}').contains(&c)
-}
 
 /// Candidate spellings of a normalized `term` (without looking at the index).
 pub fn candidates(term: &str) -> Vec<String> {

@@ -8,8 +8,10 @@
 //! - `GET /api/stats` — what the index holds.
 //!
 //! Bad parameters get `{"error": "..."}` with status 400 (the settings are checked by the same
-//! code as the command line's, with the server's [`Bounds::HTTP`]); limits on query length,
-//! `limit` and `offset` keep one request from monopolising the server. Request parameters never reach the file
+//! code as the command line's, with the server's [`Bounds::HTTP`]), and errors of the library a
+//! status that says whose fault they are (`library_error_status`: 404, 400, 409 or 500); limits
+//! on query length, `limit` and `offset` keep one request from monopolising the server. Request
+//! parameters never reach the file
 //! system: the only path used is the index folder given at start. The reader follows new commits
 //! by itself, so a re-run of `fahras index` is picked up without a restart, and searches keep
 //! being served while it commits.
@@ -267,12 +269,38 @@ fn internal(err: impl std::fmt::Display) -> ApiError {
     ApiError(StatusCode::INTERNAL_SERVER_ERROR, err.to_string())
 }
 
-/// A library error as an answer: a filter naming nothing known is the request's fault (400).
-fn from_library(err: crate::Error) -> ApiError {
+/// The HTTP status of a library error:
+/// - 404 when what the request names is not there (no index in the folder, an unknown
+///   collection);
+/// - 400 when the request is at fault (a filter naming nothing the index holds, a bad setting);
+/// - 409 when the index is in a state another process controls (a first run building it, another
+///   writer holding its lock) or was built with other settings than asked: the request may
+///   succeed once that process is done, but how long that takes is unknown, so there is no
+///   `Retry-After` (503 with `Retry-After` stays the answer to the server's own overload, which
+///   clears within a second);
+/// - 500 for everything else (I/O, tantivy, an index this build cannot use, a full disk).
+fn library_error_status(err: &crate::Error) -> StatusCode {
+    use crate::Error;
     match err {
-        crate::Error::UnknownFilter { .. } => bad_request(err.to_string()),
-        other => internal(other),
+        Error::NoIndex(_) | Error::UnknownCollection { .. } => StatusCode::NOT_FOUND,
+        Error::UnknownFilter { .. } | Error::BadSetting(_) => StatusCode::BAD_REQUEST,
+        Error::IndexBeingBuilt(_) | Error::Locked(_) | Error::IncompatibleSettings { .. } => {
+            StatusCode::CONFLICT
+        }
+        Error::Io { .. }
+        | Error::Index(_)
+        | Error::ForeignIndex(_)
+        | Error::IncompatibleIndex(_)
+        | Error::DamagedManifest(_)
+        | Error::ReadOnly(_)
+        | Error::DiskFull(_)
+        | Error::UnusableFolder { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     }
+}
+
+/// A library error as an answer, with the status [`library_error_status`] gives it.
+fn from_library(err: crate::Error) -> ApiError {
+    ApiError(library_error_status(&err), err.to_string())
 }
 
 /// Builds the router over the index in `dir`, answering requests for `hosts` only, with at
@@ -553,7 +581,7 @@ async fn article(
     })
     .await
     .map_err(internal)?
-    .map_err(internal)?;
+    .map_err(from_library)?;
     let Some(article) = Article::from_passages(&passages) else {
         return Err(ApiError(
             StatusCode::NOT_FOUND,
@@ -581,7 +609,7 @@ async fn stats(State(state): State<Arc<AppState>>) -> Result<Response, ApiError>
             let stats = tokio::task::spawn_blocking(move || index::stats::collect(&dir))
                 .await
                 .map_err(internal)?
-                .map_err(internal)?;
+                .map_err(from_library)?;
             let body = axum::body::Bytes::from(serde_json::to_vec(&stats).map_err(internal)?);
             *state.stats.lock().unwrap_or_else(|e| e.into_inner()) =
                 Some((generation, body.clone()));
@@ -633,6 +661,55 @@ mod tests {
         assert!(hosts.allows("192.168.1.20:9000"));
         assert!(hosts.allows("[fe80::1]:9000"));
         assert!(!hosts.allows("evil.example:9000"));
+    }
+
+    #[test]
+    fn library_errors_map_to_statuses() {
+        use crate::index::IndexSettings;
+        use crate::Error;
+        let dir = PathBuf::from("idx");
+        let status = |err: Error| library_error_status(&err).as_u16();
+        assert_eq!(status(Error::NoIndex(dir.clone())), 404);
+        assert_eq!(
+            status(Error::UnknownCollection {
+                name: "x".to_owned(),
+                dir: dir.clone()
+            }),
+            404
+        );
+        assert_eq!(
+            status(Error::UnknownFilter {
+                what: "outlet",
+                name: "x".to_owned(),
+                known: "BBC".to_owned()
+            }),
+            400
+        );
+        assert_eq!(status(Error::BadSetting("bad".to_owned())), 400);
+        assert_eq!(status(Error::Locked(dir.clone())), 409);
+        assert_eq!(status(Error::IndexBeingBuilt(dir.clone())), 409);
+        assert_eq!(
+            status(Error::IncompatibleSettings {
+                dir: dir.clone(),
+                built_with: IndexSettings::default(),
+                wanted: IndexSettings::default()
+            }),
+            409
+        );
+        for other in [
+            Error::io(&dir, std::io::Error::other("boom")),
+            Error::ForeignIndex(dir.clone()),
+            Error::IncompatibleIndex("old".to_owned()),
+            Error::DamagedManifest("gone".to_owned()),
+            Error::ReadOnly(dir.clone()),
+            Error::DiskFull("full".to_owned()),
+            Error::unusable_folder(&dir, "no"),
+        ] {
+            assert_eq!(status(other), 500);
+        }
+        let answer = from_library(Error::NoIndex(dir)).into_response();
+        assert_eq!(answer.status(), StatusCode::NOT_FOUND);
+        assert!(answer.headers().get(header::RETRY_AFTER).is_none());
     }
 
     #[test]
