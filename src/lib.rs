@@ -1,14 +1,10 @@
 //! Fahras (فهرس, "index"): a search engine for archives of Arabic news.
 //!
-//! Data flows files → [`ingest`] → [`analysis`] → [`index`] → [`search`] → output.
+//! The engine is the `fahras-core` crate (re-exported here: data flows files → [`ingest`] →
+//! [`analysis`] → [`index`] → [`search`] → output); this crate adds the commands ([`cli`]), their
+//! rendering, and the server ([`serve`]).
 
-pub mod analysis;
+pub use fahras_core::{analysis, choice, error, eval, index, ingest, search, Error, Result};
+
 pub mod cli;
-pub mod error;
-pub mod eval;
-pub mod index;
-pub mod ingest;
-pub mod search;
 pub mod serve;
-
-pub use error::{Error, Result};

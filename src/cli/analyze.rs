@@ -16,10 +16,10 @@ pub enum AnalyzeFormat {
 #[derive(Debug, clap::Args)]
 pub struct AnalyzeArgs {
     /// Which analyzer: exact (normalization only) or stem (normalization and stemming).
-    #[arg(long, value_enum, default_value = "stem")]
+    #[arg(long, value_parser = super::choice::<AnalyzerKind>(), default_value = "stem")]
     pub analyzer: AnalyzerKind,
     /// Stemmer used by the stem analyzer.
-    #[arg(long, value_enum, default_value_t = StemmerKind::default())]
+    #[arg(long, value_parser = super::choice::<StemmerKind>(), default_value_t = StemmerKind::default())]
     pub stemmer: StemmerKind,
     /// Output: a table, or one JSON object per token.
     #[arg(long, value_enum, default_value = "text")]

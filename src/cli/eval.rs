@@ -49,7 +49,7 @@ pub struct EvalArgs {
 #[derive(Debug, Clone, clap::Args)]
 pub struct IndexSettingsArgs {
     /// Stemmer (for an index built by this command).
-    #[arg(long, value_enum, default_value_t = StemmerKind::default())]
+    #[arg(long, value_parser = super::choice::<StemmerKind>(), default_value_t = StemmerKind::default())]
     pub stemmer: StemmerKind,
     /// Passage length bounds in words (for an index built by this command).
     #[arg(long, default_value_t = IndexSettings::default().passage_min_words)]

@@ -45,7 +45,7 @@ pub struct IndexArgs {
     #[arg(long)]
     pub collection: Option<String>,
     /// Stemmer of the stemmed fields (a new index only; recorded in it).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::choice::<StemmerKind>())]
     pub stemmer: Option<StemmerKind>,
     /// Shortest passage, in words (a new index only; recorded in it).
     #[arg(long)]

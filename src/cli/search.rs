@@ -104,7 +104,7 @@ pub struct RankingArgs {
     #[arg(long, default_value_t = Ranking::default().variant_weight)]
     pub variant_weight: f32,
     /// How plain words combine.
-    #[arg(long, value_enum, default_value_t = Ranking::default().operator)]
+    #[arg(long, value_parser = super::choice::<Operator>(), default_value_t = Ranking::default().operator)]
     pub operator: Operator,
     /// Query stopwords (question words, particles): keep or drop.
     #[arg(long, value_enum, default_value_t = if Ranking::default().drop_stopwords { Stopwords::Drop } else { Stopwords::Keep })]

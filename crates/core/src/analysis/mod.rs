@@ -16,6 +16,8 @@ pub mod tokenizer;
 use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
+use crate::choice::Choice;
+
 pub use stem_filter::{StemFilter, TermStemmer};
 pub use tokenizer::ArabicTokenizer;
 
@@ -32,7 +34,7 @@ pub const KEYWORD_ANALYZER: &str = "fahras_keyword";
 pub const ANALYZER_VERSION: u32 = 2;
 
 /// Which stemmer `ar_stem` applies after normalization.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum StemmerKind {
     /// Fahras's light stemmer: clitics and affixes, ambiguous proclitics kept as extra readings.
@@ -44,23 +46,52 @@ pub enum StemmerKind {
     None,
 }
 
+impl Choice for StemmerKind {
+    const CHOICES: &'static [(Self, &'static str, &'static str)] = &[
+        (
+            StemmerKind::Light,
+            "light",
+            "Fahras's light stemmer: clitics and affixes, ambiguous proclitics kept as extra readings",
+        ),
+        (
+            StemmerKind::Snowball,
+            "snowball",
+            "Snowball's Arabic stemmer (rust-stemmers)",
+        ),
+        (StemmerKind::None, "none", "no stemming: ar_stem equals ar_exact"),
+    ];
+}
+
 impl std::fmt::Display for StemmerKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            StemmerKind::Light => "light",
-            StemmerKind::Snowball => "snowball",
-            StemmerKind::None => "none",
-        })
+        f.write_str(self.name())
     }
 }
 
 /// Which of the two analyzers to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AnalyzerKind {
     /// `ar_exact`: normalization only.
     Exact,
     /// `ar_stem`: normalization and stemming.
     Stem,
+}
+
+impl Choice for AnalyzerKind {
+    const CHOICES: &'static [(Self, &'static str, &'static str)] = &[
+        (AnalyzerKind::Exact, "exact", "ar_exact: normalization only"),
+        (
+            AnalyzerKind::Stem,
+            "stem",
+            "ar_stem: normalization and stemming",
+        ),
+    ];
+}
+
+impl std::fmt::Display for AnalyzerKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// The exact analyzer: Arabic tokenizer with normalization.

@@ -3,8 +3,10 @@
 
 use serde::Serialize;
 
+use crate::choice::Choice;
+
 /// How plain words combine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Operator {
     /// Every word must match.
@@ -15,6 +17,29 @@ pub enum Operator {
     AllThenAny,
     /// At least half of the words must match, passages with every word first.
     AllThenMost,
+}
+
+impl Choice for Operator {
+    const CHOICES: &'static [(Self, &'static str, &'static str)] = &[
+        (Operator::And, "and", "every word must match"),
+        (Operator::Or, "or", "any word may match; BM25 decides"),
+        (
+            Operator::AllThenAny,
+            "all-then-any",
+            "any word may match, but passages with every word come first",
+        ),
+        (
+            Operator::AllThenMost,
+            "all-then-most",
+            "at least half of the words must match, passages with every word first",
+        ),
+    ];
+}
+
+impl std::fmt::Display for Operator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// Weights and switches of the ranking of passages (what ranks articles from their passages is

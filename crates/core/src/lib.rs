@@ -1,0 +1,15 @@
+//! Fahras's core (فهرس, "index"): a search engine for archives of Arabic news, as a library.
+//!
+//! Data flows files → [`ingest`] → [`analysis`] → [`index`] → [`search`] → results, and
+//! [`eval`] measures them. Nothing here knows of a terminal, a command line or HTTP: the `fahras`
+//! binary crate adds the commands, their rendering and the server.
+
+pub mod analysis;
+pub mod choice;
+pub mod error;
+pub mod eval;
+pub mod index;
+pub mod ingest;
+pub mod search;
+
+pub use error::{Error, Result};
