@@ -44,7 +44,7 @@ use serde::Serialize;
 use serde_json::json;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::index::{self, IndexHandle};
+use crate::index;
 use crate::search::settings::RankingInput;
 use crate::search::{Article, Bounds, Engine, Hit, SearchSettings, SettingsInput, Surface};
 
@@ -239,11 +239,28 @@ fn is_ip_literal(host: &str) -> bool {
 
 struct AppState {
     dir: PathBuf,
-    handle: Arc<IndexHandle>,
     reader: tantivy::IndexReader,
+    /// One engine for every request: each request works on a clone, and clones share the
+    /// engine's caches (spelling variants, document frequencies, copies, article tables), which
+    /// the engine empties itself when the reader moves to a new commit.
+    engine: Engine,
     limiter: Arc<SearchLimiter>,
     /// `/api/stats` of one index generation.
     stats: Mutex<Option<(u64, axum::body::Bytes)>>,
+}
+
+impl AppState {
+    fn open(dir: PathBuf, limiter: Arc<SearchLimiter>) -> crate::Result<AppState> {
+        let handle = index::open(&dir)?;
+        let reader = handle.auto_reloading_reader()?;
+        Ok(AppState {
+            dir,
+            engine: Engine::with_reader(Arc::new(handle), reader.clone()),
+            reader,
+            limiter,
+            stats: Mutex::new(None),
+        })
+    }
 }
 
 /// Errors answered as JSON.
@@ -310,15 +327,7 @@ pub fn router(
     hosts: AllowedHosts,
     limiter: Arc<SearchLimiter>,
 ) -> crate::Result<Router> {
-    let handle = index::open(&dir)?;
-    let reader = handle.auto_reloading_reader()?;
-    let state = Arc::new(AppState {
-        dir,
-        handle: Arc::new(handle),
-        reader,
-        limiter,
-        stats: Mutex::new(None),
-    });
+    let state = Arc::new(AppState::open(dir, limiter)?);
     Ok(Router::new()
         .route("/", get(page))
         .route("/api/search", get(search))
@@ -441,7 +450,7 @@ async fn search_permit(state: &AppState) -> Result<SearchPermit, ApiError> {
 }
 
 fn engine(state: &AppState) -> Engine {
-    Engine::with_reader(state.handle.clone(), state.reader.clone())
+    state.engine.clone()
 }
 
 /// Reads a numeric parameter (its bounds are checked with the other settings).
@@ -710,6 +719,25 @@ mod tests {
         let answer = from_library(Error::NoIndex(dir)).into_response();
         assert_eq!(answer.status(), StatusCode::NOT_FOUND);
         assert!(answer.headers().get(header::RETRY_AFTER).is_none());
+    }
+
+    // Speed issue (18): each request built its own engine, so the spelling-variant,
+    // document-frequency and copies caches never outlived a request.
+    #[test]
+    fn requests_share_one_engines_caches() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir_all(&corpus).unwrap();
+        std::fs::write(
+            corpus.join("a.txt"),
+            "قمة جنيف\nقال بوتين إن القمة في جنيف كانت ناجحة.\n",
+        )
+        .unwrap();
+        let index_dir = dir.path().join("index");
+        let options = crate::index::writer::IndexOptions::new(vec![corpus], index_dir.clone());
+        crate::index::writer::run(&options, &crate::index::writer::Silent).unwrap();
+        let state = AppState::open(index_dir, SearchLimiter::new(2)).unwrap();
+        assert!(engine(&state).shares_caches_with(&engine(&state)));
     }
 
     #[test]

@@ -223,6 +223,11 @@ impl Engine {
         }
     }
 
+    /// Whether this engine and `other` remember their work in the same caches (clones do).
+    pub fn shares_caches_with(&self, other: &Engine) -> bool {
+        std::sync::Arc::ptr_eq(&self.caches, &other.caches)
+    }
+
     pub fn fields(&self) -> &Fields {
         &self.handle.fields
     }
