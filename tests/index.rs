@@ -663,3 +663,24 @@ fn an_index_of_an_earlier_layout_asks_for_a_rebuild_and_the_rebuild_works() {
     let (hits, _) = search_json(&index, &["بوتين", "--all-copies"]);
     assert_eq!(hits.len(), 2);
 }
+
+/// The tokenizer's memo (`analysis::tokenizer::replays`) relies on tantivy indexing a passage's
+/// exact field right before its stemmed field, on one thread. Were that to change, indexing would
+/// stay correct but cut every text twice: this test says so instead.
+#[test]
+fn indexing_cuts_each_text_once_for_its_exact_and_stemmed_fields() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    write_articles(&corpus, 0..20);
+    let index = dirs.root.path().join("index");
+    let before = fahras::analysis::tokenizer::replays();
+    let options = fahras::index::writer::IndexOptions::new(vec![corpus], index.clone());
+    fahras::index::writer::run(&options, &fahras::index::writer::Silent).unwrap();
+    let replayed = fahras::analysis::tokenizer::replays() - before;
+    let passages = all_passages(&index).len() as u64;
+    // Title and text: two replays per passage (other tests of this binary only add to the count).
+    assert!(
+        replayed >= 2 * passages,
+        "{replayed} replays for {passages} passages"
+    );
+}

@@ -157,6 +157,21 @@ proptest! {
     }
 
     #[test]
+    fn stem_tokens_after_the_exact_fields_are_the_stem_analyzers_own(text in hostile_text(60)) {
+        for stemmer in [StemmerKind::Light, StemmerKind::Snowball, StemmerKind::None] {
+            let mut exact = analysis::exact_analyzer();
+            let mut stem = analysis::stem_analyzer(stemmer);
+            // As tantivy indexes a passage: the exact field, then the stemmed one (a replay).
+            let _ = checked_tokens(&mut exact, &text, false);
+            let after_exact = checked_tokens(&mut stem, &text, true);
+            // The stem analyzer on its own (the thread's last text is another one).
+            let _ = checked_tokens(&mut exact, "نص آخر", false);
+            let alone = checked_tokens(&mut stem, &text, true);
+            prop_assert_eq!(after_exact, alone);
+        }
+    }
+
+    #[test]
     fn highlight_mark_and_window_never_panic_and_keep_ranges_valid(
         text in hostile_text(60),
         raw in prop::collection::vec((0usize..400, 0usize..400), 0..6),

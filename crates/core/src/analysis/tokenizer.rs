@@ -14,11 +14,20 @@
 //! several terms take consecutive positions and share the word's offsets; no term, no position.
 //!
 //! Each thread remembers the terms of the last text it cut, and cutting the same text again
-//! replays them: tantivy indexes a passage's fields in schema order on one thread, so the stemmed
-//! field's analyzer (this tokenizer under a stem filter) reads the text right after the exact
-//! one and gets its terms without cutting and normalizing a second time.
+//! replays them. This is a memo, never a contract: the terms are a function of the text alone,
+//! and a replay happens only when the text is byte for byte the one recorded, so the terms are
+//! the same in whatever order and on whatever thread texts come. What the memo's hit rate relies
+//! on is that tantivy indexes a passage's fields in schema order on one thread, so that the
+//! stemmed field's analyzer (this tokenizer under a stem filter) reads the text right after the
+//! exact one and gets its terms without cutting and normalizing a second time (about 10% of
+//! indexing time). [`replays`] counts the hits; `tests/index.rs` checks that indexing gets one
+//! per analyzed field pair, so a tantivy that changes its order fails a test instead of silently
+//! indexing slower. (Handing tantivy 0.27 pre-tokenized text instead was measured and dropped:
+//! its documents carry such text as JSON, and indexing ANT took 20 s and 730 MB instead of 8–13 s
+//! and 450 MB.)
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
@@ -81,6 +90,14 @@ thread_local! {
     static LAST_TEXT: RefCell<Recording> = RefCell::new(Recording::default());
 }
 
+/// Texts replayed since the process started, on every thread (see the module comment).
+static REPLAYS: AtomicU64 = AtomicU64::new(0);
+
+/// How many texts were cut by replaying a recording rather than cutting them again.
+pub fn replays() -> u64 {
+    REPLAYS.load(Ordering::Relaxed)
+}
+
 impl Tokenizer for ArabicTokenizer {
     type TokenStream<'a> = ArabicTokenStream<'a>;
 
@@ -94,6 +111,9 @@ impl Tokenizer for ArabicTokenizer {
             recording.terms.clear();
             recording.tokens.clear();
             recording.complete = false;
+        }
+        if replay {
+            REPLAYS.fetch_add(1, Ordering::Relaxed);
         }
         let record = replay || text.len() <= MAX_RECORDED_BYTES;
         if record && !replay {
