@@ -353,3 +353,40 @@ fn bm25_b_trades_length_normalization_for_term_frequency() {
         stderr_of(&refused)
     );
 }
+
+/// "All words first": a passage with every word of a short query ranks above one that repeats a
+/// single word many times (which BM25 alone would prefer), and shows its own BM25 score, not the
+/// tier's.
+#[test]
+fn passages_with_every_word_rank_first_whatever_their_bm25() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    write(corpus.join("one.txt"), "بوتين\nبوتين بوتين بوتين بوتين.\n");
+    write(
+        corpus.join("both.txt"),
+        "لقاء\nفي خبر طويل عن أمور كثيرة ذكر الكاتب أن بوتين زار جنيف مرة في سنة بعيدة ثم عاد إلى بلاده وتحدث عن الطقس والاقتصاد والرياضة والفن والسفر.\n",
+    );
+    // جنيف is common, بوتين rare: BM25 alone prefers the passage full of بوتين.
+    for i in 0..6 {
+        write(
+            corpus.join(format!("geneva{i}.txt")),
+            format!("مدينة {i}\nجنيف مدينة سويسرية رقم {i}.\n"),
+        );
+    }
+    let index = dirs.root.path().join("index");
+    ok(&[
+        "index",
+        path_str(&corpus),
+        "--index",
+        path_str(&index),
+        "--quiet",
+    ]);
+    let (tiered, _) = search_json(&index, &["بوتين جنيف"]);
+    assert_eq!(tiered[0]["article_id"], "both.txt", "{tiered:?}");
+    let (or, _) = search_json(&index, &["بوتين جنيف", "--operator", "or"]);
+    assert_eq!(or[0]["article_id"], "one.txt", "{or:?}");
+    // Scores read back without the tier: below any tier's start, the same scale as OR's.
+    for hit in tiered.iter().chain(&or) {
+        assert!(hit["score"].as_f64().unwrap() < 100.0, "{hit}");
+    }
+}

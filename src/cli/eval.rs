@@ -11,7 +11,7 @@ use crate::analysis::StemmerKind;
 use crate::eval::{self, Measures};
 use crate::index::writer::{self, IndexOptions, Silent};
 use crate::index::{self, IndexSettings};
-use crate::search::{Engine, SettingsInput};
+use crate::search::{Bounds, Engine, SettingsInput, Surface};
 
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
@@ -114,11 +114,21 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         );
     }
     let mut engine = Engine::new(index::open(&index_dir)?)?;
-    let mut request = super::search::resolve(&SettingsInput {
+    let mut request = SettingsInput {
         limit: Some(args.k),
         no_highlight: true,
         ranking: args.search.input(),
         ..SettingsInput::default()
+    }
+    .resolve(Bounds::CLI)
+    .map_err(|error| {
+        // `eval` calls the number of results `--k`.
+        let error = if error.setting == "limit" {
+            error.of("k")
+        } else {
+            error
+        };
+        anyhow::anyhow!(error.message(Surface::Cli))
     })?;
     let search_started = Instant::now();
     let mut run_out = match &args.run {

@@ -22,10 +22,4 @@ pub trait Choice: Copy + PartialEq + Send + Sync + 'static {
             .find(|(value, _, _)| *value == self)
             .map_or("", |(_, name, _)| name)
     }
-
-    /// An error message for a name that is none of the choices.
-    fn unknown(name: &str) -> String {
-        let names: Vec<&str> = Self::CHOICES.iter().map(|(_, n, _)| *n).collect();
-        format!("unknown value {name:?} (one of {})", names.join(", "))
-    }
 }

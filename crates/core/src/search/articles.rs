@@ -497,7 +497,7 @@ impl std::str::FromStr for Interval {
             "day" => Ok(Interval::Day),
             "week" => Ok(Interval::Week),
             "month" => Ok(Interval::Month),
-            other => Err(format!("unknown interval {other:?} (day, week or month)")),
+            other => Err(format!("must be day, week or month, not {other:?}")),
         }
     }
 }

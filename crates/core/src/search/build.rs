@@ -19,7 +19,7 @@ use tantivy::DateTime;
 
 use super::highlight::HighlightTerms;
 use super::lexicon::Lexicon;
-use super::query::{Node, ParsedQuery, QueryFilters};
+use super::query::{DateRange, Node, ParsedQuery, QueryFilters};
 use super::ranking::{is_query_stopword, Operator, Ranking};
 use super::settings::{SearchSettings, Spelling};
 use super::tiered::Tiered;
@@ -48,7 +48,7 @@ impl Default for FieldSelection {
 }
 
 impl FieldSelection {
-    /// Parses `title,text` style lists.
+    /// Parses `title,text` style lists (an error says what is wrong with the list).
     pub fn parse(list: &str) -> Result<FieldSelection, String> {
         let mut selection = FieldSelection {
             title: false,
@@ -58,11 +58,11 @@ impl FieldSelection {
             match name {
                 "title" => selection.title = true,
                 "text" | "body" => selection.text = true,
-                other => return Err(format!("unknown field {other:?} in --fields (title, text)")),
+                other => return Err(format!("names an unknown field {other:?} (title, text)")),
             }
         }
         if !selection.title && !selection.text {
-            return Err("--fields needs at least one of title, text".to_owned());
+            return Err("needs at least one of title, text".to_owned());
         }
         Ok(selection)
     }
@@ -86,6 +86,11 @@ pub struct BuiltQuery {
 }
 
 impl BuiltQuery {
+    /// Whether passages holding every positive part rank in a tier of their own.
+    pub fn has_tiers(&self) -> bool {
+        self.all_words.is_some()
+    }
+
     /// The whole query; `None` when there is nothing to search for.
     pub fn query(&self) -> Option<Box<dyn Query>> {
         self.assemble(None)
@@ -239,23 +244,35 @@ fn filters(
             filters.push(filter);
         }
     }
-    let (from, to) = date_range(settings, in_query);
-    if from.is_some() || to.is_some() {
-        let bound = |d: Option<time::OffsetDateTime>, inclusive: bool| match d {
-            Some(d) => {
-                // Dates filter by the source's own calendar day.
-                let term = Term::from_field_date(fields.day, DateTime::from_utc(d));
-                if inclusive {
-                    Bound::Included(term)
-                } else {
-                    Bound::Excluded(term)
-                }
-            }
-            None => Bound::Unbounded,
-        };
-        filters.push(Box::new(RangeQuery::new(bound(from, true), bound(to, false))) as _);
+    let range = date_range(settings, in_query);
+    if range.0.is_some() || range.1.is_some() {
+        filters.push(date_filter(fields, range));
+    }
+    if !in_query.any_dates.is_empty() {
+        let any: Vec<Box<dyn Query>> = in_query
+            .any_dates
+            .iter()
+            .map(|&range| date_filter(fields, range))
+            .collect();
+        filters.extend(should(any));
     }
     filters
+}
+
+/// Passages of the source's own calendar days in `range`.
+fn date_filter(fields: &Fields, (from, to): DateRange) -> Box<dyn Query> {
+    let bound = |d: Option<time::OffsetDateTime>, inclusive: bool| match d {
+        Some(d) => {
+            let term = Term::from_field_date(fields.day, DateTime::from_utc(d));
+            if inclusive {
+                Bound::Included(term)
+            } else {
+                Bound::Excluded(term)
+            }
+        }
+        None => Bound::Unbounded,
+    };
+    Box::new(RangeQuery::new(bound(from, true), bound(to, false)))
 }
 
 /// The dates the settings and the query's `date:` allow: several ranges intersect.
@@ -267,8 +284,6 @@ fn date_range(settings: &SearchSettings, in_query: &QueryFilters) -> DateRange {
             (max_option(from, f), min_option(to, t))
         })
 }
-
-type DateRange = (Option<time::OffsetDateTime>, Option<time::OffsetDateTime>);
 
 /// Passages whose keyword `field` is any of `names` (case-insensitive).
 fn keyword_filter(field: Field, names: &[String]) -> Option<Box<dyn Query>> {
@@ -766,7 +781,13 @@ mod tests {
         let query = built("ما هي قمة", &SearchSettings::default(), &lexicon);
         let core = query.core.expect("قمة is searched");
         let searched = terms_in(&*core, fields().text);
-        assert!(searched.iter().all(|t| t.as_str() != "ما"), "{searched:?}");
+        assert!(
+            searched
+                .iter()
+                .all(|t| t.as_str() != "ما" && t.as_str() != "هي"),
+            "{searched:?}"
+        );
+        assert!(searched.iter().any(|t| t.as_str() == "قمه"), "{searched:?}");
         let only = built("ما", &SearchSettings::default(), &lexicon);
         assert!(only.core.is_some());
     }

@@ -246,7 +246,6 @@ impl Engine {
     pub fn search(&mut self, request: &SearchSettings) -> Result<SearchResults> {
         let started = Instant::now();
         let searcher = self.reader.searcher();
-        let fields = self.handle.fields;
         let (built, query) = self.prepare(&searcher, request, Unit::Passages)?;
         let Some(query) = query else {
             return Ok(SearchResults {
@@ -260,79 +259,107 @@ impl Engine {
                 notes: built.notes,
             });
         };
-        let wanted = request.page_end();
-        let per_article = request.per_article.get();
         let tables = self.article_tables(&searcher)?;
-        let facets = request.facets || request.histogram.is_some();
-        let (matches, grouped) = match request.sort {
-            Sort::Relevance => {
-                // Fetch enough passages to fill the page after grouping; widen when grouping
-                // ate them. The articles are collected in the same pass as the first fetch.
-                // Every page widens to the same cap, so pages of a huge tie run (a filter-only
-                // query scores every match the same) order the same candidates.
-                let cap = MAX_TIE_FETCH.max(wanted.saturating_mul(3));
-                let mut fetch = wanted.saturating_mul(3).max(50).min(cap);
-                let statistics = self.statistics(&searcher, request.ranking.bm25_b);
-                let (matches, mut top) = searcher.search_with_statistics_provider(
-                    &*query,
-                    &(
-                        articles::ArticleCollector {
-                            tables: tables.clone(),
-                            facets,
-                            dates: false,
-                        },
-                        TopDocs::with_limit(fetch).order_by_score(),
-                    ),
-                    &statistics,
-                )?;
-                let kept = loop {
-                    // Passages tied with the last one fetched may continue past the cut, and
-                    // ties are ordered by date and id, not by where the cut fell: leave that
-                    // run out unless everything was fetched, so that every page (each fetches
-                    // a different number) orders the same passages the same way.
-                    let complete = top.len() < fetch || fetch >= cap;
-                    let trusted = if complete {
-                        &top[..]
-                    } else {
-                        without_last_tie_run(&top)
-                    };
-                    let mut reader = copies::SignatureReader::new(&searcher);
-                    let ordered = order_ties(&searcher, &fields, &mut reader, trusted)?;
-                    let kept = self.page_passages(
-                        &searcher,
-                        &ordered,
-                        per_article,
-                        wanted,
-                        request.copies == Copies::Listed,
-                    )?;
-                    if kept.len() >= wanted || complete {
-                        break kept;
-                    }
-                    fetch = fetch.saturating_mul(4).min(cap);
-                    top = searcher.search_with_statistics_provider(
-                        &*query,
-                        &TopDocs::with_limit(fetch).order_by_score(),
-                        &statistics,
-                    )?;
-                };
-                (matches, kept)
-            }
+        let collector = articles::ArticleCollector {
+            tables: tables.clone(),
+            facets: request.facets || request.histogram.is_some(),
+            dates: request.sort != Sort::Relevance,
+        };
+        let (matches, page) = match request.sort {
+            Sort::Relevance => self.page_by_relevance(&searcher, &*query, request, collector)?,
             Sort::Newest | Sort::Oldest => {
-                let collector = articles::ArticleCollector {
-                    tables: tables.clone(),
-                    facets,
-                    dates: true,
-                };
                 let matches = searcher.search(&*query, &collector)?;
-                let kept = self.page_by_date(&searcher, &*query, request, &matches, wanted)?;
-                (matches, kept)
+                let page = self.page_by_date(&searcher, &*query, request, &matches)?;
+                (matches, page)
             }
         };
-        let total_hits = matches.passages;
+        let hits = self.hits(&searcher, request, &built, &tables, &matches, page)?;
+        Ok(SearchResults {
+            hits,
+            total_hits: matches.passages,
+            total_articles: matches.articles(),
+            facets: request.facets.then(|| matches.facets()),
+            histogram: request
+                .histogram
+                .map(|interval| matches.histogram(interval)),
+            took_ms: started.elapsed().as_secs_f64() * 1e3,
+            variants: built.variants,
+            notes: built.notes,
+        })
+    }
+
+    /// The articles `query` matches (collected by `collector`) and the passages of the page up
+    /// to its end, best first, grouped by article.
+    ///
+    /// Fetches enough passages to fill the page after grouping, and widens when grouping ate
+    /// them; the articles are collected in the same pass as the first fetch. Every page widens
+    /// to the same cap, so pages of a huge tie run (a filter-only query scores every match the
+    /// same) order the same candidates.
+    fn page_by_relevance(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn tantivy::query::Query,
+        request: &SearchSettings,
+        collector: articles::ArticleCollector,
+    ) -> Result<(articles::ArticleMatches, Vec<KeptPassage>)> {
+        let fields = self.handle.fields;
+        let wanted = request.page_end();
+        let cap = MAX_TIE_FETCH.max(wanted.saturating_mul(3));
+        let mut fetch = wanted.saturating_mul(3).max(50).min(cap);
+        let statistics = self.statistics(searcher, request.ranking.bm25_b);
+        let (matches, mut top) = searcher.search_with_statistics_provider(
+            query,
+            &(collector, TopDocs::with_limit(fetch).order_by_score()),
+            &statistics,
+        )?;
+        loop {
+            // Passages tied with the last one fetched may continue past the cut, and ties are
+            // ordered by date and id, not by where the cut fell: leave that run out unless
+            // everything was fetched, so that every page (each fetches a different number)
+            // orders the same passages the same way.
+            let complete = top.len() < fetch || fetch >= cap;
+            let trusted = if complete {
+                &top[..]
+            } else {
+                without_last_tie_run(&top)
+            };
+            let mut reader = copies::SignatureReader::new(searcher);
+            let ordered = order_ties(searcher, &fields, &mut reader, trusted)?;
+            let kept = self.page_passages(
+                searcher,
+                &ordered,
+                request.per_article.get(),
+                wanted,
+                request.copies == Copies::Listed,
+            )?;
+            if kept.len() >= wanted || complete {
+                return Ok((matches, kept));
+            }
+            fetch = fetch.saturating_mul(4).min(cap);
+            top = searcher.search_with_statistics_provider(
+                query,
+                &TopDocs::with_limit(fetch).order_by_score(),
+                &statistics,
+            )?;
+        }
+    }
+
+    /// The hits of the page (from `request.offset`) among `page`: documents read, copies,
+    /// highlights, and each article's count of other matching passages.
+    fn hits(
+        &mut self,
+        searcher: &tantivy::Searcher,
+        request: &SearchSettings,
+        built: &BuiltQuery,
+        tables: &HashMap<u32, std::sync::Arc<articles::ArticleTable>>,
+        matches: &articles::ArticleMatches,
+        page: Vec<KeptPassage>,
+    ) -> Result<Vec<Hit>> {
+        let fields = self.handle.fields;
         // Passages on the page per article (the whole page, offset included, so that an
         // article's count does not depend on where the page starts), by (segment, id ordinal).
         let mut shown_per_article: HashMap<(u32, u64), usize> = HashMap::new();
-        let article_of: Vec<Option<(u32, u64)>> = grouped
+        let article_of: Vec<Option<(u32, u64)>> = page
             .iter()
             .map(|((_, address), _)| {
                 let table = tables.get(&address.segment_ord)?;
@@ -343,34 +370,19 @@ impl Engine {
             *shown_per_article.entry(*key).or_default() += 1;
         }
         let mut hits = Vec::new();
-        let mut signatures = copies::SignatureReader::new(&searcher);
+        let mut signatures = copies::SignatureReader::new(searcher);
         for (rank, ((score, address), signature)) in
-            grouped.into_iter().enumerate().skip(request.offset)
+            page.into_iter().enumerate().skip(request.offset)
         {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let mut hit = hit_from(&doc, &fields, rank + 1, display_score(score));
+            let mut hit = hit_from(
+                &doc,
+                &fields,
+                rank + 1,
+                display_score(score, built.has_tiers()),
+            );
             if let Some(signature) = signature {
-                let cached = self
-                    .lock_caches(&searcher)
-                    .copies
-                    .get(&hit.article_id)
-                    .cloned();
-                hit.copies = match cached {
-                    Some(copies) => copies,
-                    None => {
-                        let found = copies::copies_of(
-                            &searcher,
-                            &mut signatures,
-                            &fields,
-                            &hit.article_id,
-                            &signature,
-                        )?;
-                        self.lock_caches(&searcher)
-                            .copies
-                            .insert(hit.article_id.clone(), found.clone());
-                        found
-                    }
-                };
+                hit.copies = self.copies(searcher, &mut signatures, &hit.article_id, &signature)?;
             }
             if request.highlighting == Highlighting::On {
                 hit.highlights = self.highlight(&hit.text, &built.highlight);
@@ -383,18 +395,32 @@ impl Engine {
             }
             hits.push(hit);
         }
-        Ok(SearchResults {
-            hits,
-            total_hits,
-            total_articles: matches.articles(),
-            facets: request.facets.then(|| matches.facets()),
-            histogram: request
-                .histogram
-                .map(|interval| matches.histogram(interval)),
-            took_ms: started.elapsed().as_secs_f64() * 1e3,
-            variants: built.variants,
-            notes: built.notes,
-        })
+        Ok(hits)
+    }
+
+    /// The copies of the article `article_id` (whose signature is `signature`), remembered for
+    /// this index generation.
+    fn copies(
+        &self,
+        searcher: &tantivy::Searcher,
+        signatures: &mut copies::SignatureReader,
+        article_id: &str,
+        signature: &index::dedup::Signature,
+    ) -> Result<Vec<copies::Copy>> {
+        if let Some(known) = self.lock_caches(searcher).copies.get(article_id) {
+            return Ok(known.clone());
+        }
+        let found = copies::copies_of(
+            searcher,
+            signatures,
+            &self.handle.fields,
+            article_id,
+            signature,
+        )?;
+        self.lock_caches(searcher)
+            .copies
+            .insert(article_id.to_owned(), found.clone());
+        Ok(found)
     }
 
     /// The passages of a page in date order: the matching articles sorted by their instant of
@@ -407,8 +433,8 @@ impl Engine {
         query: &dyn tantivy::query::Query,
         request: &SearchSettings,
         matches: &articles::ArticleMatches,
-        wanted: usize,
     ) -> Result<Vec<KeptPassage>> {
+        let wanted = request.page_end();
         let newest = request.sort == Sort::Newest;
         let by_instant =
             |a: &articles::DatedArticle, b: &articles::DatedArticle| match (a.instant, b.instant) {
@@ -699,7 +725,10 @@ impl Engine {
         let mut feedback = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
-            feedback.push((display_score(score), text_of(&doc, self.handle.fields.text)));
+            feedback.push((
+                display_score(score, built.has_tiers()),
+                text_of(&doc, self.handle.fields.text),
+            ));
         }
         let expansion = feedback::expansion_query(
             searcher,
@@ -720,7 +749,8 @@ impl Engine {
     pub fn rank_articles(&mut self, request: &SearchSettings) -> Result<Vec<(String, f32)>> {
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
-        let (_, query) = self.prepare(&searcher, request, Unit::Articles)?;
+        let (built, query) = self.prepare(&searcher, request, Unit::Articles)?;
+        let has_tiers = built.has_tiers();
         let Some(query) = query else {
             return Ok(Vec::new());
         };
@@ -741,7 +771,7 @@ impl Engine {
                 match position.get(&id) {
                     Some(&i) => {
                         let entry = &mut articles[i];
-                        entry.1 += entry.2 * display_score(*score);
+                        entry.1 += entry.2 * display_score(*score, has_tiers);
                         entry.2 *= decay;
                     }
                     None => {
@@ -755,7 +785,7 @@ impl Engine {
                 articles.truncate(request.limit.get());
                 return Ok(articles
                     .into_iter()
-                    .map(|(id, score, _)| (id, display_score(score)))
+                    .map(|(id, score, _)| (id, display_score(score, has_tiers)))
                     .collect());
             }
             fetch *= 4;
@@ -786,7 +816,12 @@ impl Engine {
         let mut count = 0;
         for (rank, (score, address, _)) in best.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let mut hit = hit_from(&doc, &fields, rank + 1, display_score(score));
+            let mut hit = hit_from(
+                &doc,
+                &fields,
+                rank + 1,
+                display_score(score, built.has_tiers()),
+            );
             hit.highlights = self.highlight(&hit.text, &built.highlight);
             hit.title_highlights = self.highlight(&hit.title, &built.highlight);
             sink(hit)?;
@@ -939,8 +974,8 @@ struct TieColumns {
     passage: Option<tantivy::columnar::Column<u64>>,
 }
 
-fn display_score(score: f32) -> f32 {
-    tiered::TieredScore::decode(score).relevance
+fn display_score(score: f32, has_tiers: bool) -> f32 {
+    tiered::TieredScore::decode(score, has_tiers).relevance
 }
 
 /// Keeps at most `per_article` passages of each article, in score order, up to `wanted`, with

@@ -46,14 +46,20 @@ pub enum Node {
     Group(Vec<Node>),
 }
 
+/// A date range: inclusive start, exclusive end.
+pub type DateRange = (Option<OffsetDateTime>, Option<OffsetDateTime>);
+
 /// What `source:` and `date:` in a query restrict the whole query to, wherever they stand in
-/// it (a filter cannot be one side of an `OR`).
+/// it: a filter restricts what is searched, it is not one of the things searched for, so one
+/// beside an `OR` restricts the whole query too (and a note says so).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct QueryFilters {
     /// Outlets (any of them).
     pub sources: Vec<String>,
-    /// Date ranges (inclusive start, exclusive end); several intersect.
-    pub dates: Vec<(Option<OffsetDateTime>, Option<OffsetDateTime>)>,
+    /// Date ranges that all apply (they intersect).
+    pub dates: Vec<DateRange>,
+    /// Date ranges joined by `OR` (`date:2018 OR date:2019`): any of them.
+    pub any_dates: Vec<DateRange>,
 }
 
 /// A parsed query: what to search for (`nodes`), what to restrict it to (`filters`) and what
@@ -240,7 +246,27 @@ impl Parser {
     }
 
     fn or_expr(&mut self) -> Option<Node> {
+        let filters_before = self.filter_count();
+        let dates_before = self.filters.dates.len();
+        let (alternatives, joined_by_or) = self.alternatives();
+        if joined_by_or && self.filter_count() > filters_before {
+            // Dates on the sides of an OR are alternatives, not all required.
+            let joined: Vec<DateRange> = self.filters.dates.drain(dates_before..).collect();
+            self.filters.any_dates.extend(joined);
+            self.note("filters beside OR apply to the whole query");
+        }
+        match alternatives.len() {
+            0 => None,
+            1 => alternatives.into_iter().next(),
+            _ => Some(Node::Or(alternatives)),
+        }
+    }
+
+    /// The sides of an `OR` (one when there is none; filters are none), and whether there was
+    /// an `OR`.
+    fn alternatives(&mut self) -> (Vec<Node>, bool) {
         let mut alternatives = Vec::new();
+        let mut joined_by_or = false;
         if self.peek() == Some(&Tok::Or) {
             self.pos += 1;
             self.note("OR without a left side ignored");
@@ -255,17 +281,14 @@ impl Parser {
                     self.note("OR without a right side ignored");
                 }
                 _ => {
+                    joined_by_or = true;
                     if let Some(next) = self.and_expr() {
                         alternatives.push(next);
                     }
                 }
             }
         }
-        match alternatives.len() {
-            0 => None,
-            1 => alternatives.pop(),
-            _ => Some(Node::Or(alternatives)),
-        }
+        (alternatives, joined_by_or)
     }
 
     /// Parts joined by `AND`: all are required (a group).
@@ -315,20 +338,7 @@ impl Parser {
     }
 
     fn filter_count(&self) -> usize {
-        self.filters.sources.len() + self.filters.dates.len()
-    }
-
-    /// Records a filter; one standing in parentheses or beside an `OR` is noted, since it
-    /// restricts the whole query all the same. `start` is the position of its token.
-    fn filter(&mut self, start: usize, add: impl FnOnce(&mut QueryFilters)) {
-        add(&mut self.filters);
-        let beside_or = self.peek() == Some(&Tok::Or)
-            || start
-                .checked_sub(1)
-                .is_some_and(|before| self.toks[before] == Tok::Or);
-        if self.depth > 0 || beside_or {
-            self.note("filters inside parentheses or OR apply to the whole query");
-        }
+        self.filters.sources.len() + self.filters.dates.len() + self.filters.any_dates.len()
     }
 
     fn primary(&mut self) -> Option<Node> {
@@ -395,8 +405,6 @@ impl Parser {
     }
 
     fn word_or_field(&mut self, word: &str) -> Option<Node> {
-        // The field's token (the current one was taken by `primary`).
-        let start = self.pos - 1;
         if let Some((field, value)) = word.split_once(':') {
             let field_lower = field.to_ascii_lowercase();
             // `title:"a phrase"`: the value is the next token.
@@ -428,7 +436,7 @@ impl Parser {
                         self.note("source: without a value ignored");
                         return None;
                     };
-                    self.filter(start, |filters| filters.sources.push(value));
+                    self.filters.sources.push(value);
                     return None;
                 }
                 "date" => {
@@ -437,7 +445,7 @@ impl Parser {
                         return None;
                     };
                     match parse_date_filter(&value) {
-                        Some(range) => self.filter(start, |filters| filters.dates.push(range)),
+                        Some(range) => self.filters.dates.push(range),
                         None => self
                             .note("date: expects YYYY, YYYY-MM, YYYY-MM-DD or FROM..TO; ignored"),
                     }
@@ -700,14 +708,19 @@ mod tests {
         let parsed = parse("بوتين OR source:BBC");
         assert_eq!(parsed.nodes, vec![word("بوتين")]);
         assert_eq!(parsed.filters.sources, ["BBC"]);
-        assert_eq!(
-            parsed.notes,
-            ["filters inside parentheses or OR apply to the whole query"]
-        );
+        assert_eq!(parsed.notes, ["filters beside OR apply to the whole query"]);
+        // Inside a required group, a filter restricts the whole query silently, as `AND` does.
         let parsed = parse("(قمة date:2018) جنيف");
         assert_eq!(parsed.nodes, vec![word("قمة"), word("جنيف")]);
         assert_eq!(parsed.filters.dates.len(), 1);
-        assert_eq!(parsed.notes.len(), 1);
+        assert!(parsed.notes.is_empty(), "{:?}", parsed.notes);
+        // Dates joined by OR are alternatives.
+        let parsed = parse("قمة (date:2018 OR date:2019)");
+        assert!(parsed.filters.dates.is_empty());
+        assert_eq!(parsed.filters.any_dates.len(), 2);
+        let parsed = parse("date:2018 OR date:2019 قمة");
+        assert_eq!(parsed.filters.any_dates.len(), 2);
+        assert_eq!(parsed.nodes, vec![word("قمة")]);
         let parsed = parse("-source:BBC قمة");
         assert_eq!(parsed.nodes, vec![word("قمة")]);
         assert_eq!(parsed.filters.sources, ["BBC"]);

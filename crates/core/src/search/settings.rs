@@ -29,28 +29,41 @@ pub enum Surface {
 pub struct SettingError {
     /// The setting's name in snake case (`per_article`).
     pub setting: &'static str,
-    /// What is wrong, as a sentence that follows the setting's name; other settings it names
-    /// are written `{name}` (`{to}`) and spelled as the surface spells them.
-    pub problem: String,
+    /// What is wrong, as a sentence that follows the setting's name.
+    problem: Vec<Part>,
 }
 
-/// The settings a problem may name besides its own (see [`SettingError::problem`]).
-const NAMED_IN_PROBLEMS: &[&str] = &["from", "to", "limit", "offset", "sort"];
+/// A piece of a problem: words, or another setting's name (spelled as the surface spells it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Text(String),
+    Setting(&'static str),
+}
 
 impl SettingError {
     fn new(setting: &'static str, problem: impl Into<String>) -> Self {
         SettingError {
             setting,
-            problem: problem.into(),
+            problem: vec![Part::Text(problem.into())],
         }
     }
 
-    /// The message, naming the setting as `surface` spells it.
+    /// The same problem, said of `setting` (a command whose flag for it has another name).
+    pub fn of(mut self, setting: &'static str) -> Self {
+        self.setting = setting;
+        self
+    }
+
+    /// The message, naming the settings as `surface` spells them.
     pub fn message(&self, surface: Surface) -> String {
-        let mut problem = self.problem.clone();
-        for other in NAMED_IN_PROBLEMS {
-            problem = problem.replace(&format!("{{{other}}}"), &name(other, surface));
-        }
+        let problem: String = self
+            .problem
+            .iter()
+            .map(|part| match part {
+                Part::Text(text) => text.clone(),
+                Part::Setting(other) => name(other, surface),
+            })
+            .collect();
         format!("{} {problem}", name(self.setting, surface))
     }
 }
@@ -79,7 +92,7 @@ impl Bounds {
         max_limit: 100_000,
         max_offset: 100_000,
         max_page_end: 100_000,
-        max_per_article: 1_000,
+        max_per_article: 100_000,
     };
     /// The server: pages a browser shows.
     pub const HTTP: Bounds = Bounds {
@@ -237,7 +250,7 @@ impl std::str::FromStr for Sort {
             "newest" => Ok(Sort::Newest),
             "oldest" => Ok(Sort::Oldest),
             other => Err(format!(
-                "unknown sort {other:?} (relevance, newest or oldest)"
+                "must be relevance, newest or oldest, not {other:?}"
             )),
         }
     }
@@ -328,13 +341,19 @@ impl SettingsInput {
         at_most("limit", limit.get(), bounds.max_limit)?;
         at_most("offset", offset, bounds.max_offset)?;
         if offset.saturating_add(limit.get()) > bounds.max_page_end {
-            return Err(SettingError::new(
-                "offset",
-                format!(
-                    "and {{limit}} reach past result {}: narrow the search (filters, {{sort}}) or export it",
-                    bounds.max_page_end
-                ),
-            ));
+            return Err(SettingError {
+                setting: "offset",
+                problem: vec![
+                    Part::Text("and ".into()),
+                    Part::Setting("limit"),
+                    Part::Text(format!(
+                        " reach past result {}: narrow the search (filters, ",
+                        bounds.max_page_end
+                    )),
+                    Part::Setting("sort"),
+                    Part::Text(") or export it".into()),
+                ],
+            });
         }
         let per_article = at_least_one("per_article", per_article)?;
         at_most("per_article", per_article.get(), bounds.max_per_article)?;
@@ -490,14 +509,17 @@ pub fn date_bounds(
     // Periods compare by their starts (`from 2018-07-23 to 2018-07-23` is one day).
     if let (Some((from_start, _)), Some((to_start, _))) = (from_period, to_period) {
         if from_start > to_start {
-            return Err(SettingError::new(
-                "from",
-                format!(
-                    "{} is after {{to}} {}: nothing can be dated between them",
-                    from.unwrap_or_default().trim(),
-                    to.unwrap_or_default().trim()
-                ),
-            ));
+            return Err(SettingError {
+                setting: "from",
+                problem: vec![
+                    Part::Text(format!("{} is after ", from.unwrap_or_default().trim())),
+                    Part::Setting("to"),
+                    Part::Text(format!(
+                        " {}: nothing can be dated between them",
+                        to.unwrap_or_default().trim()
+                    )),
+                ],
+            });
         }
     }
     Ok((
@@ -680,7 +702,7 @@ mod tests {
             ..SettingsInput::default()
         })
         .unwrap_err();
-        assert!(error.starts_with("--interval unknown interval"), "{error}");
+        assert_eq!(error, "--interval must be day, week or month, not \"year\"");
     }
 
     #[test]

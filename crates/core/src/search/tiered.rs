@@ -6,7 +6,8 @@
 //! all-words query matches the passage, the rest from the whole query's score, capped below the
 //! tier's start so that no score crosses into the tier above. Reading a score back
 //! ([`TieredScore::decode`]) is exact for every score a `Tiered` query gives, and every query the
-//! engine runs is one.
+//! engine runs is one; a query without tiers leaves its scores as they are (uncapped), and is
+//! read back as such.
 
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
@@ -38,9 +39,10 @@ impl TieredScore {
         }
     }
 
-    /// The tier and relevance of a score [`TieredScore::encode`] gave.
-    pub fn decode(score: Score) -> TieredScore {
-        if score >= Self::TIER_START {
+    /// The tier and relevance of a score a [`Tiered`] query gave, `has_tiers` when it had an
+    /// all-words query (without, the score is the relevance as it is).
+    pub fn decode(score: Score, has_tiers: bool) -> TieredScore {
+        if has_tiers && score >= Self::TIER_START {
             TieredScore {
                 all_words: true,
                 relevance: score - Self::TIER_START,
@@ -107,21 +109,18 @@ impl Weight for TieredWeight {
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let inner = self.scored.explain(reader, doc)?;
-        let all_words = match &self.all_words {
-            Some(weight) => weight.scorer(reader, 1.0)?.seek(doc) == doc,
-            None => false,
-        };
-        let score = TieredScore {
-            all_words,
-            relevance: inner.value(),
-        };
+        let mut tier = Tier::new(self.all_words.as_deref(), reader)?;
+        let score = tier.score(doc, inner.value());
         let mut explanation = Explanation::new(
-            if all_words {
-                "every word: upper tier"
-            } else {
-                "not every word: lower tier"
+            match (
+                self.all_words.is_some(),
+                TieredScore::decode(score, true).all_words,
+            ) {
+                (false, _) => "one tier",
+                (true, true) => "every word: upper tier",
+                (true, false) => "not every word: lower tier",
             },
-            score.encode(),
+            score,
         );
         explanation.add_detail(inner);
         Ok(explanation)
@@ -175,7 +174,7 @@ impl Weight for TieredWeight {
 /// The relevance below which no passage can beat `threshold` (an encoded score) whatever its
 /// tier: with tiers, a lower-tier threshold prunes nothing (any upper-tier passage beats it).
 fn inner_threshold(threshold: Score, has_tiers: bool) -> Score {
-    let bar = TieredScore::decode(threshold);
+    let bar = TieredScore::decode(threshold, has_tiers);
     match (has_tiers, bar.all_words) {
         (false, _) | (true, true) => bar.relevance,
         (true, false) => Score::MIN,
@@ -197,18 +196,17 @@ impl Tier {
         })
     }
 
+    /// The encoded score of `doc` (documents asked in increasing order); without tiers, the
+    /// relevance as it is.
     fn score(&mut self, doc: DocId, relevance: Score) -> Score {
-        let all_words = match &mut self.all_words {
-            Some(all) => {
-                if all.doc() < doc {
-                    all.seek(doc);
-                }
-                all.doc() == doc
-            }
-            None => false,
+        let Some(all) = &mut self.all_words else {
+            return relevance;
         };
+        if all.doc() < doc {
+            all.seek(doc);
+        }
         TieredScore {
-            all_words,
+            all_words: all.doc() == doc,
             relevance,
         }
         .encode()
@@ -266,7 +264,7 @@ mod tests {
         };
         assert!(upper_weak.encode() > lower_strong.encode());
         for score in [upper_weak, lower_strong] {
-            assert_eq!(TieredScore::decode(score.encode()), score);
+            assert_eq!(TieredScore::decode(score.encode(), true), score);
         }
     }
 
@@ -276,11 +274,18 @@ mod tests {
             all_words: false,
             relevance: 5.0e6,
         };
-        assert!(!TieredScore::decode(huge.encode()).all_words);
+        assert!(!TieredScore::decode(huge.encode(), true).all_words);
         let upper = TieredScore {
             all_words: true,
             relevance: 0.0,
         };
         assert!(upper.encode() > huge.encode());
+    }
+
+    #[test]
+    fn without_tiers_a_score_is_its_relevance_uncapped() {
+        let plain = TieredScore::decode(2377.8, false);
+        assert!(!plain.all_words);
+        assert_eq!(plain.relevance, 2377.8);
     }
 }
