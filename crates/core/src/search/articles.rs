@@ -18,7 +18,6 @@ use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 use time::{Date, Duration, OffsetDateTime};
 
 use crate::index::schema::names;
-use crate::ingest::date::format_day;
 
 /// A matching article by its place in the index, with its publication instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -412,13 +411,20 @@ impl ArticleMatches {
     /// The facets of these articles (undated articles count in no year or month; articles
     /// without an outlet or a category in none of those). Empty unless collected with facets.
     pub fn facets(&self) -> Facets {
+        // Counted by number, written once per year and month (not once per day).
+        let mut by_month: HashMap<(i32, u8), usize> = HashMap::new();
+        for (&day, &count) in &self.days {
+            if let Ok(date) = OffsetDateTime::from_unix_timestamp(day) {
+                *by_month
+                    .entry((date.year(), date.month() as u8))
+                    .or_default() += count;
+            }
+        }
         let mut year = HashMap::new();
         let mut month = HashMap::new();
-        for (&day, &count) in &self.days {
-            if let Some(day) = format_day(day) {
-                *year.entry(day[..4].to_owned()).or_default() += count;
-                *month.entry(day[..7].to_owned()).or_default() += count;
-            }
+        for ((y, m), count) in by_month {
+            *year.entry(format!("{y:04}")).or_default() += count;
+            month.insert(format!("{y:04}-{m:02}"), count);
         }
         Facets {
             source: counts(self.sources.clone(), false),
@@ -453,29 +459,34 @@ impl ArticleMatches {
             };
         };
         let interval = interval.unwrap_or_else(|| Interval::for_span(first, last));
-        let mut buckets: Vec<Bucket> = Vec::new();
+        // Periods as (first day, last day, articles); written out once counted.
+        let mut periods: Vec<(Date, Date, usize)> = Vec::new();
         let mut start = interval.start_of(first);
         while start <= last {
             let next = interval.after(start);
             let Some(end) = next.previous_day() else {
                 break;
             };
-            buckets.push(Bucket {
-                from: start.to_string(),
-                to: end.to_string(),
-                articles: 0,
-            });
+            periods.push((start, end, 0));
             if next == start {
                 break;
             }
             start = next;
         }
         for (day, count) in days {
-            let start = interval.start_of(day).to_string();
-            if let Ok(i) = buckets.binary_search_by(|b| b.from.cmp(&start)) {
-                buckets[i].articles += count;
+            let start = interval.start_of(day);
+            if let Ok(i) = periods.binary_search_by(|(from, _, _)| from.cmp(&start)) {
+                periods[i].2 += count;
             }
         }
+        let buckets = periods
+            .into_iter()
+            .map(|(from, to, articles)| Bucket {
+                from: from.to_string(),
+                to: to.to_string(),
+                articles,
+            })
+            .collect();
         Histogram { interval, buckets }
     }
 }
