@@ -11,7 +11,7 @@ use crate::analysis::StemmerKind;
 use crate::eval::{self, Measures};
 use crate::index::writer::{self, IndexOptions, Silent};
 use crate::index::{self, IndexSettings};
-use crate::search::{Bounds, Engine, SettingsInput, Surface};
+use crate::search::{Bounds, Engine, SearchSettings, SettingsInput, Surface};
 
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
@@ -114,7 +114,25 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         );
     }
     let mut engine = Engine::new(index::open(&index_dir)?)?;
-    let mut request = SettingsInput {
+    let search_started = Instant::now();
+    let mut out = super::output::stdout();
+    let per_query = run_queries(args, &mut engine, &queries, &qrels, &mut out)?;
+    let times = Times {
+        index_seconds,
+        search_seconds: search_started.elapsed().as_secs_f64(),
+    };
+    write_summary(
+        &mut out,
+        args.json,
+        &eval::summarize(queries.len(), &per_query),
+        &times,
+    )?;
+    super::output::finish(out)
+}
+
+/// The settings of `eval`'s searches, checked.
+fn settings(args: &EvalArgs) -> anyhow::Result<SearchSettings> {
+    SettingsInput {
         limit: Some(args.k),
         no_highlight: true,
         ranking: args.search.input(),
@@ -129,8 +147,19 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
             error
         };
         anyhow::anyhow!(error.message(Surface::Cli))
-    })?;
-    let search_started = Instant::now();
+    })
+}
+
+/// Ranks articles for each query, writes the run (`--run`) and the per-query lines
+/// (`--per-query`), and gives the measures of the queries that have judgments.
+fn run_queries(
+    args: &EvalArgs,
+    engine: &mut Engine,
+    queries: &[(String, String)],
+    qrels: &eval::Qrels,
+    out: &mut impl Write,
+) -> anyhow::Result<Vec<Measures>> {
+    let mut request = settings(args)?;
     let mut run_out = match &args.run {
         Some(path) => Some(std::io::BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("{}", path.display()))?,
@@ -138,9 +167,8 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         None => None,
     };
     let mut per_query: Vec<Measures> = Vec::new();
-    let mut out = super::output::stdout();
     let empty = Default::default();
-    for (qid, query) in &queries {
+    for (qid, query) in queries {
         request.query = query.clone();
         let ranked = engine.rank_articles(&request)?;
         if let Some(run_out) = run_out.as_mut() {
@@ -163,37 +191,51 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     if let Some(mut run_out) = run_out {
         run_out.flush()?;
     }
-    let search_seconds = search_started.elapsed().as_secs_f64();
-    let summary = eval::summarize(queries.len(), &per_query);
-    if args.json {
+    Ok(per_query)
+}
+
+/// How long indexing and searching took.
+struct Times {
+    index_seconds: f64,
+    search_seconds: f64,
+}
+
+/// The mean measures and the times, as a table or one JSON object.
+fn write_summary(
+    out: &mut impl Write,
+    json: bool,
+    summary: &eval::Summary,
+    times: &Times,
+) -> anyhow::Result<()> {
+    if json {
         let value = serde_json::json!({
             "summary": summary,
-            "index_seconds": index_seconds,
-            "search_seconds": search_seconds,
+            "index_seconds": times.index_seconds,
+            "search_seconds": times.search_seconds,
         });
         writeln!(out, "{value}")?;
-    } else {
-        let m = summary.mean;
-        writeln!(
-            out,
-            "queries {} evaluated {} skipped {} (no relevant document)",
-            summary.queries, summary.evaluated, summary.skipped
-        )?;
-        writeln!(
-            out,
-            "MAP@10 {:.4}  MRR@10 {:.4}  nDCG@10 {:.4}  Recall@10 {:.4}  Recall@100 {:.4}  judged@10 {:.3}",
-            m.map_10, m.mrr_10, m.ndcg_10, m.recall_10, m.recall_100, m.judged_10
-        )?;
-        writeln!(
-            out,
-            "time: index {:.1} s, {} queries {:.2} s ({:.2} ms/query)",
-            index_seconds,
-            queries.len(),
-            search_seconds,
-            search_seconds * 1e3 / queries.len().max(1) as f64
-        )?;
+        return Ok(());
     }
-    super::output::finish(out)
+    let m = summary.mean;
+    writeln!(
+        out,
+        "queries {} evaluated {} skipped {} (no relevant document)",
+        summary.queries, summary.evaluated, summary.skipped
+    )?;
+    writeln!(
+        out,
+        "MAP@10 {:.4}  MRR@10 {:.4}  nDCG@10 {:.4}  Recall@10 {:.4}  Recall@100 {:.4}  judged@10 {:.3}",
+        m.map_10, m.mrr_10, m.ndcg_10, m.recall_10, m.recall_100, m.judged_10
+    )?;
+    writeln!(
+        out,
+        "time: index {:.1} s, {} queries {:.2} s ({:.2} ms/query)",
+        times.index_seconds,
+        summary.queries,
+        times.search_seconds,
+        times.search_seconds * 1e3 / summary.queries.max(1) as f64
+    )?;
+    Ok(())
 }
 
 /// A temporary folder that is removed when dropped.
