@@ -15,16 +15,6 @@ fn sgml(id: &str, time: &str, title: &str, text: &str) -> String {
     )
 }
 
-fn index_quietly(corpus: &Path, index: &Path) {
-    ok(&[
-        "index",
-        path_str(corpus),
-        "--index",
-        path_str(index),
-        "--quiet",
-    ]);
-}
-
 // Trust issue, 1: a folder holding someone else's tantivy index is still refused.
 #[test]
 fn a_folder_holding_another_tantivy_index_is_refused() {

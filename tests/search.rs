@@ -374,13 +374,7 @@ fn passages_with_every_word_rank_first_whatever_their_bm25() {
         );
     }
     let index = dirs.root.path().join("index");
-    ok(&[
-        "index",
-        path_str(&corpus),
-        "--index",
-        path_str(&index),
-        "--quiet",
-    ]);
+    index_quietly(&corpus, &index);
     let (tiered, _) = search_json(&index, &["بوتين جنيف"]);
     assert_eq!(tiered[0]["article_id"], "both.txt", "{tiered:?}");
     let (or, _) = search_json(&index, &["بوتين جنيف", "--operator", "or"]);

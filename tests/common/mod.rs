@@ -51,6 +51,17 @@ pub fn stats(index: &Path) -> serde_json::Value {
     serde_json::from_str(&out).expect("stats json")
 }
 
+/// `fahras index CORPUS --index INDEX --quiet`, which must succeed.
+pub fn index_quietly(corpus: &Path, index: &Path) {
+    ok(&[
+        "index",
+        path_str(corpus),
+        "--index",
+        path_str(index),
+        "--quiet",
+    ]);
+}
+
 /// Search results as JSON values: (hits, summary).
 pub fn search_json(index: &Path, extra: &[&str]) -> (Vec<serde_json::Value>, serde_json::Value) {
     let mut args = vec!["search", "--index", path_str(index), "--format", "json"];

@@ -684,6 +684,14 @@ mod tests {
         }
     }
 
+    /// A lexicon where بوتين has the variant بوتن in 7 passages.
+    fn putin_lexicon() -> FakeLexicon {
+        FakeLexicon {
+            variants: HashMap::from([("بوتين", vec![("بوتن", 7)])]),
+            ..FakeLexicon::default()
+        }
+    }
+
     fn fields() -> Fields {
         Fields::from_schema(&build_schema()).expect("fahras's schema has its fields")
     }
@@ -717,10 +725,7 @@ mod tests {
 
     #[test]
     fn a_words_variants_come_from_the_lexicon_and_are_searched_highlighted_and_reported() {
-        let lexicon = FakeLexicon {
-            variants: HashMap::from([("بوتين", vec![("بوتن", 7)])]),
-            ..FakeLexicon::default()
-        };
+        let lexicon = putin_lexicon();
         let query = built("بوتين", &SearchSettings::default(), &lexicon);
         assert_eq!(query.variants["بوتين"]["بوتن"], 7);
         assert!(query.highlight.exact.contains("بوتن"));
@@ -731,10 +736,7 @@ mod tests {
 
     #[test]
     fn words_as_typed_ask_the_lexicon_nothing() {
-        let lexicon = FakeLexicon {
-            variants: HashMap::from([("بوتين", vec![("بوتن", 7)])]),
-            ..FakeLexicon::default()
-        };
+        let lexicon = putin_lexicon();
         let settings = SearchSettings {
             spelling: Spelling::AsTyped,
             ..SearchSettings::default()
@@ -746,10 +748,7 @@ mod tests {
 
     #[test]
     fn excluded_words_are_searched_but_neither_expanded_nor_highlighted() {
-        let lexicon = FakeLexicon {
-            variants: HashMap::from([("بوتين", vec![("بوتن", 7)])]),
-            ..FakeLexicon::default()
-        };
+        let lexicon = putin_lexicon();
         let query = built("جنيف -بوتين", &SearchSettings::default(), &lexicon);
         assert_eq!(query.negatives.len(), 1);
         assert!(terms_in(&*query.negatives[0], fields().text).contains(&"بوتين".to_owned()));

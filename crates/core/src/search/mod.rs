@@ -374,13 +374,7 @@ impl Engine {
         for (rank, ((score, address), signature)) in
             page.into_iter().enumerate().skip(request.offset)
         {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let mut hit = hit_from(
-                &doc,
-                &fields,
-                rank + 1,
-                display_score(score, built.has_tiers()),
-            );
+            let mut hit = read_hit(searcher, &fields, address, rank + 1, score, built)?;
             if let Some(signature) = signature {
                 hit.copies = self.copies(searcher, &mut signatures, &hit.article_id, &signature)?;
             }
@@ -815,13 +809,7 @@ impl Engine {
         let best = group_by_article(&searcher, &fields, &top, 1)?;
         let mut count = 0;
         for (rank, (score, address, _)) in best.into_iter().enumerate() {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let mut hit = hit_from(
-                &doc,
-                &fields,
-                rank + 1,
-                display_score(score, built.has_tiers()),
-            );
+            let mut hit = read_hit(&searcher, &fields, address, rank + 1, score, &built)?;
             hit.highlights = self.highlight(&hit.text, &built.highlight);
             hit.title_highlights = self.highlight(&hit.title, &built.highlight);
             sink(hit)?;
@@ -972,6 +960,24 @@ fn order_ties(
 struct TieColumns {
     date: Option<tantivy::columnar::Column<tantivy::DateTime>>,
     passage: Option<tantivy::columnar::Column<u64>>,
+}
+
+/// The passage at `address` as a hit at `rank`, with `score` read back without its tier.
+fn read_hit(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+    address: DocAddress,
+    rank: usize,
+    score: f32,
+    built: &BuiltQuery,
+) -> Result<Hit> {
+    let doc: TantivyDocument = searcher.doc(address)?;
+    Ok(hit_from(
+        &doc,
+        fields,
+        rank,
+        display_score(score, built.has_tiers()),
+    ))
 }
 
 fn display_score(score: f32, has_tiers: bool) -> f32 {
