@@ -644,3 +644,85 @@ fn a_source_filter_beside_or_restricts_the_whole_query_as_its_note_says() {
         "{summary}"
     );
 }
+
+// UX audit (stop 23): TREC runs printed scores without the all-words tier, so a lower-tier
+// article could score above the one ranked before it, and trec_eval (which orders by score)
+// measured another ranking than `fahras eval`.
+#[test]
+fn trec_run_scores_never_increase_down_the_ranks() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    write(corpus.join("one.txt"), "بوتين\nبوتين بوتين بوتين بوتين.\n");
+    write(
+        corpus.join("both.txt"),
+        "لقاء\nفي خبر طويل عن أمور كثيرة ذكر الكاتب أن بوتين زار جنيف مرة في سنة بعيدة ثم عاد إلى بلاده وتحدث عن الطقس والاقتصاد والرياضة والفن والسفر.\n",
+    );
+    for i in 0..6 {
+        write(
+            corpus.join(format!("geneva{i}.txt")),
+            format!("مدينة {i}\nجنيف مدينة سويسرية رقم {i}.\n"),
+        );
+    }
+    let index = dirs.index();
+    index_quietly(&corpus, &index);
+    let run = ok(&[
+        "search",
+        "--index",
+        path_str(&index),
+        "--format",
+        "trec",
+        "بوتين جنيف",
+    ]);
+    let lines: Vec<Vec<&str>> = run.lines().map(|l| l.split(' ').collect()).collect();
+    assert_eq!(lines[0][2], "both.txt", "{run}");
+    assert!(lines.iter().any(|l| l[2] == "one.txt"), "{run}");
+    let scores: Vec<f64> = lines.iter().map(|l| l[4].parse().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{run}");
+}
+
+// UX audit (stop 23): results are articles, but `-word` removed only the passages holding the
+// word, so an article that mentions it in another passage was still listed; and `-source:X`
+// selected outlet X instead of excluding it.
+#[test]
+fn an_excluded_word_excludes_the_whole_article_and_an_excluded_filter_excludes() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    // Two passages: the query word in the first, the excluded word in the second.
+    write(
+        corpus.join("mentions.txt"),
+        format!(
+            "عنوان أول\n{} زلزال\n\n{} بركان\n",
+            arabic_paragraph(1, 120),
+            arabic_paragraph(2, 120)
+        ),
+    );
+    write(
+        corpus.join("clean.txt"),
+        format!("عنوان ثان\n{} زلزال\n", arabic_paragraph(3, 60)),
+    );
+    let index = dirs.index();
+    index_quietly(&corpus, &index);
+    let passages = all_passages(&index);
+    assert!(
+        passages
+            .iter()
+            .filter(|(id, _, _)| id == "mentions.txt")
+            .count()
+            >= 2,
+        "the fixture needs two passages in one article"
+    );
+    let (all, _) = search_json(&index, &["زلزال"]);
+    assert_eq!(all.len(), 2);
+    for query in ["زلزال -بركان", "زلزال NOT بركان", "زلزال !بركان"] {
+        let (hits, summary) = search_json(&index, &[query]);
+        let ids: Vec<&str> = hits
+            .iter()
+            .map(|h| h["article_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["clean.txt"], "{query}: {summary}");
+        assert_eq!(summary["total_articles"], 1, "{query}");
+    }
+    // `-source:` excludes an outlet rather than selecting it.
+    let (_, summary) = search_json(&index, &["زلزال -source:nosuch"]);
+    assert_eq!(summary["total_articles"], 2);
+}

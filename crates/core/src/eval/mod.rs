@@ -11,7 +11,8 @@ use serde::Serialize;
 pub struct QueryFile {
     /// (query id, query), in file order.
     pub queries: Vec<(String, String)>,
-    /// Line numbers (from 1) of non-blank lines without a tab, which were skipped.
+    /// Line numbers (from 1) of non-blank lines without a tab or without an id, which were
+    /// skipped.
     pub skipped_lines: Vec<usize>,
 }
 
@@ -20,7 +21,10 @@ pub struct QueryFile {
 pub fn parse_queries(text: &str) -> QueryFile {
     let mut file = QueryFile::default();
     for (i, line) in text.lines().enumerate() {
-        let Some((qid, rest)) = line.split_once('\t') else {
+        let Some((qid, rest)) = line
+            .split_once('\t')
+            .filter(|(qid, _)| !qid.trim().is_empty())
+        else {
             if !line.trim().is_empty() {
                 file.skipped_lines.push(i + 1);
             }
@@ -180,7 +184,8 @@ mod tests {
 
     #[test]
     fn query_files_skip_a_header_extra_columns_and_lines_without_a_tab() {
-        let file = parse_queries("qid\tquery\n q1 \t بوتين \tnote\nno tab here\n\nq2\tجنيف\n");
+        let file =
+            parse_queries("qid\tquery\n q1 \t بوتين \tnote\nno tab here\n\nq2\tجنيف\n\tno id\n");
         assert_eq!(
             file.queries,
             [
@@ -188,7 +193,7 @@ mod tests {
                 ("q2".to_owned(), "جنيف".to_owned())
             ]
         );
-        assert_eq!(file.skipped_lines, [3]);
+        assert_eq!(file.skipped_lines, [3, 6]);
     }
 
     #[test]

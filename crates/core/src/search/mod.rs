@@ -660,9 +660,46 @@ impl Engine {
         // The lead prior ranks articles; among passages it would push an article's lead ahead
         // of the passage that actually holds the words.
         let lead_boost = (unit == Unit::Articles).then_some(request.articles.lead_boost);
-        let built = self.build(searcher, request, lead_boost);
+        let mut built = self.build(searcher, request, lead_boost);
+        self.exclude_whole_articles(searcher, &mut built)?;
         let query = self.final_query(searcher, &built, &request.ranking)?;
         Ok((built, query))
+    }
+
+    /// Results are articles, so an excluded word (or outlet, or date) excludes every article
+    /// that has it in any passage, not only those passages: the articles the exclusions match
+    /// become one more exclusion, by id.
+    fn exclude_whole_articles(
+        &self,
+        searcher: &tantivy::Searcher,
+        built: &mut BuiltQuery,
+    ) -> Result<()> {
+        if built.negatives.is_empty() {
+            return Ok(());
+        }
+        let excluded = BooleanQuery::new(
+            built
+                .negatives
+                .iter()
+                .map(|q| (Occur::Should, q.box_clone()))
+                .collect(),
+        );
+        let matches = searcher.search(
+            &excluded,
+            &articles::ArticleCollector {
+                tables: self.article_tables(searcher)?,
+                facets: false,
+                dates: true,
+            },
+        )?;
+        let ids = matches.dated.iter().map(|article| {
+            let id = articles::article_id_at(searcher, article.segment, article.ord);
+            Term::from_field_text(self.handle.fields.article_id, &id)
+        });
+        built
+            .negatives
+            .push(Box::new(tantivy::query::TermSetQuery::new(ids)));
+        Ok(())
     }
 
     /// `request`'s query, parsed and built over this index's vocabulary.
@@ -739,7 +776,8 @@ impl Engine {
     }
 
     /// The best passage of each article, best article first, at most `limit` articles (for TREC
-    /// runs and evaluation).
+    /// runs and evaluation), with scores that never increase down the list: an article whose
+    /// passage holds every word of a short query scores 1000 plus its relevance (see `tiered`).
     pub fn rank_articles(&mut self, request: &SearchSettings) -> Result<Vec<(String, f32)>> {
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
@@ -777,9 +815,11 @@ impl Engine {
             if articles.len() >= request.limit.get() || top.len() < fetch {
                 articles.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
                 articles.truncate(request.limit.get());
+                // The scores as ranked (the tier included): trec_eval orders a run by score,
+                // so a score without its tier would reorder the ranks.
                 return Ok(articles
                     .into_iter()
-                    .map(|(id, score, _)| (id, display_score(score, has_tiers)))
+                    .map(|(id, score, _)| (id, score))
                     .collect());
             }
             fetch *= 4;

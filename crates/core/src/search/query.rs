@@ -60,6 +60,10 @@ pub struct QueryFilters {
     pub dates: Vec<DateRange>,
     /// Date ranges joined by `OR` (`date:2018 OR date:2019`): any of them.
     pub any_dates: Vec<DateRange>,
+    /// Excluded outlets (`-source:BBC`, `NOT source:BBC`).
+    pub not_sources: Vec<String>,
+    /// Excluded date ranges (`-date:2018-07`).
+    pub not_dates: Vec<DateRange>,
 }
 
 /// A parsed query: what to search for (`nodes`), what to restrict it to (`filters`) and what
@@ -324,11 +328,14 @@ impl Parser {
     fn unary(&mut self) -> Option<Node> {
         if self.peek() == Some(&Tok::Minus) {
             self.pos += 1;
-            let filters_before = self.filter_count();
+            let (sources_before, dates_before) =
+                (self.filters.sources.len(), self.filters.dates.len());
             let node = self.primary();
-            if node.is_none() && self.filter_count() > filters_before {
-                self.note("a filter cannot be excluded; '-' ignored");
-            }
+            // An excluded filter excludes what it names.
+            let sources: Vec<String> = self.filters.sources.drain(sources_before..).collect();
+            let dates: Vec<DateRange> = self.filters.dates.drain(dates_before..).collect();
+            self.filters.not_sources.extend(sources);
+            self.filters.not_dates.extend(dates);
             return match node? {
                 Node::Not(inner) => Some(*inner),
                 node => Some(Node::Not(Box::new(node))),
@@ -338,7 +345,12 @@ impl Parser {
     }
 
     fn filter_count(&self) -> usize {
-        self.filters.sources.len() + self.filters.dates.len() + self.filters.any_dates.len()
+        let f = &self.filters;
+        f.sources.len()
+            + f.dates.len()
+            + f.any_dates.len()
+            + f.not_sources.len()
+            + f.not_dates.len()
     }
 
     fn primary(&mut self) -> Option<Node> {
@@ -721,10 +733,17 @@ mod tests {
         let parsed = parse("date:2018 OR date:2019 قمة");
         assert_eq!(parsed.filters.any_dates.len(), 2);
         assert_eq!(parsed.nodes, vec![word("قمة")]);
-        let parsed = parse("-source:BBC قمة");
-        assert_eq!(parsed.nodes, vec![word("قمة")]);
-        assert_eq!(parsed.filters.sources, ["BBC"]);
-        assert_eq!(parsed.notes, ["a filter cannot be excluded; '-' ignored"]);
+        // An excluded filter excludes.
+        for query in ["-source:BBC قمة", "NOT source:BBC قمة", "!source:BBC قمة"] {
+            let parsed = parse(query);
+            assert_eq!(parsed.nodes, vec![word("قمة")], "{query}");
+            assert!(parsed.filters.sources.is_empty(), "{query}");
+            assert_eq!(parsed.filters.not_sources, ["BBC"], "{query}");
+            assert!(parsed.notes.is_empty(), "{query}: {:?}", parsed.notes);
+        }
+        let parsed = parse("قمة NOT date:2018-07");
+        assert!(parsed.filters.dates.is_empty());
+        assert_eq!(parsed.filters.not_dates.len(), 1);
     }
 
     #[test]

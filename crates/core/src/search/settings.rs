@@ -446,7 +446,10 @@ impl RankingInput {
             ));
         }
         if !(0.0..1.0).contains(&self.prf_weight) {
-            return Err(SettingError::new("prf_weight", "must be in [0, 1)"));
+            return Err(SettingError::new(
+                "prf_weight",
+                format!("must be in [0, 1), not {}", self.prf_weight),
+            ));
         }
         let prf_docs = at_least_one("prf_docs", self.prf_docs)?;
         let ranking = Ranking {
