@@ -264,6 +264,7 @@ impl AppState {
 }
 
 /// Errors answered as JSON.
+#[derive(Debug)]
 struct ApiError(StatusCode, String);
 
 impl IntoResponse for ApiError {
@@ -501,9 +502,9 @@ struct SearchResponse {
 
 async fn search(
     State(state): State<Arc<AppState>>,
-    Query(params): Query<HashMap<String, String>>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    let request = search_request(&params)?;
+    let request = search_request(&search_params(pairs)?)?;
     let permit = search_permit(&state).await?;
     let mut engine = engine(&state);
     let results = tokio::task::spawn_blocking(move || {
@@ -523,6 +524,29 @@ async fn search(
         notes: results.notes,
         hits: results.hits,
     }))
+}
+
+/// Parameters whose values are lists: repeated (`source=BBC&source=CNN`) they add up, as the
+/// command line's repeated flags do.
+const LIST_PARAMETERS: [&str; 3] = ["source", "collection", "category"];
+
+/// A search's query string as one value per parameter: list parameters given several times are
+/// joined; any other given twice is refused rather than one of its values silently dropped.
+fn search_params(pairs: Vec<(String, String)>) -> Result<HashMap<String, String>, ApiError> {
+    let mut params: HashMap<String, String> = HashMap::new();
+    for (name, value) in pairs {
+        match params.get_mut(&name) {
+            Some(list) if LIST_PARAMETERS.contains(&name.as_str()) => {
+                list.push(',');
+                list.push_str(&value);
+            }
+            Some(_) => return Err(bad_request(format!("{name} is given more than once"))),
+            None => {
+                params.insert(name, value);
+            }
+        }
+    }
+    Ok(params)
 }
 
 /// The search a request asks for, or 400.
@@ -719,6 +743,23 @@ mod tests {
         let answer = from_library(Error::NoIndex(dir)).into_response();
         assert_eq!(answer.status(), StatusCode::NOT_FOUND);
         assert!(answer.headers().get(header::RETRY_AFTER).is_none());
+    }
+
+    // UX audit (stop 23): `source=BBC&source=CNN` searched CNN alone (the last value won).
+    #[test]
+    fn repeated_list_parameters_add_up_and_other_repeats_are_refused() {
+        let pair = |n: &str, v: &str| (n.to_owned(), v.to_owned());
+        let params = search_params(vec![
+            pair("q", "قمة"),
+            pair("source", "BBC"),
+            pair("source", "CNN"),
+        ])
+        .unwrap();
+        assert_eq!(params["source"], "BBC,CNN");
+        let settings = search_request(&params).unwrap();
+        assert_eq!(settings.sources, ["BBC", "CNN"]);
+        let refused = search_params(vec![pair("limit", "5"), pair("limit", "6")]);
+        assert!(refused.is_err());
     }
 
     // Speed issue (18): each request built its own engine, so the spelling-variant,
