@@ -726,3 +726,21 @@ fn an_excluded_word_excludes_the_whole_article_and_an_excluded_filter_excludes()
     let (_, summary) = search_json(&index, &["زلزال -source:nosuch"]);
     assert_eq!(summary["total_articles"], 2);
 }
+
+// UX audit (stop 23): `source:NOPE` in the query found nothing without a word, while `--source
+// NOPE` named the outlets the index holds.
+#[test]
+fn an_unknown_source_in_the_query_is_named_with_the_known_ones() {
+    let (_dirs, index) = server_fixture();
+    for query in ["بوتين source:NOPE", "بوتين -source:NOPE"] {
+        let (_, summary) = search_json(&index, &[query]);
+        let notes = summary["notes"].to_string();
+        assert!(
+            notes.contains("source:NOPE: no such outlet"),
+            "{query}: {notes}"
+        );
+        assert!(notes.contains("BBC, CNN"), "{query}: {notes}");
+    }
+    let (hits, _) = search_json(&index, &["بوتين source:cnn"]);
+    assert_eq!(hits.len(), 1);
+}

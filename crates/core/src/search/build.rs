@@ -209,6 +209,13 @@ pub fn build(
             boost,
         )) as Box<dyn Query>
     });
+    if let (Some(from), Some(to)) = date_range(settings, &parsed.filters) {
+        if from >= to {
+            builder
+                .notes
+                .push("the dates asked for do not overlap: nothing can match".to_owned());
+        }
+    }
     BuiltQuery {
         core,
         all_words,
@@ -829,6 +836,16 @@ mod tests {
         assert_eq!(query.filters.len(), 2);
         let outlets = terms_in(&*query.filters[0], fields().source);
         assert_eq!(outlets, ["bbc", "cnn"]);
+        assert!(query.notes.is_empty(), "{:?}", query.notes);
+        // Dates that cannot meet say so.
+        for text in ["قمة date:2018-07 date:2018-08", "قمة date:2018-08..2018-07"] {
+            let query = built(text, &SearchSettings::default(), &lexicon);
+            assert_eq!(
+                query.notes,
+                ["the dates asked for do not overlap: nothing can match"],
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -660,7 +660,25 @@ impl Engine {
         // The lead prior ranks articles; among passages it would push an article's lead ahead
         // of the passage that actually holds the words.
         let lead_boost = (unit == Unit::Articles).then_some(request.articles.lead_boost);
-        let mut built = self.build(searcher, request, lead_boost);
+        let parsed = parse(request);
+        let mut built = self.build(searcher, &parsed, request, lead_boost);
+        // Outlets named in the query are checked as those of `--source` are, but a query is
+        // always answered: an unknown one is a note (the search finds nothing there).
+        for name in parsed
+            .filters
+            .sources
+            .iter()
+            .chain(&parsed.filters.not_sources)
+        {
+            let one = std::slice::from_ref(name);
+            if let Err(crate::Error::UnknownFilter { known, .. }) =
+                check_filter(searcher, "source", index::schema::names::SOURCE, one)
+            {
+                built.notes.push(format!(
+                    "source:{name}: no such outlet in the index (it has: {known})"
+                ));
+            }
+        }
         self.exclude_whole_articles(searcher, &mut built)?;
         let query = self.final_query(searcher, &built, &request.ranking)?;
         Ok((built, query))
@@ -702,17 +720,14 @@ impl Engine {
         Ok(())
     }
 
-    /// `request`'s query, parsed and built over this index's vocabulary.
+    /// `parsed` (`request`'s query) built over this index's vocabulary.
     fn build(
         &mut self,
         searcher: &tantivy::Searcher,
+        parsed: &query::ParsedQuery,
         request: &SearchSettings,
         lead_boost: Option<f32>,
     ) -> BuiltQuery {
-        let parsed = match request.syntax {
-            Syntax::QueryLanguage => query::parse(&request.query),
-            Syntax::PlainWords => query::parse_plain(&request.query),
-        };
         let fields = self.handle.fields;
         let lexicon = lexicon::IndexLexicon {
             searcher,
@@ -720,7 +735,7 @@ impl Engine {
             caches: &self.caches,
         };
         build::build(
-            &parsed,
+            parsed,
             request,
             lead_boost,
             &fields,
@@ -874,7 +889,8 @@ impl Engine {
                     query: query.to_owned(),
                     ..SearchSettings::default()
                 };
-                self.build(&searcher, &request, None).highlight
+                self.build(&searcher, &parse(&request), &request, None)
+                    .highlight
             }
             None => HighlightTerms::default(),
         };
@@ -1000,6 +1016,14 @@ fn order_ties(
 struct TieColumns {
     date: Option<tantivy::columnar::Column<tantivy::DateTime>>,
     passage: Option<tantivy::columnar::Column<u64>>,
+}
+
+/// `request`'s query, read with its syntax.
+fn parse(request: &SearchSettings) -> query::ParsedQuery {
+    match request.syntax {
+        Syntax::QueryLanguage => query::parse(&request.query),
+        Syntax::PlainWords => query::parse_plain(&request.query),
+    }
 }
 
 /// The passage at `address` as a hit at `rank`, with `score` read back without its tier.
