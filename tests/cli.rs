@@ -10,13 +10,7 @@ fn seed_index() -> (TempDirs, std::path::PathBuf) {
     let dirs = TempDirs::new();
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
     let index = dirs.index();
-    ok(&[
-        "index",
-        path_str(&corpus),
-        "--index",
-        path_str(&index),
-        "--quiet",
-    ]);
+    index_quietly(&corpus, &index);
     (dirs, index)
 }
 
@@ -98,13 +92,7 @@ fn a_common_short_word_is_not_expanded_even_when_its_neighbours_are_frequent() {
         );
     }
     let index = dirs.index();
-    ok(&[
-        "index",
-        path_str(&corpus),
-        "--index",
-        path_str(&index),
-        "--quiet",
-    ]);
+    index_quietly(&corpus, &index);
     let (_, summary) = search_json(&index, &["كان"]);
     assert!(
         summary["variants"].as_object().unwrap().is_empty(),

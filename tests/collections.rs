@@ -215,13 +215,7 @@ fn near_duplicates_are_shown_once_with_their_copies() {
         ),
     );
     let index = dirs.index();
-    ok(&[
-        "index",
-        path_str(&corpus),
-        "--index",
-        path_str(&index),
-        "--quiet",
-    ]);
+    index_quietly(&corpus, &index);
 
     let (hits, _) = search_json(&index, &["--per-article", "1", "--limit", "20", "مسبار"]);
     let ids: Vec<&str> = hits

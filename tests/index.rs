@@ -337,13 +337,7 @@ fn a_killed_run_leaves_a_searchable_index_and_the_next_run_finishes_the_job() {
     let corpus = dirs.corpus();
     write_articles(&corpus, 0..120);
     let clean = dirs.root.path().join("clean");
-    ok(&[
-        "index",
-        path_str(&corpus),
-        "--index",
-        path_str(&clean),
-        "--quiet",
-    ]);
+    index_quietly(&corpus, &clean);
     assert_eq!(all_passages(&clean).len(), 240);
     for point in FAULT_POINTS {
         let index = dirs.root.path().join(format!("killed-{point}"));
@@ -356,13 +350,7 @@ fn a_killed_run_leaves_a_searchable_index_and_the_next_run_finishes_the_job() {
             "{point}: {}",
             stderr_of(&output)
         );
-        ok(&[
-            "index",
-            path_str(&corpus),
-            "--index",
-            path_str(&index),
-            "--quiet",
-        ]);
+        index_quietly(&corpus, &index);
         assert_same_contents(&index, &clean, point);
         assert_eq!(stats(&index)["articles"], 120, "{point}");
     }
@@ -403,21 +391,9 @@ fn a_killed_incremental_run_is_finished_by_the_next_run() {
         }
         write_articles(&corpus, 80..110);
         index_killed_at(&corpus, &index, point);
-        ok(&[
-            "index",
-            path_str(&corpus),
-            "--index",
-            path_str(&index),
-            "--quiet",
-        ]);
+        index_quietly(&corpus, &index);
         let clean = dirs.root.path().join(format!("clean-{point}"));
-        ok(&[
-            "index",
-            path_str(&corpus),
-            "--index",
-            path_str(&clean),
-            "--quiet",
-        ]);
+        index_quietly(&corpus, &clean);
         assert_same_contents(&index, &clean, point);
         assert_eq!(stats(&index)["articles"], 100, "{point}");
     }
@@ -448,22 +424,10 @@ fn ctrl_c_commits_what_was_indexed_releases_the_lock_and_the_next_run_finishes()
     assert!(kept > 0 && kept < 100, "{kept}: {rest}");
     let (hits, _) = search_json(&index, &["الرئيس"]);
     assert!(!hits.is_empty());
-    ok(&[
-        "index",
-        path_str(&corpus),
-        "--index",
-        path_str(&index),
-        "--quiet",
-    ]);
+    index_quietly(&corpus, &index);
     assert_eq!(stats(&index)["articles"], 100);
     let clean = dirs.root.path().join("clean");
-    ok(&[
-        "index",
-        path_str(&corpus),
-        "--index",
-        path_str(&clean),
-        "--quiet",
-    ]);
+    index_quietly(&corpus, &clean);
     assert_eq!(all_passages(&index), all_passages(&clean));
 }
 
@@ -473,13 +437,7 @@ fn searching_while_indexing_keeps_working() {
     let corpus = dirs.corpus();
     let index = dirs.index();
     write(corpus.join("first.txt"), format!("عنوان\n{ARTICLE}\n"));
-    ok(&[
-        "index",
-        path_str(&corpus),
-        "--index",
-        path_str(&index),
-        "--quiet",
-    ]);
+    index_quietly(&corpus, &index);
     for i in 0..300 {
         write(
             corpus.join(format!("more/m{i:04}.txt")),

@@ -652,17 +652,7 @@ fn a_source_filter_beside_or_restricts_the_whole_query_as_its_note_says() {
 fn trec_run_scores_never_increase_down_the_ranks() {
     let dirs = TempDirs::new();
     let corpus = dirs.corpus();
-    write(corpus.join("one.txt"), "بوتين\nبوتين بوتين بوتين بوتين.\n");
-    write(
-        corpus.join("both.txt"),
-        "لقاء\nفي خبر طويل عن أمور كثيرة ذكر الكاتب أن بوتين زار جنيف مرة في سنة بعيدة ثم عاد إلى بلاده وتحدث عن الطقس والاقتصاد والرياضة والفن والسفر.\n",
-    );
-    for i in 0..6 {
-        write(
-            corpus.join(format!("geneva{i}.txt")),
-            format!("مدينة {i}\nجنيف مدينة سويسرية رقم {i}.\n"),
-        );
-    }
+    write_tier_corpus(&corpus);
     let index = dirs.index();
     index_quietly(&corpus, &index);
     let run = ok(&[

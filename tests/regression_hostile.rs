@@ -6,7 +6,7 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
@@ -161,13 +161,7 @@ fn search_text_output_with_multibyte_spaces_around_hits_does_not_panic() {
         );
     }
     let index = dirs.index();
-    ok(&[
-        "index",
-        path_str(&dirs.corpus()),
-        "--index",
-        path_str(&index),
-        "--quiet",
-    ]);
+    index_quietly(&dirs.corpus(), &index);
     // The articles are copies of one another: list each.
     let out = ok(&[
         "search",
@@ -331,13 +325,7 @@ fn representative(copies: &[(&str, &str, &str)], order: &[usize]) -> (String, Ve
         ),
     );
     let index = dirs.index();
-    ok(&[
-        "index",
-        path_str(&dirs.corpus()),
-        "--index",
-        path_str(&index),
-        "--quiet",
-    ]);
+    index_quietly(&dirs.corpus(), &index);
     let (hits, _) = search_json(&index, &["--per-article", "1", "مسبار"]);
     let story_hits: Vec<&serde_json::Value> =
         hits.iter().filter(|h| h["article_id"] != "OTHER").collect();
@@ -515,27 +503,7 @@ fn searches_beyond_the_bound_get_503_with_retry_after() {
     let limiter = fahras::serve::SearchLimiter::new(1);
     let held = limiter.try_acquire().expect("a free slot");
     assert!(limiter.try_acquire().is_none());
-    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-    let server_limiter = limiter.clone();
-    let dir = index.clone();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let _ = runtime.block_on(fahras::serve::serve_limited(
-            dir,
-            "127.0.0.1:0".parse().unwrap(),
-            &[],
-            server_limiter,
-            move |bound| ready_tx.send(bound).unwrap(),
-        ));
-    });
-    let addr = ready_rx
-        .recv_timeout(Duration::from_secs(60))
-        .unwrap()
-        .to_string();
+    let addr = serve_in_background(index.clone(), limiter.clone(), 1);
     let (status, head, _) = get_with_host(&addr, &search, Some(&addr));
     assert_eq!(status, 503, "{head}");
     assert!(head.contains("retry-after"), "{head}");
@@ -546,18 +514,17 @@ fn searches_beyond_the_bound_get_503_with_retry_after() {
     assert_eq!(limiter.in_flight(), 0);
 }
 
-#[test]
-fn a_search_waits_in_the_queue_and_one_beyond_it_gets_503() {
-    let (_dirs, index) = server_fixture();
-    let search = format!("/api/search?q={}", encode("بوتين"));
-    // One slot, held here; a queue of one that waits long enough never to time out in the test.
-    let limiter = fahras::serve::SearchLimiter::with_queue(1, 1, Duration::from_secs(600));
-    let held = limiter.try_acquire().expect("a free slot");
+/// Serves `index` on a free loopback port, searches bounded by `limiter`, on a runtime of
+/// `workers` threads; the address once it listens.
+fn serve_in_background(
+    index: PathBuf,
+    limiter: std::sync::Arc<fahras::serve::SearchLimiter>,
+    workers: usize,
+) -> String {
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-    let server_limiter = limiter.clone();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
+            .worker_threads(workers)
             .enable_all()
             .build()
             .unwrap();
@@ -565,14 +532,24 @@ fn a_search_waits_in_the_queue_and_one_beyond_it_gets_503() {
             index,
             "127.0.0.1:0".parse().unwrap(),
             &[],
-            server_limiter,
+            limiter,
             move |bound| ready_tx.send(bound).unwrap(),
         ));
     });
-    let addr = ready_rx
+    ready_rx
         .recv_timeout(Duration::from_secs(60))
         .unwrap()
-        .to_string();
+        .to_string()
+}
+
+#[test]
+fn a_search_waits_in_the_queue_and_one_beyond_it_gets_503() {
+    let (_dirs, index) = server_fixture();
+    let search = format!("/api/search?q={}", encode("بوتين"));
+    // One slot, held here; a queue of one that waits long enough never to time out in the test.
+    let limiter = fahras::serve::SearchLimiter::with_queue(1, 1, Duration::from_secs(600));
+    let held = limiter.try_acquire().expect("a free slot");
+    let addr = serve_in_background(index, limiter.clone(), 2);
     // The first search waits in the queue...
     let waiting = {
         let (addr, search) = (addr.clone(), search.clone());
@@ -608,13 +585,7 @@ fn stats_are_served_from_the_cache_and_follow_a_reindex() {
         dirs.corpus().join("more/new.txt"),
         "عنوان جديد\nزلزال في المدينة.\n",
     );
-    ok(&[
-        "index",
-        path_str(&dirs.corpus()),
-        "--index",
-        path_str(&index),
-        "--quiet",
-    ]);
+    index_quietly(&dirs.corpus(), &index);
     let started = Instant::now();
     loop {
         let (status, stats) = server.get_json("/api/stats");

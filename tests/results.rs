@@ -70,13 +70,7 @@ fn archive() -> (TempDirs, PathBuf) {
         ),
     );
     let index = dirs.index();
-    ok(&[
-        "index",
-        path_str(&corpus),
-        "--index",
-        path_str(&index),
-        "--quiet",
-    ]);
+    index_quietly(&corpus, &index);
     (dirs, index)
 }
 
@@ -310,13 +304,7 @@ fn the_histogram_counts_articles_by_their_local_day() {
         ),
     );
     let index = dirs.index();
-    ok(&[
-        "index",
-        path_str(&corpus),
-        "--index",
-        path_str(&index),
-        "--quiet",
-    ]);
+    index_quietly(&corpus, &index);
     let (_, summary) = search(&index, &["--interval", "month", "قمة"]);
     let buckets = summary["histogram"]["buckets"].as_array().unwrap();
     assert_eq!(buckets.len(), 2, "{summary}");

@@ -67,13 +67,7 @@ fn fixture() -> (TempDirs, PathBuf) {
         ),
     );
     let index = dirs.index();
-    ok(&[
-        "index",
-        path_str(&corpus),
-        "--index",
-        path_str(&index),
-        "--quiet",
-    ]);
+    index_quietly(&corpus, &index);
     (dirs, index)
 }
 
@@ -361,18 +355,7 @@ fn bm25_b_trades_length_normalization_for_term_frequency() {
 fn passages_with_every_word_rank_first_whatever_their_bm25() {
     let dirs = TempDirs::new();
     let corpus = dirs.corpus();
-    write(corpus.join("one.txt"), "بوتين\nبوتين بوتين بوتين بوتين.\n");
-    write(
-        corpus.join("both.txt"),
-        "لقاء\nفي خبر طويل عن أمور كثيرة ذكر الكاتب أن بوتين زار جنيف مرة في سنة بعيدة ثم عاد إلى بلاده وتحدث عن الطقس والاقتصاد والرياضة والفن والسفر.\n",
-    );
-    // جنيف is common, بوتين rare: BM25 alone prefers the passage full of بوتين.
-    for i in 0..6 {
-        write(
-            corpus.join(format!("geneva{i}.txt")),
-            format!("مدينة {i}\nجنيف مدينة سويسرية رقم {i}.\n"),
-        );
-    }
+    write_tier_corpus(&corpus);
     let index = dirs.root.path().join("index");
     index_quietly(&corpus, &index);
     let (tiered, _) = search_json(&index, &["بوتين جنيف"]);

@@ -51,6 +51,23 @@ pub fn stats(index: &Path) -> serde_json::Value {
     serde_json::from_str(&out).expect("stats json")
 }
 
+/// Two articles for the "all words first" tier, for the query `بوتين جنيف`: `both.txt` holds
+/// both words once in a long passage, `one.txt` repeats بوتين in a short one; six more make
+/// جنيف common, so that BM25 alone prefers `one.txt`.
+pub fn write_tier_corpus(corpus: &Path) {
+    write(corpus.join("one.txt"), "بوتين\nبوتين بوتين بوتين بوتين.\n");
+    write(
+        corpus.join("both.txt"),
+        "لقاء\nفي خبر طويل عن أمور كثيرة ذكر الكاتب أن بوتين زار جنيف مرة في سنة بعيدة ثم عاد إلى بلاده وتحدث عن الطقس والاقتصاد والرياضة والفن والسفر.\n",
+    );
+    for i in 0..6 {
+        write(
+            corpus.join(format!("geneva{i}.txt")),
+            format!("مدينة {i}\nجنيف مدينة سويسرية رقم {i}.\n"),
+        );
+    }
+}
+
 /// `fahras index CORPUS --index INDEX --quiet`, which must succeed.
 pub fn index_quietly(corpus: &Path, index: &Path) {
     ok(&[
@@ -199,13 +216,7 @@ pub fn server_fixture() -> (TempDirs, PathBuf) {
         ),
     );
     let index = dirs.index();
-    ok(&[
-        "index",
-        path_str(&corpus),
-        "--index",
-        path_str(&index),
-        "--quiet",
-    ]);
+    index_quietly(&corpus, &index);
     (dirs, index)
 }
 
