@@ -4,7 +4,9 @@
 //! [`analysis`] → [`index`] → [`search`] → output); this crate adds the commands ([`cli`]), their
 //! rendering, and the server ([`serve`]).
 
-pub use fahras_core::{analysis, choice, error, eval, index, ingest, search, Error, Result};
+pub use fahras_core::{
+    analysis, choice, error, eval, export, index, ingest, outlets, search, Error, Result,
+};
 
 pub mod cli;
 pub mod serve;

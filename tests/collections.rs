@@ -340,7 +340,7 @@ fn csv_export_reads_back_with_arabic_intact() {
     assert!(first[7].contains("[[جنيف]]"), "{}", &first[7]);
     assert_eq!(
         &first[8],
-        "قمة جنيف، الجزء \"3\". BBC, 2021-06-16. http://example.org/E03"
+        "سلمى, \"المراسلة\". قمة جنيف، الجزء \"3\". BBC عربي, 2021-06-16. http://example.org/E03"
     );
 }
 
@@ -365,13 +365,13 @@ fn ris_and_jsonl_exports_carry_every_field() {
     for expected in [
         "TY  - NEWS",
         "TI  - قمة جنيف، الجزء \"7\"",
-        "T2  - BBC",
+        "T2  - BBC عربي",
         "PY  - 2021",
         "DA  - 2021/06/16",
         "UR  - http://example.org/E07",
         "DB  - summits",
         "AU  - سلمى, \"المراسلة\"",
-        "N1  - قمة جنيف، الجزء \"7\". BBC, 2021-06-16. http://example.org/E07",
+        "N1  - سلمى, \"المراسلة\". قمة جنيف، الجزء \"7\". BBC عربي, 2021-06-16. http://example.org/E07",
     ] {
         assert!(record.contains(expected), "{expected} missing in {record}");
     }

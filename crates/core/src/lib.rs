@@ -8,8 +8,10 @@ pub mod analysis;
 pub mod choice;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod index;
 pub mod ingest;
+pub mod outlets;
 pub mod search;
 
 pub use error::{Error, Result};

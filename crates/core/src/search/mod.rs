@@ -38,7 +38,7 @@ pub use settings::{
 };
 
 /// One ranked passage.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Hit {
     pub rank: usize,
     pub score: f32,
