@@ -265,7 +265,10 @@ fn twenty_thousand_nested_parentheses_do_not_overflow_the_stack() {
         }]
     );
     assert!(
-        parsed.notes.iter().any(|n| n.contains("32 levels")),
+        parsed
+            .notes
+            .iter()
+            .any(|n| n.to_string().contains("32 levels")),
         "{:?}",
         parsed.notes
     );

@@ -10,8 +10,8 @@ use serde::Serialize;
 use crate::index;
 use crate::search::settings::RankingInput;
 use crate::search::{
-    ArticleRanking, Bounds, Engine, Hit, Operator, Prf, Ranking, SearchResults, SearchSettings,
-    SettingsInput, Surface,
+    ArticleRanking, Bounds, Engine, Hit, Note, Operator, Prf, Ranking, SearchResults,
+    SearchSettings, SettingsInput, Surface,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -312,7 +312,10 @@ struct JsonSummary<'a> {
     histogram: Option<&'a crate::search::Histogram>,
     took_ms: f64,
     variants: &'a BTreeMap<String, BTreeMap<String, u64>>,
-    notes: &'a [String],
+    #[serde(serialize_with = "crate::search::notes::as_sentences")]
+    notes: &'a [Note],
+    /// The notes as objects with a `code` (and the names they mention).
+    notes_detail: &'a [Note],
 }
 
 fn write_results(
@@ -336,6 +339,7 @@ fn write_results(
                 took_ms: results.took_ms,
                 variants: &results.variants,
                 notes: &results.notes,
+                notes_detail: &results.notes,
             };
             serde_json::to_writer(&mut *out, &summary)?;
             writeln!(out)?;

@@ -19,6 +19,7 @@ use tantivy::DateTime;
 
 use super::highlight::HighlightTerms;
 use super::lexicon::Lexicon;
+use super::notes::Note;
 use super::query::{DateRange, Node, ParsedQuery, QueryFilters};
 use super::ranking::{is_query_stopword, Operator, Ranking};
 use super::settings::{SearchSettings, Spelling};
@@ -82,7 +83,7 @@ pub struct BuiltQuery {
     /// Stems of the positive plain words (feedback does not add them again).
     pub positive_stems: Vec<String>,
     pub variants: BTreeMap<String, BTreeMap<String, u64>>,
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 impl BuiltQuery {
@@ -152,7 +153,7 @@ struct Builder<'a> {
     use_variants: bool,
     highlight: HighlightTerms,
     variants: BTreeMap<String, BTreeMap<String, u64>>,
-    notes: Vec<String>,
+    notes: Vec<Note>,
 }
 
 /// Builds the query for `parsed` with `settings`' fields, ranking and filters; `lead_boost`
@@ -211,9 +212,7 @@ pub fn build(
     });
     if let (Some(from), Some(to)) = date_range(settings, &parsed.filters) {
         if from >= to {
-            builder
-                .notes
-                .push("the dates asked for do not overlap: nothing can match".to_owned());
+            builder.notes.push(Note::DatesDoNotOverlap);
         }
     }
     BuiltQuery {
@@ -512,7 +511,7 @@ impl Builder<'_> {
             }
             Node::Not(inner) => {
                 // A negation inside an OR: "anything but"; rare, read as the excluded word.
-                self.notes.push("'-' inside OR ignored".to_owned());
+                self.notes.push(Note::ExclusionInsideOr);
                 self.node(inner, polarity)
             }
         }

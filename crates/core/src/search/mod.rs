@@ -8,6 +8,7 @@ pub mod copies;
 pub mod feedback;
 pub mod highlight;
 pub mod lexicon;
+pub mod notes;
 pub mod query;
 pub mod ranking;
 pub mod settings;
@@ -31,6 +32,7 @@ use crate::Result;
 pub use articles::{Facets, Histogram, Interval};
 pub use build::{BuiltQuery, FieldSelection};
 pub use highlight::HighlightTerms;
+pub use notes::Note;
 pub use ranking::{Operator, Prf, Ranking};
 pub use settings::{
     ArticleRanking, Bounds, Copies, Highlighting, SearchSettings, SettingError, SettingsInput,
@@ -83,8 +85,10 @@ pub struct SearchResults {
     pub took_ms: f64,
     /// For each query word that was expanded: variant → passages containing it.
     pub variants: BTreeMap<String, BTreeMap<String, u64>>,
-    /// What the query parser had to guess.
-    pub notes: Vec<String>,
+    /// What the query parser had to guess and what the search could not do (printed as
+    /// English sentences).
+    #[serde(serialize_with = "notes::as_sentences")]
+    pub notes: Vec<Note>,
 }
 
 /// A whole article as `fahras show --format json` and `GET /api/articles/{id}` give it.
@@ -92,9 +96,18 @@ pub struct SearchResults {
 pub struct Article {
     pub article_id: String,
     pub title: String,
+    /// Byte ranges `[from, to)` of `title` to highlight.
+    pub title_highlights: Vec<[usize; 2]>,
     pub date: Option<String>,
+    /// The instant of publication with the source's own UTC offset (RFC 3339), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
     pub source: String,
     pub url: Option<String>,
+    pub author: Option<String>,
+    pub collection: String,
+    /// `Author. Title. Outlet, Date. URL`, as exports write it.
+    pub citation: String,
     pub passages: Vec<ArticlePassage>,
 }
 
@@ -114,9 +127,14 @@ impl Article {
         Some(Article {
             article_id: first.article_id.clone(),
             title: first.title.clone(),
+            title_highlights: first.title_highlights.clone(),
             date: first.date.clone(),
+            published: first.published.clone(),
             source: first.source.clone(),
             url: first.url.clone(),
+            author: first.author.clone(),
+            collection: first.collection.clone(),
+            citation: crate::export::citation(first),
             passages: passages
                 .iter()
                 .map(|p| ArticlePassage {
@@ -674,9 +692,10 @@ impl Engine {
             if let Err(crate::Error::UnknownFilter { known, .. }) =
                 check_filter(searcher, "source", index::schema::names::SOURCE, one)
             {
-                built.notes.push(format!(
-                    "source:{name}: no such outlet in the index (it has: {known})"
-                ));
+                built.notes.push(Note::UnknownSource {
+                    name: name.clone(),
+                    known,
+                });
             }
         }
         self.exclude_whole_articles(searcher, &mut built)?;

@@ -21,11 +21,10 @@
 
 use time::OffsetDateTime;
 
+use super::notes::Note;
+
 /// Deepest nesting of parentheses read as groups.
 pub const MAX_DEPTH: usize = 32;
-
-const NOTE_TOO_DEEP: &str =
-    "parentheses nested deeper than 32 levels do not group; their words are read as plain words";
 
 /// A node of the query tree.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +71,7 @@ pub struct QueryFilters {
 pub struct ParsedQuery {
     pub nodes: Vec<Node>,
     pub filters: QueryFilters,
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -163,7 +162,7 @@ fn lex(input: &str) -> Vec<Tok> {
 struct Parser {
     toks: Vec<Tok>,
     pos: usize,
-    notes: Vec<String>,
+    notes: Vec<Note>,
     filters: QueryFilters,
     /// Groups open around the current position.
     depth: usize,
@@ -188,7 +187,7 @@ pub fn parse(input: &str) -> ParsedQuery {
             if parser.skipped_opens > 0 {
                 parser.skipped_opens -= 1;
             } else {
-                parser.note("unmatched ')' ignored");
+                parser.note(Note::UnmatchedParen);
             }
             continue;
         }
@@ -239,9 +238,9 @@ fn hoist_out_of_groups(nodes: Vec<Node>) -> Vec<Node> {
 }
 
 impl Parser {
-    fn note(&mut self, note: &str) {
-        if !self.notes.iter().any(|n| n == note) {
-            self.notes.push(note.to_owned());
+    fn note(&mut self, note: Note) {
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
         }
     }
 
@@ -257,7 +256,7 @@ impl Parser {
             // Dates on the sides of an OR are alternatives, not all required.
             let joined: Vec<DateRange> = self.filters.dates.drain(dates_before..).collect();
             self.filters.any_dates.extend(joined);
-            self.note("filters beside OR apply to the whole query");
+            self.note(Note::FiltersBesideOr);
         }
         match alternatives.len() {
             0 => None,
@@ -273,7 +272,7 @@ impl Parser {
         let mut joined_by_or = false;
         if self.peek() == Some(&Tok::Or) {
             self.pos += 1;
-            self.note("OR without a left side ignored");
+            self.note(Note::OrWithoutLeft);
         }
         if let Some(first) = self.and_expr() {
             alternatives.push(first);
@@ -282,7 +281,7 @@ impl Parser {
             self.pos += 1;
             match self.peek() {
                 None | Some(Tok::Close) | Some(Tok::Or) | Some(Tok::And) => {
-                    self.note("OR without a right side ignored");
+                    self.note(Note::OrWithoutRight);
                 }
                 _ => {
                     joined_by_or = true;
@@ -299,7 +298,7 @@ impl Parser {
     fn and_expr(&mut self) -> Option<Node> {
         if self.peek() == Some(&Tok::And) {
             self.pos += 1;
-            self.note("AND without a left side ignored");
+            self.note(Note::AndWithoutLeft);
         }
         let mut parts = Vec::new();
         if let Some(first) = self.unary() {
@@ -309,7 +308,7 @@ impl Parser {
             self.pos += 1;
             match self.peek() {
                 None | Some(Tok::Close) | Some(Tok::Or) | Some(Tok::And) => {
-                    self.note("AND without a right side ignored");
+                    self.note(Note::AndWithoutRight);
                 }
                 _ => {
                     if let Some(next) = self.unary() {
@@ -359,7 +358,7 @@ impl Parser {
         match tok {
             Tok::Open if self.depth >= MAX_DEPTH => {
                 self.skipped_opens += 1;
-                self.note(NOTE_TOO_DEEP);
+                self.note(Note::TooDeep);
                 None
             }
             Tok::Open => {
@@ -368,7 +367,7 @@ impl Parser {
                 loop {
                     match self.peek() {
                         None => {
-                            self.note("unclosed '(' closed at the end of the query");
+                            self.note(Note::UnclosedParen);
                             break;
                         }
                         Some(Tok::Close) if self.skipped_opens > 0 => {
@@ -397,11 +396,11 @@ impl Parser {
             Tok::Close => None,
             Tok::Or => None,
             Tok::And => {
-                self.note("AND without a left side ignored");
+                self.note(Note::AndWithoutLeft);
                 None
             }
             Tok::StrayQuote => {
-                self.note("unclosed quote ignored: the words after it are read as usual");
+                self.note(Note::UnclosedQuote);
                 None
             }
             Tok::Minus => {
@@ -434,7 +433,7 @@ impl Parser {
             match field_lower.as_str() {
                 "title" => {
                     let Some((value, quoted)) = value_tok else {
-                        self.note("title: without a value ignored");
+                        self.note(Note::EmptyFilter { filter: "title" });
                         return None;
                     };
                     return if quoted {
@@ -445,7 +444,7 @@ impl Parser {
                 }
                 "source" => {
                     let Some((value, _)) = value_tok else {
-                        self.note("source: without a value ignored");
+                        self.note(Note::EmptyFilter { filter: "source" });
                         return None;
                     };
                     self.filters.sources.push(value);
@@ -453,13 +452,12 @@ impl Parser {
                 }
                 "date" => {
                     let Some((value, _)) = value_tok else {
-                        self.note("date: without a value ignored");
+                        self.note(Note::EmptyFilter { filter: "date" });
                         return None;
                     };
                     match parse_date_filter(&value) {
                         Some(range) => self.filters.dates.push(range),
-                        None => self
-                            .note("date: expects YYYY, YYYY-MM, YYYY-MM-DD or FROM..TO; ignored"),
+                        None => self.note(Note::BadDate { value }),
                     }
                     return None;
                 }
@@ -763,10 +761,7 @@ mod tests {
         assert_eq!(parsed.nodes[0], word("قمة"));
         assert_eq!(parsed.nodes[1], word("هلسنكي"));
         assert_eq!(parsed.nodes[2], word("بوتين"));
-        assert!(parsed
-            .notes
-            .iter()
-            .any(|n| n.starts_with("unclosed quote ignored")));
+        assert!(parsed.notes.contains(&Note::UnclosedQuote));
     }
 
     #[test]
