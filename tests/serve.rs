@@ -143,9 +143,222 @@ fn hostile_article_text_is_returned_as_data() {
         .unwrap()
         .contains("<img src=x onerror="));
     // The page never embeds article text: it is built from the JSON with text nodes only.
-    let (_, page) = server.get("/");
-    assert!(!page.contains("innerHTML"));
-    assert!(page.contains("textContent"));
+    let (_, script) = server.get("/assets/fahras.js");
+    assert!(!script.contains("innerHTML"));
+    assert!(script.contains("textContent"));
+}
+
+// Search page issue (17): the policy allowed inline scripts; articles had no address of their own.
+#[test]
+fn the_page_and_its_assets_are_served_under_a_policy_without_inline_script() {
+    let (_dirs, index) = server_fixture();
+    let server = Server::start(&index);
+    for path in ["/", "/article/A1", "/article/A1?q=x", "/article/no%2Fsuch"] {
+        let (status, head, body) = server.get_with_head(path);
+        assert_eq!(status, 200, "{path}");
+        assert!(head.contains("content-type: text/html"), "{path}: {head}");
+        let policy = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-security-policy: "))
+            .unwrap_or_else(|| panic!("{path}: no policy in {head}"));
+        assert!(policy.contains("script-src 'self'"), "{policy}");
+        assert!(!policy.contains("unsafe-inline"), "{policy}");
+        let page = String::from_utf8(body).unwrap();
+        // No inline script or style, no handler attributes: only the embedded files.
+        assert!(page.contains("<script src=\"/assets/fahras.js\""));
+        assert!(
+            !page.contains("<script>") && !page.contains("<style") && !page.contains(" onclick=")
+        );
+    }
+    for (path, kind) in [
+        ("/assets/fahras.js", "text/javascript"),
+        ("/assets/fahras.css", "text/css"),
+        ("/favicon.svg", "image/svg+xml"),
+        ("/favicon.ico", "image/svg+xml"),
+    ] {
+        let (status, head, body) = server.get_with_head(path);
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            head.contains(&format!("content-type: {kind}")),
+            "{path}: {head}"
+        );
+        assert!(!body.is_empty());
+    }
+}
+
+// Search page issue (17): the page showed English from the API ("q is longer than 1000
+// characters", "unclosed quote: …"); errors and notes now carry codes the page words in Arabic.
+#[test]
+fn errors_and_notes_carry_codes_and_the_names_they_mention() {
+    let (_dirs, index) = server_fixture();
+    let server = Server::start(&index);
+    let cases = [
+        (
+            "/api/search?q=x&limit=abc".to_owned(),
+            400,
+            "bad_parameter",
+            "parameter",
+            "limit",
+        ),
+        (
+            "/api/search?q=x&limit=1000".to_owned(),
+            400,
+            "bad_setting",
+            "setting",
+            "limit",
+        ),
+        (
+            "/api/search?q=x&from=yesterday".to_owned(),
+            400,
+            "bad_setting",
+            "setting",
+            "from",
+        ),
+        (
+            format!("/api/search?q={}", "%D8%A8".repeat(1001)),
+            400,
+            "query_too_long",
+            "limit",
+            "1000",
+        ),
+        (
+            "/api/search?q=x&source=NOPE".to_owned(),
+            400,
+            "unknown_filter",
+            "name",
+            "NOPE",
+        ),
+        (
+            "/api/articles/NOPE".to_owned(),
+            404,
+            "no_article",
+            "id",
+            "NOPE",
+        ),
+        // Not UTF-8 once decoded: a JSON error like any other, not axum's plain text.
+        (
+            "/api/articles/%FF".to_owned(),
+            400,
+            "bad_parameter",
+            "parameter",
+            "id",
+        ),
+        (
+            "/api/export?q=x&format=pdf".to_owned(),
+            400,
+            "bad_parameter",
+            "parameter",
+            "format",
+        ),
+        ("/nowhere".to_owned(), 404, "not_found", "code", "not_found"),
+    ];
+    for (path, status, code, key, value) in cases {
+        let (got, body) = server.get_json(&path);
+        assert_eq!(got, status, "{path}: {body}");
+        assert_eq!(body["code"], code, "{path}: {body}");
+        assert!(
+            body["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{body}"
+        );
+        let detail = match &body[key] {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        assert_eq!(detail, value, "{path}: {body}");
+    }
+    // Notes: the English sentences as before, and the same notes as objects with a code.
+    let (_, body) = server.get_json(&format!(
+        "/api/search?q={}",
+        encode("\"بوتين date:yesterday source:NOPE")
+    ));
+    assert_eq!(body["notes"].as_array().unwrap().len(), 3, "{body}");
+    assert!(body["notes"][0].is_string());
+    let codes: Vec<&str> = body["notes_detail"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["unclosed_quote", "bad_date", "unknown_source"],
+        "{body}"
+    );
+    assert_eq!(body["notes_detail"][1]["value"], "yesterday");
+    assert_eq!(body["notes_detail"][2]["name"], "NOPE");
+}
+
+// Search page issue (17): the outlet list showed raw codes; articles lacked their author and a
+// citation.
+#[test]
+fn outlets_have_display_names_and_articles_carry_their_citation() {
+    let (_dirs, index) = server_fixture();
+    let server = Server::start(&index);
+    let (_, stats) = server.get_json("/api/stats");
+    assert_eq!(stats["outlet_names"]["BBC"], "BBC عربي", "{stats}");
+    assert_eq!(stats["outlet_names"]["CNN"], "CNN بالعربية");
+    assert_eq!(stats["outlet_names"]["evil"], "evil");
+    let (status, article) = server.get_json(&format!("/api/articles/A1?q={}", encode("جنيف")));
+    assert_eq!(status, 200);
+    assert_eq!(
+        article["citation"],
+        "قمة جنيف. BBC عربي, 2021-06-16. http://example.org/A1"
+    );
+    assert_eq!(article["title_highlights"], serde_json::json!([[7, 15]]));
+    for key in ["author", "collection", "published"] {
+        assert!(article.get(key).is_some(), "{key} missing: {article}");
+    }
+}
+
+// Search page issue (17): export from the page, streamed like `fahras export`.
+#[test]
+fn the_export_endpoint_streams_what_fahras_export_writes() {
+    let (_dirs, index) = server_fixture();
+    let server = Server::start(&index);
+    let query = encode("بوتين");
+    for (format, kind) in [
+        ("csv", "text/csv"),
+        ("jsonl", "application/jsonl"),
+        ("ris", "application/x-research-info-systems"),
+    ] {
+        let (status, head, body) =
+            server.get_with_head(&format!("/api/export?q={query}&format={format}&limit=1"));
+        assert_eq!(status, 200, "{format}: {head}");
+        assert!(head.contains(&format!("content-type: {kind}")), "{head}");
+        assert!(
+            head.contains(&format!("attachment; filename=\"fahras-export.{format}\"")),
+            "{head}"
+        );
+        let cli = fahras()
+            .args([
+                "export",
+                "بوتين",
+                "--index",
+                path_str(&index),
+                "--quiet",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        assert!(cli.status.success());
+        // Every matching article (paging does not apply), the same bytes as the command.
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            String::from_utf8(cli.stdout).unwrap()
+        );
+    }
+    let (_, _, csv) = server.get_with_head(&format!("/api/export?q={query}"));
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.starts_with("\u{FEFF}id,"), "csv is the default: {csv}");
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    // Filters apply; nothing matching is an empty export with its header.
+    let (status, _, csv) = server.get_with_head(&format!("/api/export?q={query}&source=CNN"));
+    assert_eq!(status, 200);
+    assert_eq!(String::from_utf8(csv).unwrap().lines().count(), 2);
+    let (status, _, csv) = server.get_with_head(&format!("/api/export?q={}", encode("غائبة")));
+    assert_eq!(status, 200);
+    assert_eq!(String::from_utf8(csv).unwrap().lines().count(), 1);
 }
 
 #[test]

@@ -1,69 +1,220 @@
-// Drives the search page in headless Chromium: types a query, checks right-to-left results with
-// <mark> hits, opens an article, checks that hostile article text did not execute, and takes a
-// screenshot. Usage: node page_test.cjs BASE_URL QUERY HOSTILE_QUERY SCREENSHOT.png
-// Prints one JSON object with what it saw.
+// Drives the search page in headless Chromium as a reader would: a search, a facet, the
+// timeline, sort, paging, an article opened by its address, a failed article load, an export
+// download, the layout on a phone, hostile archive text, Arabic wording and an axe-core check.
+// Usage: node page_test.cjs BASE_URL SCREENSHOT_DIR. Prints one JSON object with what it saw
+// (tests/browser.rs asserts on it). Every wait is for a condition, never for a time.
+const fs = require("fs");
+const path = require("path");
 const { chromium } = require("playwright-core");
 
-// Waits for result items; on failure says what the page showed instead.
-async function waitForResults(page) {
-  try {
-    await page.waitForSelector("ol#results li", { timeout: 20000 });
-  } catch (err) {
-    const shown = await page.evaluate(() => ({
-      url: location.href,
-      query: document.getElementById("q").value,
-      summary: document.getElementById("summary").textContent,
-      error: document.getElementById("error").textContent,
-    }));
-    throw new Error("no results: " + JSON.stringify(shown) + " (" + err.message + ")");
-  }
-}
+const QUERY = "قمة";
+const HOSTILE_QUERY = "تقرير";
 
 (async () => {
-  const [base, query, hostileQuery, screenshot] = process.argv.slice(2);
+  const [base, shots] = process.argv.slice(2);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, locale: "ar" });
-  const dialogs = [];
-  page.on("dialog", (d) => { dialogs.push(d.message()); d.dismiss(); });
-  page.on("pageerror", (e) => console.error("page error:", e.message));
-  page.on("console", (m) => { if (m.type() === "error") console.error("console:", m.text()); });
-  const seen = {};
-  await page.goto(base);
-  // Keyboard only: the search box has autofocus; wait until it has it (a loaded machine can
-  // apply autofocus after the load event), then type and press Enter.
+  const seen = { consoleErrors: [], dialogs: [], axe: [] };
+  const watch = (page) => {
+    page.on("dialog", (d) => { seen.dialogs.push(d.message()); d.dismiss(); });
+    page.on("pageerror", (e) => seen.consoleErrors.push("page error: " + e.message));
+    page.on("console", (m) => {
+      // A failed article load is logged by the browser as a failed request (404); that is the
+      // server answering, not the page failing.
+      if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) seen.consoleErrors.push(m.text());
+    });
+  };
+  const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "ar", acceptDownloads: true });
+  const page = await desktop.newPage();
+  watch(page);
+
+  // Waits until the page shows results for the address it is at.
+  const results = async () => {
+    await page.waitForFunction(() => {
+      const summary = document.getElementById("summary").textContent;
+      return document.querySelector("ol#results li") && !summary.startsWith("جارٍ");
+    }, null, { timeout: 20000 }).catch(async (err) => {
+      const shown = await page.evaluate(() => ({
+        url: location.href, summary: document.getElementById("summary").textContent,
+        error: document.getElementById("error").textContent,
+      }));
+      throw new Error("no results: " + JSON.stringify(shown) + " (" + err.message + ")");
+    });
+  };
+  const urlBecomes = (test) => page.waitForFunction(test, null, { timeout: 20000 });
+  const texts = (selector) => page.locator(selector).allTextContents();
+  const metaDates = async () => (await texts("ol#results li .meta")).map((m) => m.split(" · ")[1]);
+
+  // The start page.
+  const response = await page.goto(base);
+  seen.csp = response.headers()["content-security-policy"] || "";
+  seen.favicon = (await page.request.get(base + "favicon.svg")).status();
+  await page.waitForFunction(() => document.getElementById("intro").textContent.length > 0);
+  seen.intro = await page.locator("#intro").textContent();
+  seen.startPagerHidden = await page.locator("#pager").isHidden();
+
+  // A search typed with the keyboard (the box has autofocus; a loaded machine may apply it late).
   await page.waitForFunction(() => document.activeElement && document.activeElement.id === "q");
-  await page.keyboard.type(query);
+  await page.keyboard.type(QUERY);
   await page.keyboard.press("Enter");
-  await waitForResults(page);
+  await results();
   seen.dir = await page.evaluate(() => document.documentElement.getAttribute("dir"));
   seen.lang = await page.evaluate(() => document.documentElement.getAttribute("lang"));
-  seen.results = await page.locator("ol#results li").count();
-  seen.marks = await page.locator("ol#results mark").allTextContents();
-  seen.url = page.url();
   seen.direction = await page.evaluate(() => getComputedStyle(document.querySelector("ol#results li")).direction);
-  if (screenshot) await page.screenshot({ path: screenshot, fullPage: false });
-  // Open the first article with the keyboard.
+  seen.results = await page.locator("ol#results li").count();
+  seen.marks = await texts("ol#results .passage mark");
+  seen.url = page.url();
+  seen.summary = await page.locator("#summary").textContent();
+  seen.titleHref = await page.locator("ol#results .title").first().getAttribute("href");
+  seen.totalArticles = parseInt(seen.summary.replace(/,/g, ""), 10);
+  if (shots) await page.screenshot({ path: path.join(shots, "desktop.png") });
+  seen.axe.push(...await axeViolations(browser, page.url(), { width: 1280, height: 900 }));
+
+  // The export of the whole result set, as a download.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#export-csv").click()]);
+  seen.exportName = download.suggestedFilename();
+  const csv = fs.readFileSync(await download.path(), "utf8");
+  seen.exportHead = csv.slice(0, 40);
+  seen.exportRows = csv.split("\r\n").filter((line) => /^S\d\d,|^X1,/.test(line)).length;
+
+  // An outlet facet: display names with the query's own counts.
+  seen.facetOutlets = (await texts("#facets section:first-child a")).map((t) => t.trim());
+  await page.locator("#facets section:first-child a").first().click();
+  await urlBecomes(() => location.search.includes("source="));
+  await results();
+  seen.afterFacetUrl = page.url();
+  seen.afterFacetMeta = await texts("ol#results li .meta");
+  seen.afterFacetSummary = await page.locator("#summary").textContent();
+
+  // The timeline: a bar with articles narrows the dates to its period.
+  await page.goto(base + "?q=" + encodeURIComponent(QUERY));
+  await results();
+  seen.timelineBars = await page.locator("#timeline-chart a").count();
+  const bar = page.locator("#timeline-chart a").filter({ hasNot: page.locator("rect.empty") }).nth(1);
+  const barHref = await bar.getAttribute("href");
+  await bar.click();
+  await urlBecomes(() => location.search.includes("from="));
+  await results();
+  seen.afterTimelineUrl = page.url();
+  const barParams = new URL(barHref, base).searchParams;
+  seen.timelineFrom = barParams.get("from");
+  seen.timelineTo = barParams.get("to");
+  seen.afterTimelineDates = await metaDates();
+
+  // Sort, oldest first.
+  await page.goto(base + "?q=" + encodeURIComponent(QUERY));
+  await results();
+  await page.locator("#sort").selectOption("oldest");
+  await urlBecomes(() => location.search.includes("sort=oldest"));
+  await results();
+  seen.sortUrl = page.url();
+  seen.sortDates = await metaDates();
+
+  // Paging.
+  await page.goto(base + "?q=" + encodeURIComponent(QUERY));
+  await results();
+  await page.locator("#next").click();
+  await urlBecomes(() => location.search.includes("offset=10"));
+  await results();
+  seen.page2Url = page.url();
+  seen.page2Info = await page.locator("#page-info").textContent();
+  seen.page2Results = await page.locator("ol#results li").count();
+
+  // Notes and errors are Arabic sentences.
+  await page.goto(base + "?q=" + encodeURIComponent('"' + QUERY));
+  await results();
+  seen.notes = await page.locator("#notes").textContent();
+  await page.goto(base + "?q=" + "ب".repeat(1001));
+  await page.waitForSelector("#error:not([hidden])");
+  seen.tooLongError = await page.locator("#error").textContent();
+  seen.wording = await page.evaluate(() => [0, 1, 2, 3, 10, 11, 99, 100, 101, 103, 1000, 1011]
+    .map((n) => window.fahrasWording.counted(n, window.fahrasWording.ARTICLES)));
+
+  // An article opened by its address (a new tab, a reload, a shared link).
+  await page.goto(base + "article/S01?q=" + encodeURIComponent(QUERY));
+  await page.waitForSelector("#article:not([hidden]) #article-body p");
+  seen.directTitle = await page.locator("#article-title").textContent();
+  seen.directMarks = await page.locator("#article-body mark").count();
+  seen.directSourceHref = await page.locator("#article-url").getAttribute("href");
+  seen.directSourceDir = await page.locator("#article-url").getAttribute("dir");
+  seen.directBackHref = await page.locator("#back").getAttribute("href");
+  await page.locator("#cite").click();
+  await page.waitForFunction(() => document.getElementById("cite-status").textContent.length > 0);
+  seen.citation = await page.locator("#cite-status").textContent();
+  seen.axe.push(...await axeViolations(browser, page.url(), { width: 1280, height: 900 }));
+  // Then an article that fails to load: nothing of the previous one may stay.
+  await page.evaluate(() => {
+    history.pushState(null, "", "/article/NOPE?q=x");
+    dispatchEvent(new PopStateEvent("popstate"));
+  });
+  await page.waitForSelector("#error:not([hidden])");
+  seen.failedError = await page.locator("#error").textContent();
+  seen.failedTitle = await page.locator("#article-title").textContent();
+  seen.failedPassages = await page.locator("#article-body p").count();
+  seen.failedCiteDisabled = await page.locator("#cite").isDisabled();
+
+  // Results to article with the keyboard, and back with Escape.
+  await page.goto(base + "?q=" + encodeURIComponent(QUERY));
+  await results();
   await page.locator("ol#results .title").first().focus();
   await page.keyboard.press("Enter");
   await page.waitForSelector("#article:not([hidden]) #article-body p");
-  seen.articleMarks = await page.locator("#article-body mark").count();
-  seen.articleUrl = page.url();
+  seen.keyboardArticleUrl = page.url();
   await page.keyboard.press("Escape");
-  await waitForResults(page);
-  // The hostile article: its markup must show as text and never run.
-  await page.goto(base + "?q=" + encodeURIComponent(hostileQuery));
-  await waitForResults(page);
+  await results();
+
+  // The hostile article: its markup shows as text and never runs; its javascript: address is
+  // not a link.
+  await page.goto(base + "?q=" + encodeURIComponent(HOSTILE_QUERY));
+  await results();
   await page.locator("ol#results .title").first().click();
   await page.waitForSelector("#article:not([hidden]) #article-body p");
-  await page.waitForTimeout(300);
   seen.xssExecuted = await page.evaluate(() => window.__xss !== undefined);
   seen.injectedElements = await page.evaluate(() => document.querySelectorAll("#results img, #results script, #article img, #article-body script, #article-title script").length);
   seen.hostileTitleText = await page.locator("#article-title").textContent();
-  seen.dialogs = dialogs;
+  seen.hostileLinkShown = await page.locator("#article-link").isVisible();
+
+  // A phone.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "ar", isMobile: true, hasTouch: true });
+  const small = await phone.newPage();
+  watch(small);
+  await small.goto(base + "?q=" + encodeURIComponent(QUERY));
+  await small.waitForSelector("ol#results li");
+  seen.phoneScrollWidth = await small.evaluate(() => document.documentElement.scrollWidth);
+  seen.phoneButtonInside = await small.evaluate(() => {
+    const r = document.getElementById("go").getBoundingClientRect();
+    return r.left >= 0 && r.right <= window.innerWidth && r.width > 0;
+  });
+  seen.phonePanelHiddenFirst = await small.locator("#facets").isHidden();
+  await small.locator("#panel-toggle").click();
+  seen.phonePanelShownAfterToggle = await small.locator("#facets").isVisible();
+  if (shots) await small.screenshot({ path: path.join(shots, "phone.png") });
+  seen.axe.push(...await axeViolations(browser, small.url(), { width: 390, height: 844 }));
+  // The article with the longest address.
+  await small.goto(base + "article/S00?q=" + encodeURIComponent(QUERY));
+  await small.waitForSelector("#article:not([hidden]) #article-body p");
+  seen.phoneArticleScrollWidth = await small.evaluate(() => document.documentElement.scrollWidth);
+
   console.log(JSON.stringify(seen));
   await browser.close();
 })().catch((err) => { console.error(err); process.exit(1); });
+
+// axe-core's WCAG 2 A/AA violations on `url` (in a context that lets the test inject axe; the
+// page's own policy forbids any script but its own).
+async function axeViolations(browser, url, viewport) {
+  const context = await browser.newContext({ viewport, locale: "ar", bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => {
+    const summary = document.getElementById("summary").textContent;
+    const article = document.getElementById("article");
+    return article.hidden ? summary && !summary.startsWith("جارٍ") : document.querySelector("#article-body p");
+  }, null, { timeout: 20000 });
+  await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+  const result = await page.evaluate(() => window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] }));
+  await context.close();
+  return result.violations.map((v) => `${url} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join("; ")})`);
+}

@@ -40,6 +40,12 @@ impl Server {
 
     /// GET `path`: (status, body).
     pub fn get(&self, path: &str) -> (u16, String) {
+        let (status, _, body) = self.get_with_head(path);
+        (status, String::from_utf8(body).unwrap())
+    }
+
+    /// GET `path`: (status, the response head lower-cased, the body's bytes).
+    pub fn get_with_head(&self, path: &str) -> (u16, String, Vec<u8>) {
         let mut stream = TcpStream::connect(&self.addr).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(30)))
@@ -52,18 +58,19 @@ impl Server {
         .unwrap();
         let mut response = Vec::new();
         stream.read_to_end(&mut response).unwrap();
-        let response = String::from_utf8(response).unwrap();
-        let (head, body) = response.split_once("\r\n\r\n").unwrap();
+        let split = response
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a response head");
+        let head = String::from_utf8_lossy(&response[..split]).to_ascii_lowercase();
+        let body = &response[split + 4..];
         let status: u16 = head.split(' ').nth(1).unwrap().parse().unwrap();
-        let body = if head
-            .to_ascii_lowercase()
-            .contains("transfer-encoding: chunked")
-        {
+        let body = if head.contains("transfer-encoding: chunked") {
             dechunk(body)
         } else {
-            body.to_owned()
+            body.to_vec()
         };
-        (status, body)
+        (status, head, body)
     }
 
     pub fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
@@ -73,15 +80,20 @@ impl Server {
     }
 }
 
-fn dechunk(body: &str) -> String {
-    let mut out = String::new();
+/// The body of a chunked response (chunks may split a character: bytes, not text).
+fn dechunk(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
     let mut rest = body;
-    while let Some((size, after)) = rest.split_once("\r\n") {
-        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+    while let Some(end) = rest.windows(2).position(|w| w == b"\r\n") {
+        let size = std::str::from_utf8(&rest[..end])
+            .ok()
+            .and_then(|s| usize::from_str_radix(s.trim(), 16).ok())
+            .unwrap_or(0);
         if size == 0 {
             break;
         }
-        out.push_str(&after[..size]);
+        let after = &rest[end + 2..];
+        out.extend_from_slice(&after[..size]);
         rest = &after[size + 2..];
     }
     out

@@ -1,0 +1,161 @@
+//! `GET /api/export?q=…&format=csv|jsonl|ris` and the search filters: every article the query
+//! matches, in the bytes `fahras export` writes, streamed as it is read (an export of the whole
+//! archive runs in constant memory), as a download.
+//!
+//! Errors found before the first row (a bad parameter, an unknown outlet) are answered with a
+//! status and JSON like every other request; once rows flow the status is sent, so a later
+//! failure ends the download early. A client that goes away stops the export.
+
+use std::io::Write;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use tokio::sync::{mpsc, oneshot};
+
+use super::errors::{bad_parameter, from_library, internal, ApiError};
+use super::params::{search_params, search_request};
+use super::{search_permit, AppState};
+use crate::choice::Choice;
+use crate::export::{ExportFormat, ExportRow};
+
+/// Bytes gathered before they are sent (a row is a few hundred bytes).
+const CHUNK: usize = 64 * 1024;
+
+/// Chunks in flight between the search thread and the connection.
+const CHUNKS_QUEUED: usize = 8;
+
+type Chunk = Result<Bytes, std::io::Error>;
+
+pub async fn export(
+    State(state): State<Arc<AppState>>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let mut params = search_params(pairs)?;
+    let format = match params.remove("format") {
+        None => ExportFormat::Csv,
+        Some(name) => ExportFormat::from_name(&name).ok_or_else(|| {
+            let known: Vec<&str> = ExportFormat::CHOICES.iter().map(|c| c.1).collect();
+            bad_parameter(
+                "format",
+                format!("format must be one of {}, not {name:?}", known.join(", ")),
+            )
+        })?,
+    };
+    // Paging does not apply: an export is every matching article.
+    params.remove("limit");
+    params.remove("offset");
+    let request = search_request(&params)?;
+    let permit = search_permit(&state).await?;
+    let mut engine = state.engine.clone();
+    let (chunks, receiver) = mpsc::channel::<Chunk>(CHUNKS_QUEUED);
+    let (started, first) = oneshot::channel::<Result<(), ApiError>>();
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let mut out = ChannelWriter::new(chunks.clone());
+        let mut started = Some(started);
+        let mut begin = |out: &mut ChannelWriter| -> crate::Result<()> {
+            if let Some(started) = started.take() {
+                // The status goes out with the first row (or the empty export).
+                let _ = started.send(Ok(()));
+                format
+                    .write_header(out)
+                    .map_err(|e| crate::Error::io("export", e))?;
+            }
+            Ok(())
+        };
+        let result = engine.for_each_article(&request, |hit| {
+            begin(&mut out)?;
+            format
+                .write_row(&mut out, &ExportRow::of(&hit))
+                .map_err(|e| crate::Error::io("export", e))
+        });
+        let result = result.and_then(|_| {
+            begin(&mut out)?;
+            out.flush().map_err(|e| crate::Error::io("export", e))
+        });
+        if let Err(err) = result {
+            match started.take() {
+                Some(started) => {
+                    let _ = started.send(Err(from_library(err)));
+                }
+                // Rows were sent: the download ends with an error the client sees as a cut.
+                None => {
+                    let _ = chunks.blocking_send(Err(std::io::Error::other(err.to_string())));
+                }
+            }
+        }
+    });
+    first.await.map_err(internal)??;
+    let name = format!("fahras-export.{}", format.extension());
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        Body::from_stream(ReceiverStream(receiver)),
+    )
+        .into_response())
+}
+
+/// Writes into chunks sent to the connection; a closed connection is a broken pipe, which
+/// stops the export.
+struct ChannelWriter {
+    chunks: mpsc::Sender<Chunk>,
+    buffer: Vec<u8>,
+}
+
+impl ChannelWriter {
+    fn new(chunks: mpsc::Sender<Chunk>) -> ChannelWriter {
+        ChannelWriter {
+            chunks,
+            buffer: Vec::with_capacity(CHUNK),
+        }
+    }
+
+    fn send(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(
+            &mut self.buffer,
+            Vec::with_capacity(CHUNK),
+        ));
+        self.chunks.blocking_send(Ok(chunk)).map_err(|_| {
+            std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client went away")
+        })
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.send()
+    }
+}
+
+/// The chunks as the stream of a response body.
+struct ReceiverStream(mpsc::Receiver<Chunk>);
+
+impl futures_core::Stream for ReceiverStream {
+    type Item = Chunk;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Chunk>> {
+        self.0.poll_recv(cx)
+    }
+}

@@ -1,0 +1,598 @@
+// The search page: everything it shows is in its address (`/?q=…&source=…&from=…&sort=…` for a
+// search, `/article/ID?q=…` for an article, with the search to go back to), so any view can be
+// bookmarked, shared, reloaded or opened in a new tab. Links are real links; plain clicks are
+// handled here without reloading the page.
+//
+// Archive text is only ever set as text (never parsed as HTML), and only http(s) addresses
+// become links.
+"use strict";
+
+const PAGE_SIZE = 10;
+const $ = (id) => document.getElementById(id);
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+// ---------------------------------------------------------------------------------------------
+// Numbers and Arabic wording
+
+// One digit set throughout: Western digits with a thousands separator, as the dates are written.
+const numberFormat = new Intl.NumberFormat("en-US");
+const fmt = (n) => numberFormat.format(n);
+
+// The plural category of n in Arabic (CLDR): zero, one, two, few (3–10), many (11–99), other
+// (100, 101, 102, 1000…), counted on the last two digits.
+function pluralCategory(n) {
+  if (n === 0) return "zero";
+  if (n === 1) return "one";
+  if (n === 2) return "two";
+  const lastTwo = n % 100;
+  if (lastTwo >= 3 && lastTwo <= 10) return "few";
+  if (lastTwo >= 11 && lastTwo <= 99) return "many";
+  return "other";
+}
+
+// "مقال واحد", "مقالان", "3 مقالات", "11 مقالًا", "100 مقال".
+function counted(n, forms) {
+  const category = pluralCategory(n);
+  if (category === "zero") return forms.zero;
+  if (category === "one" || category === "two") return forms[category];
+  return `${fmt(n)} ${forms[category]}`;
+}
+
+const ARTICLES = { zero: "لا مقالات", one: "مقال واحد", two: "مقالان", few: "مقالات", many: "مقالًا", other: "مقال" };
+const PASSAGES = { zero: "لا مقاطع", one: "مقطع واحد", two: "مقطعان", few: "مقاطع", many: "مقطعًا", other: "مقطع" };
+const COPIES = { zero: "لا نسخ", one: "نسخة مكررة واحدة", two: "نسختان مكررتان", few: "نسخ مكررة", many: "نسخة مكررة", other: "نسخة مكررة" };
+const MORE_PASSAGES = {
+  zero: "", one: "ومقطع آخر مطابق في هذا المقال", two: "ومقطعان آخران مطابقان في هذا المقال",
+  few: "مقاطع أخرى مطابقة في هذا المقال", many: "مقطعًا آخر مطابقًا في هذا المقال", other: "مقطع آخر مطابق في هذا المقال",
+};
+const moreText = (n) => (n <= 2 ? counted(n, MORE_PASSAGES) : "و" + counted(n, MORE_PASSAGES));
+
+// Month names as most Arab newsrooms write them (Egypt and the Gulf).
+const MONTHS = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"];
+const monthName = (month) => `${MONTHS[Number(month.slice(5, 7)) - 1] || month.slice(5, 7)} ${month.slice(0, 4)}`;
+
+const INTERVALS = { day: "يوم", week: "أسبوع", month: "شهر" };
+const SETTING_NAMES = {
+  from: "«من تاريخ»", to: "«إلى تاريخ»", sort: "«الترتيب»", offset: "«الصفحة»", limit: "«عدد النتائج»",
+  per_article: "«المقاطع لكل مقال»", interval: "«فترة الخط الزمني»", source: "«المصدر»",
+  collection: "«المجموعة»", category: "«الفئة»", q: "«كلمات البحث»", format: "«صيغة التصدير»", id: "«رقم المقال»",
+};
+const FILTER_NAMES = { outlet: "مصدرًا", collection: "مجموعة", category: "فئة" };
+
+// Outlet code → the name readers know it by (from /api/stats).
+let outletNames = {};
+const outletName = (code) => outletNames[code] || code;
+
+// The Arabic sentence for a note about the query (`notes_detail` of a search).
+function noteText(note) {
+  switch (note.code) {
+    case "unmatched_paren": return "تُجوهل قوس إغلاق «)» لا يقابله قوس فتح.";
+    case "unclosed_paren": return "أُغلق القوس «(» المفتوح عند نهاية الاستعلام.";
+    case "too_deep": return "الأقواس المتداخلة لأكثر من 32 مستوى لا تجمّع ما بينها، فقُرئت كلماتها كلمات عادية.";
+    case "unclosed_quote": return "تُجوهلت علامة اقتباس غير مغلقة، وقُرئت الكلمات بعدها كالمعتاد.";
+    case "or_without_left": return "تُجوهلت «OR» لا يسبقها شيء.";
+    case "or_without_right": return "تُجوهلت «OR» لا يليها شيء.";
+    case "and_without_left": return "تُجوهلت «AND» لا يسبقها شيء.";
+    case "and_without_right": return "تُجوهلت «AND» لا يليها شيء.";
+    case "exclusion_inside_or": return "تُجوهلت علامة الاستبعاد «-» داخل «OR».";
+    case "filters_beside_or": return "المرشحات المكتوبة بجانب «OR» تنطبق على الاستعلام كله.";
+    case "empty_filter": return `تُجوهل «${note.filter}:» لأنه بلا قيمة.`;
+    case "bad_date": return `تُجوهل «date:${note.value}» لأنه ليس تاريخًا (سنة، أو سنة-شهر، أو سنة-شهر-يوم، أو من..إلى).`;
+    case "dates_do_not_overlap": return "التواريخ المطلوبة لا تتقاطع، فلا يمكن أن يطابقها شيء.";
+    case "unknown_source": {
+      const known = String(note.known || "").split(",").map((s) => s.trim()).filter(Boolean).map(outletName);
+      return `لا يضم الفهرس مصدرًا باسم «${note.name}»` + (known.length ? ` (مصادره: ${known.join("، ")}).` : ".");
+    }
+    default: return "قُرئ الاستعلام على غير ما كُتب تمامًا.";
+  }
+}
+
+// The Arabic sentence for an error answer of the API.
+function errorText(body, status) {
+  switch (body && body.code) {
+    case "bad_parameter":
+    case "bad_setting": {
+      const name = SETTING_NAMES[body.setting || body.parameter];
+      return name ? `قيمة ${name} غير صالحة.` : "في عنوان الصفحة قيمة غير صالحة.";
+    }
+    case "query_too_long": return `كلمات البحث أطول من ${fmt(body.limit || 1000)} حرف؛ اختصرها.`;
+    case "unknown_filter": return `لا يضم الفهرس ${FILTER_NAMES[body.filter] || "شيئًا"} باسم «${body.name}».`;
+    case "unknown_collection": return `لا توجد مجموعة باسم «${body.name}».`;
+    case "no_article": return "لم يُعثر على هذا المقال في الفهرس؛ ربما حُذف منه منذ نُسخ الرابط.";
+    case "busy": return "الخادم مشغول بعمليات بحث أخرى؛ أعد المحاولة بعد لحظة.";
+    case "no_index": return "لا يوجد فهرس في المجلد الذي يعمل عليه الخادم.";
+    case "index_being_built": return "الفهرس قيد البناء الأول؛ أعد المحاولة بعد انتهائه.";
+    case "index_locked": return "الفهرس مقفل لعملية أخرى؛ أعد المحاولة بعد انتهائها.";
+    case "incompatible_index": return "بُني الفهرس بإصدار أو إعدادات أخرى؛ أعد بناءه.";
+    case "disk_full": return "القرص ممتلئ.";
+    case "not_found": return "هذا العنوان غير موجود.";
+    case "wrong_host": return "لا يجيب الخادم إلا على عنوانه هو.";
+    default: return status >= 500 ? "حدث خطأ في الخادم؛ أعد المحاولة." : "تعذر تنفيذ الطلب.";
+  }
+}
+
+class ApiFailure extends Error {}
+
+async function getJson(url) {
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (_) {
+    throw new ApiFailure("تعذر الاتصال بالخادم. هل ما زال «fahras serve» يعمل؟");
+  }
+  let body;
+  try {
+    body = await response.json();
+  } catch (_) {
+    throw new ApiFailure("رد غير مفهوم من الخادم.");
+  }
+  if (!response.ok) throw new ApiFailure(errorText(body, response.status));
+  return body;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The address
+
+// The view an address asks for.
+function route(loc = location) {
+  const p = new URLSearchParams(loc.search);
+  const article = loc.pathname.startsWith("/article/")
+    ? decodeURIComponent(loc.pathname.slice("/article/".length)) : "";
+  return {
+    article,
+    q: p.get("q") || "",
+    sources: p.getAll("source").filter(Boolean),
+    collections: p.getAll("collection").filter(Boolean),
+    from: p.get("from") || "",
+    to: p.get("to") || "",
+    sort: p.get("sort") || "",
+    exact: p.get("exact") === "1",
+    offset: Math.max(0, parseInt(p.get("offset") || "0", 10) || 0),
+  };
+}
+
+// The query string of a search (the page's own parameters).
+function searchParams(s) {
+  const p = new URLSearchParams();
+  if (s.q) p.set("q", s.q);
+  for (const source of s.sources) p.append("source", source);
+  for (const collection of s.collections) p.append("collection", collection);
+  if (s.from) p.set("from", s.from);
+  if (s.to) p.set("to", s.to);
+  if (s.sort) p.set("sort", s.sort);
+  if (s.exact) p.set("exact", "1");
+  if (s.offset) p.set("offset", String(s.offset));
+  return p;
+}
+
+function searchHref(s) {
+  const query = searchParams({ ...s, article: "" }).toString();
+  return "/" + (query ? "?" + query : "");
+}
+
+function articleHref(id, s) {
+  const query = searchParams(s).toString();
+  return "/article/" + encodeURIComponent(id) + (query ? "?" + query : "");
+}
+
+// The same search with some settings changed (back to the first page).
+const refine = (changes) => searchHref({ ...route(), offset: 0, ...changes });
+
+function navigate(href) {
+  history.pushState(null, "", href);
+  render();
+}
+
+// Plain left clicks on the page's own links stay in the page; any other click (new tab, a
+// download, another site) is the browser's.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a[href]");
+  if (!link || event.defaultPrevented || event.button !== 0) return;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  if (link.target || link.hasAttribute("download")) return;
+  const url = new URL(link.href, location.href);
+  if (url.origin !== location.origin || url.pathname.startsWith("/api/")) return;
+  event.preventDefault();
+  navigate(url.pathname + url.search);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+function element(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value !== undefined && value !== null && value !== false) node.setAttribute(key, value);
+  }
+  node.append(...children);
+  return node;
+}
+
+// Text with <mark> around byte ranges [from, to) of its UTF-8 encoding.
+function highlighted(text, ranges) {
+  const fragment = document.createDocumentFragment();
+  const bytes = encoder.encode(text || "");
+  let position = 0;
+  for (const [from, to] of ranges || []) {
+    if (from < position || to > bytes.length || from >= to) continue;
+    fragment.append(decoder.decode(bytes.subarray(position, from)));
+    const mark = document.createElement("mark");
+    mark.textContent = decoder.decode(bytes.subarray(from, to));
+    fragment.append(mark);
+    position = to;
+  }
+  fragment.append(decoder.decode(bytes.subarray(position)));
+  return fragment;
+}
+
+// An address of the archive that may be a link: http(s) only.
+function webAddress(text) {
+  try {
+    const url = new URL(text);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+  } catch (_) {
+    return null;
+  }
+}
+
+// The last day of a month `YYYY-MM`.
+function monthEnd(month) {
+  const [year, number] = month.split("-").map(Number);
+  const day = new Date(Date.UTC(year, number, 0)).getUTCDate();
+  return `${month}-${String(day).padStart(2, "0")}`;
+}
+
+function showError(message) {
+  $("error").textContent = message || "";
+  $("error").hidden = !message;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The index
+
+let stats = null;
+const statsLoaded = getJson("/api/stats").then((body) => {
+  stats = body;
+  outletNames = body.outlet_names || {};
+  const select = $("source");
+  const outlets = Object.entries(body.sources || {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  for (const [code] of outlets) select.append(element("option", { value: code }, outletName(code)));
+  for (const id of ["from", "to"]) {
+    if (body.first_date) $(id).min = body.first_date;
+    if (body.last_date) $(id).max = body.last_date;
+  }
+  select.value = route().sources[0] || "";
+}).catch((err) => {
+  showError("تعذر تحميل معلومات الفهرس: " + err.message);
+});
+
+function introText() {
+  if (!stats) return "";
+  const outlets = Object.keys(stats.sources || {}).length;
+  const span = stats.first_date && stats.last_date
+    ? ` بين ${stats.first_date} و${stats.last_date}` : "";
+  return `يضم الفهرس ${counted(stats.articles, ARTICLES)} من ${counted(outlets, { one: "مصدر واحد", two: "مصدرين", few: "مصادر", many: "مصدرًا", other: "مصدر" })}${span}. اكتب كلمة كما تكتبها عادة: تُطابَق صيغها المختلفة وحروف التشكيل والهمزات والأرقام.`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A search
+
+function searchApiUrl(s) {
+  const p = searchParams({ ...s, offset: 0 });
+  p.set("limit", String(PAGE_SIZE));
+  p.set("offset", String(s.offset));
+  p.set("facets", "1");
+  p.set("histogram", "1");
+  if (s.exact) p.set("exact", "true");
+  return "/api/search?" + p.toString();
+}
+
+function exportUrl(s, format) {
+  const p = searchParams({ ...s, offset: 0, sort: "" });
+  if (s.exact) p.set("exact", "true");
+  p.set("format", format);
+  return "/api/export?" + p.toString();
+}
+
+const hasSearch = (s) => Boolean(s.q.trim() || s.sources.length || s.collections.length || s.from || s.to);
+
+function clearResults() {
+  $("results").replaceChildren();
+  for (const id of ["variants", "notes", "facets", "timeline", "pager", "export", "active"]) $(id).hidden = true;
+  $("intro").hidden = true;
+}
+
+async function runSearch(s) {
+  clearResults();
+  showActiveFilters(s);
+  if (!hasSearch(s)) {
+    $("summary").textContent = "";
+    await statsLoaded;
+    $("intro").textContent = introText();
+    $("intro").hidden = false;
+    return;
+  }
+  $("summary").textContent = "جارٍ البحث…";
+  const [result] = await Promise.all([getJson(searchApiUrl(s)), statsLoaded]);
+  if (route().article || searchHref(route()) !== searchHref(s)) return; // a newer view is showing
+  const shown = result.hits.length;
+  $("summary").textContent = result.total_articles === 0
+    ? "لا توجد مقالات مطابقة."
+    : `${counted(result.total_articles, ARTICLES)} (${counted(result.total_hits, PASSAGES)})`
+      + (shown ? ` — النتائج ${fmt(s.offset + 1)}–${fmt(s.offset + shown)}` : s.offset ? " — لا نتائج أخرى بعد الصفحة السابقة" : "")
+      + ` · ${result.took_ms.toFixed(1)} م.ث`;
+  showFacets(result.facets, s);
+  showTimeline(result.histogram, s);
+  showVariants(result.variants);
+  showNotes(result.notes_detail);
+  for (const hit of result.hits) $("results").append(resultItem(hit, s));
+  showPager(s, shown, result.total_articles);
+  if (result.total_articles > 0) {
+    for (const format of ["csv", "ris", "jsonl"]) $("export-" + format).href = exportUrl(s, format);
+    $("export").hidden = false;
+  }
+}
+
+// Some sources put their own name in the author field: not worth saying twice.
+const isAuthor = (author, source) => Boolean(author) && author !== source && author !== outletName(source);
+
+function resultItem(hit, s) {
+  const title = element("a", { class: "title", href: articleHref(hit.article_id, s) });
+  title.append(hit.title ? highlighted(hit.title, hit.title_highlights) : "(بلا عنوان)");
+  const meta = [outletName(hit.source), hit.date || "بلا تاريخ"];
+  if (isAuthor(hit.author, hit.source)) meta.push(hit.author);
+  const item = element("li", {}, element("h3", { class: "result-heading" }, title),
+    element("div", { class: "meta" }, meta.join(" · ")));
+  if ((hit.copies || []).length) {
+    const outlets = [...new Set(hit.copies.map((c) => outletName(c.source)))].join("، ");
+    item.append(element("div", { class: "meta copies" }, `${counted(hit.copies.length, COPIES)} (${outlets})`));
+  }
+  const passage = element("p", { class: "passage" });
+  passage.append(highlighted(hit.text, hit.highlights));
+  item.append(passage);
+  if (hit.more_passages > 0) item.append(element("div", { class: "more" }, moreText(hit.more_passages)));
+  return item;
+}
+
+// Previous and next pages. The count of articles includes copies of a story, which are shown
+// under the story rather than as results, so the number of pages is not known in advance: a next
+// page is offered while this one is full.
+function showPager(s, shown, total) {
+  const more = shown === PAGE_SIZE && s.offset + shown < total;
+  $("pager").hidden = s.offset === 0 && !more;
+  if ($("pager").hidden) return;
+  $("page-info").textContent = `الصفحة ${fmt(Math.floor(s.offset / PAGE_SIZE) + 1)}`;
+  const setLink = (link, offset, enabled) => {
+    if (enabled) {
+      link.href = searchHref({ ...s, offset });
+      link.removeAttribute("aria-disabled");
+    } else {
+      link.removeAttribute("href");
+      link.setAttribute("aria-disabled", "true");
+    }
+  };
+  setLink($("prev"), Math.max(0, s.offset - PAGE_SIZE), s.offset > 0);
+  setLink($("next"), s.offset + PAGE_SIZE, more);
+}
+
+// The filters in force, each removable.
+function showActiveFilters(s) {
+  const list = $("active");
+  list.replaceChildren();
+  const chip = (text, changes) => {
+    const link = element("a", { href: refine(changes), "aria-label": `إزالة المرشح: ${text}` }, `${text} ✕`);
+    list.append(element("li", {}, link));
+  };
+  for (const source of s.sources) chip(`المصدر: ${outletName(source)}`, { sources: s.sources.filter((x) => x !== source) });
+  for (const c of s.collections) chip(`المجموعة: ${c}`, { collections: s.collections.filter((x) => x !== c) });
+  if (s.from || s.to) chip(`التاريخ: ${s.from || "…"} – ${s.to || "…"}`, { from: "", to: "" });
+  list.hidden = !list.children.length;
+}
+
+// Outlets, collections and months of the matching articles with their counts, each a link
+// that narrows the search (or, when in force, widens it again).
+function showFacets(facets, s) {
+  const box = $("facets");
+  box.replaceChildren();
+  if (!facets) return;
+  const group = (label, counts, show, isActive, changes) => {
+    if (!counts || !counts.length) return;
+    const list = element("ul");
+    for (const c of counts) {
+      const active = isActive(c.value);
+      const link = element("a", { href: refine(changes(c.value, active)), "aria-current": active ? "true" : null },
+        show(c.value), " ", element("span", { class: "count" }, `(${fmt(c.articles)})`));
+      list.append(element("li", {}, link));
+    }
+    box.append(element("section", {}, element("h3", {}, label), list));
+  };
+  group("المصدر", facets.source, outletName, (v) => s.sources.includes(v),
+    (v, active) => ({ sources: active ? s.sources.filter((x) => x !== v) : [v] }));
+  if ((facets.collection || []).length > 1 || s.collections.length) {
+    group("المجموعة", facets.collection, (v) => v, (v) => s.collections.includes(v),
+      (v, active) => ({ collections: active ? s.collections.filter((x) => x !== v) : [v] }));
+  }
+  // The months with most articles, in calendar order.
+  const months = [...(facets.month || [])].sort((a, b) => b.articles - a.articles).slice(0, 12)
+    .sort((a, b) => a.value.localeCompare(b.value));
+  group("الشهر", months, monthName, (v) => s.from === v + "-01" && s.to === monthEnd(v),
+    (v, active) => (active ? { from: "", to: "" } : { from: v + "-01", to: monthEnd(v) }));
+  box.hidden = !box.children.length;
+}
+
+// The matching articles over time: a bar per period, each a link that narrows the dates to it.
+function showTimeline(histogram, s) {
+  const svg = $("timeline-chart");
+  svg.replaceChildren();
+  const buckets = (histogram && histogram.buckets) || [];
+  $("timeline").hidden = buckets.length < 2;
+  if (buckets.length < 2) return;
+  const ns = "http://www.w3.org/2000/svg";
+  const width = 1000;
+  const height = 64;
+  const step = width / buckets.length;
+  const gap = step > 6 ? 1 : 0;
+  const peak = Math.max(1, ...buckets.map((b) => b.articles));
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.setAttribute("preserveAspectRatio", "none");
+  buckets.forEach((b, i) => {
+    const barHeight = b.articles ? Math.max(2, Math.round((b.articles / peak) * (height - 2))) : 1;
+    const link = document.createElementNS(ns, "a");
+    link.setAttribute("href", refine({ from: b.from, to: b.to }));
+    const label = `${b.from === b.to ? b.from : b.from + " – " + b.to}: ${counted(b.articles, ARTICLES)}`;
+    link.setAttribute("aria-label", label);
+    const title = document.createElementNS(ns, "title");
+    title.textContent = label;
+    // A full-height transparent target, so that short bars are easy to hit.
+    const target = document.createElementNS(ns, "rect");
+    for (const [k, v] of [["x", i * step], ["y", 0], ["width", step], ["height", height], ["class", "hit"]]) target.setAttribute(k, v);
+    const bar = document.createElementNS(ns, "rect");
+    for (const [k, v] of [["x", i * step + gap / 2], ["y", height - barHeight], ["width", Math.max(1, step - gap)], ["height", barHeight], ["class", b.articles ? "bar" : "bar empty"]]) bar.setAttribute(k, v);
+    link.append(title, target, bar);
+    svg.append(link);
+  });
+  const unit = INTERVALS[histogram.interval] || "فترة";
+  $("timeline-caption").textContent = `المقالات المطابقة عبر الزمن، عمود لكل ${unit} (اختر عمودًا لتضييق التاريخ إليه)`;
+  $("timeline-start").textContent = buckets[0].from;
+  $("timeline-end").textContent = buckets[buckets.length - 1].to;
+}
+
+function showVariants(variants) {
+  const words = Object.entries(variants || {});
+  if (!words.length) return;
+  $("variants").textContent = "طابق البحث أيضًا: " + words.map(([word, found]) =>
+    `${word} ← ` + Object.entries(found).map(([v, n]) => `${v} (${counted(n, PASSAGES)})`).join("، ")).join(" · ");
+  $("variants").hidden = false;
+}
+
+function showNotes(notes) {
+  const list = $("notes");
+  list.replaceChildren(...(notes || []).map((note) => element("li", {}, noteText(note))));
+  list.hidden = !list.children.length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// An article
+
+let currentArticle = null;
+
+function clearArticle() {
+  currentArticle = null;
+  $("article-title").replaceChildren();
+  $("article-meta").textContent = "";
+  $("article-body").replaceChildren();
+  $("article-link").hidden = true;
+  $("cite").disabled = true;
+  $("cite-status").textContent = "";
+}
+
+async function showArticle(s) {
+  clearArticle();
+  $("back").href = searchHref(s);
+  $("article-title").textContent = "جارٍ تحميل المقال…";
+  const params = new URLSearchParams();
+  if (s.q) params.set("q", s.q);
+  const article = await getJson(`/api/articles/${encodeURIComponent(s.article)}?` + params.toString());
+  if (route().article !== s.article) return; // the reader moved on
+  currentArticle = article;
+  $("article-title").replaceChildren(article.title ? highlighted(article.title, article.title_highlights) : "(بلا عنوان)");
+  document.title = `${article.title || "مقال"} — فهرس`;
+  const meta = [outletName(article.source), article.date || "بلا تاريخ"];
+  if (isAuthor(article.author, article.source)) meta.push(article.author);
+  if (article.collection) meta.push(`المجموعة: ${article.collection}`);
+  $("article-meta").textContent = meta.join(" · ");
+  const url = article.url && webAddress(article.url);
+  if (url) {
+    $("article-url").href = url;
+    $("article-url").textContent = article.url;
+    $("article-link").hidden = false;
+  }
+  const body = $("article-body");
+  for (const passage of article.passages) {
+    const p = element("p", { class: "passage" });
+    p.append(highlighted(passage.text, passage.highlights));
+    body.append(p);
+  }
+  $("cite").disabled = false;
+  $("article").focus();
+}
+
+async function copyCitation() {
+  if (!currentArticle) return;
+  const text = currentArticle.citation;
+  try {
+    await navigator.clipboard.writeText(text);
+    $("cite-status").textContent = "نُسخ الاستشهاد: " + text;
+  } catch (_) {
+    $("cite-status").textContent = "انسخ الاستشهاد: " + text;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The view
+
+async function render() {
+  const s = route();
+  $("q").value = s.q;
+  $("source").value = s.sources[0] || "";
+  $("from").value = s.from;
+  $("to").value = s.to;
+  $("exact").checked = s.exact;
+  $("sort").value = s.sort;
+  showError("");
+  const inArticle = Boolean(s.article);
+  $("article").hidden = !inArticle;
+  $("results-view").hidden = inArticle;
+  document.title = s.q ? `${s.q} — فهرس` : "فهرس — البحث في أرشيف الأخبار";
+  try {
+    if (inArticle) await showArticle(s); else await runSearch(s);
+  } catch (err) {
+    if (route().article !== s.article) return;
+    if (inArticle) clearArticle(); else clearResults();
+    $("summary").textContent = "";
+    showError(err instanceof ApiFailure ? err.message : "حدث خطأ غير متوقع في الصفحة.");
+  }
+}
+
+// The form's values as a new search.
+function formSearch() {
+  const source = $("source").value;
+  const s = route();
+  // The select shows the first outlet of the address; unchanged, the others stay.
+  const sources = source === (s.sources[0] || "") ? s.sources : (source ? [source] : []);
+  return {
+    ...s, article: "", q: $("q").value, sources, from: $("from").value, to: $("to").value,
+    exact: $("exact").checked, sort: $("sort").value, offset: 0,
+  };
+}
+
+$("search").addEventListener("submit", (event) => {
+  event.preventDefault();
+  navigate(searchHref(formSearch()));
+});
+for (const id of ["source", "from", "to", "exact", "sort"]) {
+  $(id).addEventListener("change", () => navigate(searchHref(formSearch())));
+}
+$("cite").addEventListener("click", copyCitation);
+$("panel-toggle").addEventListener("click", () => {
+  const open = $("panel").classList.toggle("open");
+  $("panel-toggle").setAttribute("aria-expanded", String(open));
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && route().article) {
+    event.preventDefault();
+    navigate($("back").getAttribute("href") || "/");
+  }
+  if (event.key === "/" && !["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement.tagName)) {
+    event.preventDefault();
+    $("q").focus();
+  }
+});
+window.addEventListener("popstate", render);
+
+// For the browser test: the wording rules.
+window.fahrasWording = { counted, pluralCategory, ARTICLES, PASSAGES, noteText, errorText };
+
+// Render from the address at once; outlet names fill in when the statistics arrive.
+render();
