@@ -248,12 +248,22 @@ fn the_page_works_as_a_reader_uses_it_on_a_laptop_and_a_phone() {
     // A failed load leaves no trace of the article before it.
     let failed = text("failedError");
     assert!(!failed.is_empty() && no_latin(&failed), "{seen}");
-    assert_eq!(text("failedTitle"), "", "{seen}");
+    assert_eq!(text("failedTitle"), "تعذر عرض المقال", "{seen}");
     assert_eq!(number("failedPassages"), 0, "{seen}");
     assert_eq!(seen["failedCiteDisabled"], true, "{seen}");
 
+    // Back from an article: no new entry, the place and the focus kept.
+    assert_eq!(text("backFocus"), text("backTarget"), "{seen}");
+    assert!(number("backScrollY") > 0, "{seen}");
+    assert_eq!(
+        number("backHistoryAdded"),
+        0,
+        "Escape goes back rather than adding an entry: {seen}"
+    );
+    assert!(!text("backUrl").contains("/article/"), "{seen}");
+
     // Export of the whole result set as a download.
-    assert!(text("exportName").ends_with(".csv"), "{seen}");
+    assert_eq!(text("exportName"), "fahras-قمة.csv", "{seen}");
     assert!(
         text("exportHead").starts_with("\u{FEFF}id,collection,title"),
         "{seen}"
@@ -290,6 +300,7 @@ fn the_page_works_as_a_reader_uses_it_on_a_laptop_and_a_phone() {
     assert_eq!(seen["phoneButtonInside"], true, "{seen}");
     assert_eq!(seen["phonePanelHiddenFirst"], true, "{seen}");
     assert_eq!(seen["phonePanelShownAfterToggle"], true, "{seen}");
+    assert_eq!(seen["phonePanelClosedAfterFacet"], true, "{seen}");
 
     // Hostile archive text never runs, and a javascript: address is not a link.
     assert_eq!(seen["xssExecuted"], false, "{seen}");

@@ -95,8 +95,12 @@ fn bad_parameters_are_json_errors() {
     }
     let (status, body) = server.get_json("/api/articles/..%2F..%2F..%2Fetc%2Fpasswd");
     assert_eq!(status, 404, "{body}");
-    let (status, _) = server.get_json("/nowhere");
+    let (status, _) = server.get_json("/api/nowhere");
     assert_eq!(status, 404);
+    // Elsewhere an unknown address is the page, which says so in Arabic.
+    let (status, page) = server.get("/nowhere");
+    assert_eq!(status, 404);
+    assert!(page.contains("dir=\"rtl\""));
     // A malformed query is answered, with a note.
     let (status, body) = server.get_json(&format!("/api/search?q={}", encode("\"بوتين")));
     assert_eq!(status, 200);
@@ -250,7 +254,13 @@ fn errors_and_notes_carry_codes_and_the_names_they_mention() {
             "parameter",
             "format",
         ),
-        ("/nowhere".to_owned(), 404, "not_found", "code", "not_found"),
+        (
+            "/api/nowhere".to_owned(),
+            404,
+            "not_found",
+            "code",
+            "not_found",
+        ),
     ];
     for (path, status, code, key, value) in cases {
         let (got, body) = server.get_json(&path);
@@ -326,7 +336,10 @@ fn the_export_endpoint_streams_what_fahras_export_writes() {
         assert_eq!(status, 200, "{format}: {head}");
         assert!(head.contains(&format!("content-type: {kind}")), "{head}");
         assert!(
-            head.contains(&format!("attachment; filename=\"fahras-export.{format}\"")),
+            head.contains(&format!(
+                "attachment; filename=\"fahras-export.{format}\"; \
+                 filename*=utf-8''fahras-%d8%a8%d9%88%d8%aa%d9%8a%d9%86.{format}"
+            )),
             "{head}"
         );
         let cli = fahras()

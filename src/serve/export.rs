@@ -92,18 +92,49 @@ pub async fn export(
     });
     first.await.map_err(internal)??;
     let name = format!("fahras-export.{}", format.extension());
+    // The query names the file for browsers that read RFC 6266's `filename*` (all current ones).
+    let named = named_after(params.get("q").map_or("", String::as_str), format);
     Ok((
         StatusCode::OK,
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
+                format!("attachment; filename=\"{name}\"; filename*=UTF-8''{named}"),
             ),
         ],
         Body::from_stream(ReceiverStream(receiver)),
     )
         .into_response())
+}
+
+/// `fahras-QUERY.EXT`, percent-encoded for `filename*` (the query's words joined by `-`, at
+/// most 60 characters; characters a file name cannot hold left out).
+fn named_after(query: &str, format: ExportFormat) -> String {
+    let words: Vec<String> = query
+        .split_whitespace()
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_alphanumeric() || *c == '_')
+                .collect::<String>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let stem: String = words.join("-").chars().take(60).collect();
+    let file = if stem.is_empty() {
+        format!("fahras-export.{}", format.extension())
+    } else {
+        format!("fahras-{stem}.{}", format.extension())
+    };
+    let mut encoded = String::new();
+    for byte in file.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._".contains(&byte) {
+            encoded.push(byte as char);
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
 }
 
 /// Writes into chunks sent to the connection; a closed connection is a broken pipe, which

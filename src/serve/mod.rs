@@ -245,8 +245,16 @@ fn listen_error(addr: SocketAddr, err: &std::io::Error) -> anyhow::Error {
     anyhow::anyhow!("cannot listen on {addr}: {reason}")
 }
 
-async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "not found")
+/// Unknown addresses: JSON under `/api/`, the page elsewhere (it says, in Arabic, that there is
+/// nothing there), both with status 404.
+async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", "not found").into_response()
+    } else {
+        let mut page = assets::page().await;
+        *page.status_mut() = StatusCode::NOT_FOUND;
+        page
+    }
 }
 
 /// A search slot (after a wait in the queue, if it has room), or 503 (answered with

@@ -46,7 +46,9 @@ const HOSTILE_QUERY = "تقرير";
   };
   const urlBecomes = (test) => page.waitForFunction(test, null, { timeout: 20000 });
   const texts = (selector) => page.locator(selector).allTextContents();
-  const metaDates = async () => (await texts("ol#results li .meta")).map((m) => m.split(" · ")[1]);
+  // Dates are shown isolated left to right (U+2066 … U+2069).
+  const plain = (text) => text.replace(/[\u2066-\u2069]/g, "");
+  const metaDates = async () => (await texts("ol#results li .meta")).map((m) => plain(m).split(" · ")[1]);
 
   // The start page.
   const response = await page.goto(base);
@@ -166,6 +168,21 @@ const HOSTILE_QUERY = "تقرير";
   await page.keyboard.press("Escape");
   await results();
 
+  // Back from an article is the browser's Back: the results come back where the reader left
+  // them, with the focus on the article's link, and no entry is added.
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  const lastTitle = page.locator("ol#results .title").last();
+  seen.backTarget = await lastTitle.getAttribute("href");
+  await lastTitle.click();
+  await page.waitForSelector("#article:not([hidden]) #article-body p");
+  const historyBefore = await page.evaluate(() => history.length);
+  await page.keyboard.press("Escape");
+  await page.waitForFunction(() => document.activeElement && document.activeElement.classList.contains("title"));
+  seen.backFocus = await page.evaluate(() => document.activeElement.getAttribute("href"));
+  seen.backScrollY = await page.evaluate(() => window.scrollY);
+  seen.backHistoryAdded = (await page.evaluate(() => history.length)) - historyBefore;
+  seen.backUrl = page.url();
+
   // The hostile article: its markup shows as text and never runs; its javascript: address is
   // not a link.
   await page.goto(base + "?q=" + encodeURIComponent(HOSTILE_QUERY));
@@ -193,6 +210,10 @@ const HOSTILE_QUERY = "تقرير";
   seen.phonePanelShownAfterToggle = await small.locator("#facets").isVisible();
   if (shots) await small.screenshot({ path: path.join(shots, "phone.png") });
   seen.axe.push(...await axeViolations(browser, small.url(), { width: 390, height: 844 }));
+  // A facet tapped: the panel closes and the reader lands on the new summary.
+  await small.locator("#facets section:first-child a").first().click();
+  await small.waitForFunction(() => location.search.includes("source=") && document.activeElement.id === "summary");
+  seen.phonePanelClosedAfterFacet = await small.locator("#facets").isHidden();
   // The article with the longest address.
   await small.goto(base + "article/S00?q=" + encodeURIComponent(QUERY));
   await small.waitForSelector("#article:not([hidden]) #article-body p");

@@ -127,12 +127,14 @@ impl<'a> ExportRow<'a> {
 /// display name).
 pub fn citation(hit: &Hit) -> String {
     let mut text = String::new();
-    if let Some(author) = hit
+    let outlet = outlets::display_name(&hit.source);
+    // Some sources fill the author field with their own name: that is no author.
+    let author = hit
         .author
         .as_deref()
         .map(str::trim)
-        .filter(|a| !a.is_empty())
-    {
+        .filter(|a| !a.is_empty() && *a != hit.source && *a != outlet);
+    if let Some(author) = author {
         text.push_str(author.trim_end_matches('.'));
         text.push_str(". ");
     }
@@ -142,7 +144,6 @@ pub fn citation(hit: &Hit) -> String {
         text.push_str(hit.title.trim_end_matches('.'));
     }
     text.push('.');
-    let outlet = outlets::display_name(&hit.source);
     let place: Vec<&str> = [Some(outlet.as_ref()), hit.date.as_deref()]
         .into_iter()
         .flatten()
@@ -252,5 +253,12 @@ mod tests {
             citation(&hit),
             "لندن: رنيم حنوش. قمة هلسنكي. العربية, 2018-07-16. https://www.alarabiya.net/x"
         );
+        // UX audit (stop 24): France 24 fills the author with its own name, cited twice.
+        let own_name = Hit {
+            author: Some("فرانس 24".to_owned()),
+            source: "france24".to_owned(),
+            ..hit
+        };
+        assert!(citation(&own_name).starts_with("قمة هلسنكي. فرانس 24, "));
     }
 }

@@ -16,8 +16,14 @@ const decoder = new TextDecoder();
 // Numbers and Arabic wording
 
 // One digit set throughout: Western digits with a thousands separator, as the dates are written.
-const numberFormat = new Intl.NumberFormat("en-US");
+const numberFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
 const fmt = (n) => numberFormat.format(n);
+
+// Dates are written year first (2018-07-16). Beside Arabic words the bidirectional algorithm
+// would draw them day first (16-07-2018): each is isolated as a left-to-right run.
+const LRI = "\u2066";
+const PDI = "\u2069";
+const isolateDates = (text) => String(text).replace(/\d{4}(?:-\d{2}){0,2}(?: – \d{4}(?:-\d{2}){0,2})?/g, (d) => LRI + d + PDI);
 
 // The plural category of n in Arabic (CLDR): zero, one, two, few (3–10), many (11–99), other
 // (100, 101, 102, 1000…), counted on the last two digits.
@@ -41,7 +47,7 @@ function counted(n, forms) {
 
 const ARTICLES = { zero: "لا مقالات", one: "مقال واحد", two: "مقالان", few: "مقالات", many: "مقالًا", other: "مقال" };
 const PASSAGES = { zero: "لا مقاطع", one: "مقطع واحد", two: "مقطعان", few: "مقاطع", many: "مقطعًا", other: "مقطع" };
-const COPIES = { zero: "لا نسخ", one: "نسخة مكررة واحدة", two: "نسختان مكررتان", few: "نسخ مكررة", many: "نسخة مكررة", other: "نسخة مكررة" };
+const COPIES = { zero: "لا نسخ", one: "نسخة مكررة واحدة", two: "نسختان مكررتان", few: "نسخ مكررة", many: "نسخةً مكررةً", other: "نسخة مكررة" };
 const MORE_PASSAGES = {
   zero: "", one: "ومقطع آخر مطابق في هذا المقال", two: "ومقطعان آخران مطابقان في هذا المقال",
   few: "مقاطع أخرى مطابقة في هذا المقال", many: "مقطعًا آخر مطابقًا في هذا المقال", other: "مقطع آخر مطابق في هذا المقال",
@@ -58,7 +64,7 @@ const SETTING_NAMES = {
   per_article: "«المقاطع لكل مقال»", interval: "«فترة الخط الزمني»", source: "«المصدر»",
   collection: "«المجموعة»", category: "«الفئة»", q: "«كلمات البحث»", format: "«صيغة التصدير»", id: "«رقم المقال»",
 };
-const FILTER_NAMES = { outlet: "مصدرًا", collection: "مجموعة", category: "فئة" };
+const FILTER_NAMES = { source: "مصدرًا", outlet: "مصدرًا", collection: "مجموعة", category: "فئة" };
 
 // Outlet code → the name readers know it by (from /api/stats).
 let outletNames = {};
@@ -89,10 +95,14 @@ function noteText(note) {
 }
 
 // The Arabic sentence for an error answer of the API.
-function errorText(body, status) {
+function errorText(body, status, s) {
   switch (body && body.code) {
     case "bad_parameter":
     case "bad_setting": {
+      const setting = body.setting || body.parameter;
+      if ((setting === "from" || setting === "to") && s && s.from && s.to && s.from > s.to) {
+        return "تاريخ البداية بعد تاريخ النهاية؛ بدّل بينهما.";
+      }
       const name = SETTING_NAMES[body.setting || body.parameter];
       return name ? `قيمة ${name} غير صالحة.` : "في عنوان الصفحة قيمة غير صالحة.";
     }
@@ -114,7 +124,7 @@ function errorText(body, status) {
 
 class ApiFailure extends Error {}
 
-async function getJson(url) {
+async function getJson(url, s) {
   let response;
   try {
     response = await fetch(url);
@@ -127,7 +137,7 @@ async function getJson(url) {
   } catch (_) {
     throw new ApiFailure("رد غير مفهوم من الخادم.");
   }
-  if (!response.ok) throw new ApiFailure(errorText(body, response.status));
+  if (!response.ok) throw new ApiFailure(errorText(body, response.status, s));
   return body;
 }
 
@@ -137,9 +147,15 @@ async function getJson(url) {
 // The view an address asks for.
 function route(loc = location) {
   const p = new URLSearchParams(loc.search);
-  const article = loc.pathname.startsWith("/article/")
-    ? decodeURIComponent(loc.pathname.slice("/article/".length)) : "";
+  const isArticle = loc.pathname.startsWith("/article/");
+  let article = "";
+  try {
+    article = isArticle ? decodeURIComponent(loc.pathname.slice("/article/".length)) : "";
+  } catch (_) {
+    article = loc.pathname.slice("/article/".length);
+  }
   return {
+    unknown: !isArticle && loc.pathname !== "/",
     article,
     q: p.get("q") || "",
     sources: p.getAll("source").filter(Boolean),
@@ -179,10 +195,28 @@ function articleHref(id, s) {
 // The same search with some settings changed (back to the first page).
 const refine = (changes) => searchHref({ ...route(), offset: 0, ...changes });
 
-function navigate(href) {
-  history.pushState(null, "", href);
-  render();
+// Goes to `href` within the page. The entry left behind remembers how far down the reader was,
+// and the new one where it came from (so that "back to the results" can be the browser's Back).
+// `how.focus === "summary"` moves the focus to what changed (a facet, a chip, a page link).
+function navigate(href, how = {}) {
+  const here = location.pathname + location.search;
+  if (href !== here) {
+    history.replaceState({ ...(history.state || {}), scrollY: window.scrollY }, "");
+    history.pushState({ from: here }, "", href);
+  }
+  render(how);
 }
+
+// Back to the search an article was opened from: the browser's Back when that is where the
+// reader came from (no new entry; the results come back where they were), else a new entry.
+function backToResults() {
+  const back = $("back").getAttribute("href") || "/";
+  if (history.state && history.state.from === back) history.back();
+  else navigate(back);
+}
+
+// Links whose click changes the results in place.
+const REFINING = "#facets a, #active a, #pager a, #timeline a";
 
 // Plain left clicks on the page's own links stay in the page; any other click (new tab, a
 // download, another site) is the browser's.
@@ -194,7 +228,8 @@ document.addEventListener("click", (event) => {
   const url = new URL(link.href, location.href);
   if (url.origin !== location.origin || url.pathname.startsWith("/api/")) return;
   event.preventDefault();
-  navigate(url.pathname + url.search);
+  if (link.id === "back") backToResults();
+  else navigate(url.pathname + url.search, { focus: link.matches(REFINING) ? "summary" : null });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -303,25 +338,47 @@ function clearResults() {
   $("intro").hidden = true;
 }
 
-async function runSearch(s) {
+// Answers of this page's searches by address, so that Back and Forward show the results at
+// once and where the reader left them (a few; only reused when going through history).
+const answers = new Map();
+const ANSWERS_KEPT = 20;
+
+async function fetchAnswer(url, s, reuse) {
+  if (reuse && answers.has(url)) return answers.get(url);
+  const answer = await getJson(url, s);
+  answers.set(url, answer);
+  if (answers.size > ANSWERS_KEPT) answers.delete(answers.keys().next().value);
+  return answer;
+}
+
+// The highest offset the server pages to.
+const MAX_OFFSET = 10000;
+
+async function runSearch(s, how) {
   clearResults();
+  await statsLoaded;
   showActiveFilters(s);
   if (!hasSearch(s)) {
     $("summary").textContent = "";
-    await statsLoaded;
-    $("intro").textContent = introText();
+    $("intro").textContent = isolateDates(introText());
     $("intro").hidden = false;
     return;
   }
   $("summary").textContent = "جارٍ البحث…";
-  const [result] = await Promise.all([getJson(searchApiUrl(s)), statsLoaded]);
+  // With outlets chosen, the outlet facet still lists every outlet (counted without that
+  // choice), so that the reader can add, compare or switch.
+  const [result, allOutlets] = await Promise.all([
+    fetchAnswer(searchApiUrl(s), s, how.fromHistory),
+    s.sources.length ? fetchAnswer(outletFacetUrl(s), s, how.fromHistory) : null,
+  ]);
   if (route().article || searchHref(route()) !== searchHref(s)) return; // a newer view is showing
   const shown = result.hits.length;
   $("summary").textContent = result.total_articles === 0
     ? "لا توجد مقالات مطابقة."
     : `${counted(result.total_articles, ARTICLES)} (${counted(result.total_hits, PASSAGES)})`
       + (shown ? ` — النتائج ${fmt(s.offset + 1)}–${fmt(s.offset + shown)}` : s.offset ? " — لا نتائج أخرى بعد الصفحة السابقة" : "")
-      + ` · ${result.took_ms.toFixed(1)} م.ث`;
+      + ` (${fmt(result.took_ms)} ملّي ثانية)`;
+  if (result.facets && allOutlets && allOutlets.facets) result.facets.source = allOutlets.facets.source;
   showFacets(result.facets, s);
   showTimeline(result.histogram, s);
   showVariants(result.variants);
@@ -334,6 +391,15 @@ async function runSearch(s) {
   }
 }
 
+// The outlet counts of a search without its outlet filter.
+function outletFacetUrl(s) {
+  const p = searchParams({ ...s, sources: [], offset: 0, sort: "" });
+  p.set("limit", "1");
+  p.set("facets", "1");
+  if (s.exact) p.set("exact", "true");
+  return "/api/search?" + p.toString();
+}
+
 // Some sources put their own name in the author field: not worth saying twice.
 const isAuthor = (author, source) => Boolean(author) && author !== source && author !== outletName(source);
 
@@ -343,7 +409,7 @@ function resultItem(hit, s) {
   const meta = [outletName(hit.source), hit.date || "بلا تاريخ"];
   if (isAuthor(hit.author, hit.source)) meta.push(hit.author);
   const item = element("li", {}, element("h3", { class: "result-heading" }, title),
-    element("div", { class: "meta" }, meta.join(" · ")));
+    element("div", { class: "meta" }, isolateDates(meta.join(" · "))));
   if ((hit.copies || []).length) {
     const outlets = [...new Set(hit.copies.map((c) => outletName(c.source)))].join("، ");
     item.append(element("div", { class: "meta copies" }, `${counted(hit.copies.length, COPIES)} (${outlets})`));
@@ -359,10 +425,12 @@ function resultItem(hit, s) {
 // under the story rather than as results, so the number of pages is not known in advance: a next
 // page is offered while this one is full.
 function showPager(s, shown, total) {
-  const more = shown === PAGE_SIZE && s.offset + shown < total;
+  const further = shown === PAGE_SIZE && s.offset + shown < total;
+  const more = further && s.offset + PAGE_SIZE <= MAX_OFFSET;
   $("pager").hidden = s.offset === 0 && !more;
   if ($("pager").hidden) return;
-  $("page-info").textContent = `الصفحة ${fmt(Math.floor(s.offset / PAGE_SIZE) + 1)}`;
+  $("page-info").textContent = `الصفحة ${fmt(Math.floor(s.offset / PAGE_SIZE) + 1)}`
+    + (further && !more ? " — لما بعدها ضيّق البحث بالتاريخ أو المصدر" : "");
   const setLink = (link, offset, enabled) => {
     if (enabled) {
       link.href = searchHref({ ...s, offset });
@@ -386,7 +454,10 @@ function showActiveFilters(s) {
   };
   for (const source of s.sources) chip(`المصدر: ${outletName(source)}`, { sources: s.sources.filter((x) => x !== source) });
   for (const c of s.collections) chip(`المجموعة: ${c}`, { collections: s.collections.filter((x) => x !== c) });
-  if (s.from || s.to) chip(`التاريخ: ${s.from || "…"} – ${s.to || "…"}`, { from: "", to: "" });
+  if (s.from || s.to) {
+    const dates = s.from === s.to ? s.from : `${s.from || "…"} – ${s.to || "…"}`;
+    chip(`التاريخ: ${isolateDates(dates)}`, { from: "", to: "" });
+  }
   list.hidden = !list.children.length;
 }
 
@@ -408,7 +479,7 @@ function showFacets(facets, s) {
     box.append(element("section", {}, element("h3", {}, label), list));
   };
   group("المصدر", facets.source, outletName, (v) => s.sources.includes(v),
-    (v, active) => ({ sources: active ? s.sources.filter((x) => x !== v) : [v] }));
+    (v, active) => ({ sources: active ? s.sources.filter((x) => x !== v) : [...s.sources, v] }));
   if ((facets.collection || []).length > 1 || s.collections.length) {
     group("المجموعة", facets.collection, (v) => v, (v) => s.collections.includes(v),
       (v, active) => ({ collections: active ? s.collections.filter((x) => x !== v) : [v] }));
@@ -416,7 +487,7 @@ function showFacets(facets, s) {
   // The months with most articles, in calendar order.
   const months = [...(facets.month || [])].sort((a, b) => b.articles - a.articles).slice(0, 12)
     .sort((a, b) => a.value.localeCompare(b.value));
-  group("الشهر", months, monthName, (v) => s.from === v + "-01" && s.to === monthEnd(v),
+  group(months.length < (facets.month || []).length ? "الأشهر الأكثر مقالات" : "الشهر", months, monthName, (v) => s.from === v + "-01" && s.to === monthEnd(v),
     (v, active) => (active ? { from: "", to: "" } : { from: v + "-01", to: monthEnd(v) }));
   box.hidden = !box.children.length;
 }
@@ -436,10 +507,14 @@ function showTimeline(histogram, s) {
   const peak = Math.max(1, ...buckets.map((b) => b.articles));
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
   svg.setAttribute("preserveAspectRatio", "none");
+  svg.setAttribute("aria-hidden", "true");
   buckets.forEach((b, i) => {
     const barHeight = b.articles ? Math.max(2, Math.round((b.articles / peak) * (height - 2))) : 1;
     const link = document.createElementNS(ns, "a");
     link.setAttribute("href", refine({ from: b.from, to: b.to }));
+    // A pointer's shortcut: the month facet narrows the dates from the keyboard, so the bars
+    // (up to a hundred) stay out of the tab order and out of the accessibility tree.
+    link.setAttribute("tabindex", "-1");
     const label = `${b.from === b.to ? b.from : b.from + " – " + b.to}: ${counted(b.articles, ARTICLES)}`;
     link.setAttribute("aria-label", label);
     const title = document.createElementNS(ns, "title");
@@ -476,10 +551,12 @@ function showNotes(notes) {
 // An article
 
 let currentArticle = null;
+// The article last shown: back in the results, the focus returns to its link.
+let lastArticle = "";
 
-function clearArticle() {
+function clearArticle(title = "") {
   currentArticle = null;
-  $("article-title").replaceChildren();
+  $("article-title").textContent = title;
   $("article-meta").textContent = "";
   $("article-body").replaceChildren();
   $("article-link").hidden = true;
@@ -488,20 +565,20 @@ function clearArticle() {
 }
 
 async function showArticle(s) {
-  clearArticle();
+  clearArticle("جارٍ تحميل المقال…");
   $("back").href = searchHref(s);
-  $("article-title").textContent = "جارٍ تحميل المقال…";
   const params = new URLSearchParams();
   if (s.q) params.set("q", s.q);
-  const article = await getJson(`/api/articles/${encodeURIComponent(s.article)}?` + params.toString());
+  const article = await getJson(`/api/articles/${encodeURIComponent(s.article)}?` + params.toString(), s);
   if (route().article !== s.article) return; // the reader moved on
   currentArticle = article;
+  lastArticle = s.article;
   $("article-title").replaceChildren(article.title ? highlighted(article.title, article.title_highlights) : "(بلا عنوان)");
-  document.title = `${article.title || "مقال"} — فهرس`;
+  document.title = `${shortened(article.title || "مقال")} — فهرس`;
   const meta = [outletName(article.source), article.date || "بلا تاريخ"];
   if (isAuthor(article.author, article.source)) meta.push(article.author);
   if (article.collection) meta.push(`المجموعة: ${article.collection}`);
-  $("article-meta").textContent = meta.join(" · ");
+  $("article-meta").textContent = isolateDates(meta.join(" · "));
   const url = article.url && webAddress(article.url);
   if (url) {
     $("article-url").href = url;
@@ -523,16 +600,21 @@ async function copyCitation() {
   const text = currentArticle.citation;
   try {
     await navigator.clipboard.writeText(text);
-    $("cite-status").textContent = "نُسخ الاستشهاد: " + text;
+    $("cite-status").textContent = "نُسخ الاستشهاد: " + isolateDates(text);
   } catch (_) {
-    $("cite-status").textContent = "انسخ الاستشهاد: " + text;
+    $("cite-status").textContent = "انسخ الاستشهاد: " + isolateDates(text);
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // The view
 
-async function render() {
+const shortened = (text) => (text.length > 60 ? text.slice(0, 60) + "…" : text);
+
+// Shows the view the address asks for. `how.fromHistory`: reached by Back or Forward (the
+// results come back where the reader left them); `how.focus === "summary"`: the focus moves to
+// the summary of what changed.
+async function render(how = {}) {
   const s = route();
   $("q").value = s.q;
   $("source").value = s.sources[0] || "";
@@ -544,15 +626,38 @@ async function render() {
   const inArticle = Boolean(s.article);
   $("article").hidden = !inArticle;
   $("results-view").hidden = inArticle;
-  document.title = s.q ? `${s.q} — فهرس` : "فهرس — البحث في أرشيف الأخبار";
+  $("panel").hidden = inArticle;
+  $("panel-toggle").hidden = inArticle;
+  if (how.focus === "summary") closePanel();
+  document.title = s.q ? `${shortened(s.q)} — فهرس` : "فهرس — البحث في أرشيف الأخبار";
   try {
-    if (inArticle) await showArticle(s); else await runSearch(s);
+    if (s.unknown) throw new ApiFailure("هذه الصفحة غير موجودة؛ ابحث من جديد.");
+    if (inArticle) {
+      await showArticle(s);
+      return;
+    }
+    await runSearch(s, how);
+    if (searchHref(route()) !== searchHref(s) || route().article) return;
+    if (how.fromHistory) {
+      window.scrollTo(0, (history.state && history.state.scrollY) || 0);
+      const path = "/article/" + encodeURIComponent(lastArticle);
+      const link = [...document.querySelectorAll("ol#results a.title")]
+        .find((a) => new URL(a.href).pathname === path);
+      if (link) link.focus({ preventScroll: true });
+    } else if (how.focus === "summary") {
+      $("summary").focus();
+    }
   } catch (err) {
     if (route().article !== s.article) return;
-    if (inArticle) clearArticle(); else clearResults();
+    if (inArticle) clearArticle("تعذر عرض المقال"); else clearResults();
     $("summary").textContent = "";
     showError(err instanceof ApiFailure ? err.message : "حدث خطأ غير متوقع في الصفحة.");
   }
+}
+
+function closePanel() {
+  $("panel").classList.remove("open");
+  $("panel-toggle").setAttribute("aria-expanded", "false");
 }
 
 // The form's values as a new search.
@@ -582,14 +687,17 @@ $("panel-toggle").addEventListener("click", () => {
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape" && route().article) {
     event.preventDefault();
-    navigate($("back").getAttribute("href") || "/");
+    backToResults();
   }
   if (event.key === "/" && !["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement.tagName)) {
     event.preventDefault();
     $("q").focus();
   }
 });
-window.addEventListener("popstate", render);
+window.addEventListener("popstate", () => render({ fromHistory: true }));
+// The page puts the reader back where they were itself (the results are drawn after the
+// browser would have scrolled).
+history.scrollRestoration = "manual";
 
 // For the browser test: the wording rules.
 window.fahrasWording = { counted, pluralCategory, ARTICLES, PASSAGES, noteText, errorText };
