@@ -300,11 +300,16 @@ fn internal(err: impl std::fmt::Display) -> ApiError {
 fn library_error_status(err: &crate::Error) -> StatusCode {
     use crate::Error;
     match err {
-        Error::NoIndex(_) | Error::UnknownCollection { .. } => StatusCode::NOT_FOUND,
+        Error::NoIndex(_)
+        | Error::UnknownCollection { .. }
+        | Error::NotInCollection { .. }
+        | Error::UnknownArticle(_)
+        | Error::UnknownSavedSearch(_) => StatusCode::NOT_FOUND,
         Error::UnknownFilter { .. } | Error::BadSetting(_) => StatusCode::BAD_REQUEST,
-        Error::IndexBeingBuilt(_) | Error::Locked(_) | Error::IncompatibleSettings { .. } => {
-            StatusCode::CONFLICT
-        }
+        Error::IndexBeingBuilt(_)
+        | Error::Locked(_)
+        | Error::IncompatibleSettings { .. }
+        | Error::SavedSearchExists(_) => StatusCode::CONFLICT,
         Error::Io { .. }
         | Error::Index(_)
         | Error::ForeignIndex(_)
@@ -312,6 +317,7 @@ fn library_error_status(err: &crate::Error) -> StatusCode {
         | Error::DamagedManifest(_)
         | Error::ReadOnly(_)
         | Error::DiskFull(_)
+        | Error::Curation { .. }
         | Error::UnusableFolder { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -580,6 +586,7 @@ fn search_request(params: &HashMap<String, String>) -> Result<SearchSettings, Ap
         sources: list("source"),
         collections: list("collection"),
         categories: list("category"),
+        tags: Vec::new(),
         all_copies: flag(params, "all_copies")?,
         sort: text("sort"),
         facets: flag(params, "facets")?,
