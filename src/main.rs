@@ -27,9 +27,9 @@ enum Command {
     Search(cli::search::SearchArgs),
     /// Show a whole article, with a query's hits highlighted.
     Show(cli::show::ShowArgs),
-    /// List or remove the named collections of an index.
+    /// Collections: list, remove, and curate by hand (add, drop, note, show).
     Collections(cli::collections::CollectionsArgs),
-    /// Export every article matching a query, with citations (CSV, JSON Lines, RIS).
+    /// Export every article matching a query, with citations (CSV, JSON Lines, RIS, CSL-JSON).
     Export(cli::export::ExportArgs),
     /// Report how the articles group into copies (near-duplicates).
     Duplicates(cli::duplicates::DuplicatesArgs),
