@@ -31,6 +31,8 @@ enum Command {
     Collections(cli::collections::CollectionsArgs),
     /// Export every article matching a query, with citations (CSV, JSON Lines, RIS, CSL-JSON).
     Export(cli::export::ExportArgs),
+    /// Saved searches: add, list, run (`--new`: what arrived since the last run), rm.
+    Saved(cli::saved::SavedArgs),
     /// Report how the articles group into copies (near-duplicates).
     Duplicates(cli::duplicates::DuplicatesArgs),
     /// Serve the search page and JSON API on a local address.
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
         Command::Collections(args) => cli::collections::run(args),
         Command::Duplicates(args) => cli::duplicates::run(args),
         Command::Export(args) => cli::export::run(args),
+        Command::Saved(args) => cli::saved::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
