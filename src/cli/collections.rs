@@ -11,10 +11,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::Serialize;
 
-use crate::curation::{ArticleRecord, Member, Store};
-use crate::export::{ExportFormat, ExportRow, ExportWriter};
+use crate::curation::{view, ArticleRecord, Store};
+use crate::export::{ExportFormat, ExportWriter};
 use crate::index::{self, stats, writer};
-use crate::outlets;
 use crate::search::{Engine, SettingsInput};
 
 #[derive(Debug, clap::Args)]
@@ -283,72 +282,10 @@ fn list(index: &Path, format: ListFormat) -> anyhow::Result<()> {
     super::output::finish(out)
 }
 
-/// An article of a collection as `collections show` lists it.
-#[derive(Debug, Serialize)]
-struct Shown {
-    #[serde(flatten)]
-    article: ArticleRecord,
-    /// The outlet's display name.
-    outlet: String,
-    note: String,
-    tags: Vec<String>,
-    /// Added by hand (with `collections add`).
-    curated: bool,
-    /// Added by hand and no longer in the index: shown as it last was.
-    missing: bool,
-}
-
 fn show(index: &Path, name: &str, format: ShowFormat) -> anyhow::Result<()> {
-    let handle = index::open(index)?;
-    let mut engine = Engine::new(handle)?;
+    let mut engine = Engine::new(index::open(index)?)?;
     let store = Store::open_existing(index)?;
-    let members: Vec<Member> = match &store {
-        Some(store) if store.collection_name(name)?.is_some() => store.members(name)?,
-        _ => Vec::new(),
-    };
-    let request = super::search::resolve(&SettingsInput {
-        collections: vec![name.to_owned()],
-        no_highlight: true,
-        ..SettingsInput::default()
-    })?;
-    let mut shown: BTreeMap<String, Shown> = BTreeMap::new();
-    engine.for_each_article(&request, |hit| {
-        let article = ArticleRecord::of(&hit);
-        shown.insert(
-            hit.article_id.clone(),
-            Shown {
-                outlet: outlets::display_name(&article.source).into_owned(),
-                article,
-                note: String::new(),
-                tags: Vec::new(),
-                curated: false,
-                missing: false,
-            },
-        );
-        Ok(())
-    })?;
-    for member in members {
-        let entry = shown
-            .entry(member.article.article_id.clone())
-            .or_insert_with(|| Shown {
-                outlet: outlets::display_name(&member.article.source).into_owned(),
-                article: member.article.clone(),
-                note: String::new(),
-                tags: Vec::new(),
-                curated: true,
-                missing: true,
-            });
-        entry.curated = true;
-        entry.note = member.note;
-        entry.tags = member.tags;
-    }
-    let mut shown: Vec<Shown> = shown.into_values().collect();
-    shown.sort_by(|a, b| {
-        let date = |s: &Shown| (s.article.date.is_none(), s.article.date.clone());
-        date(a)
-            .cmp(&date(b))
-            .then_with(|| a.article.article_id.cmp(&b.article.article_id))
-    });
+    let shown = view::collection_articles(&mut engine, store.as_ref(), name)?;
     let mut out = super::output::stdout();
     match format {
         ShowFormat::Text => {
@@ -385,24 +322,7 @@ fn show(index: &Path, name: &str, format: ShowFormat) -> anyhow::Result<()> {
         ShowFormat::Csljson => {
             let mut writer = ExportWriter::new(ExportFormat::Csljson, &mut out)?;
             for s in &shown {
-                writer.row(&ExportRow {
-                    id: &s.article.article_id,
-                    collection: name,
-                    title: &s.article.title,
-                    source: &s.article.source,
-                    date: s.article.date.as_deref(),
-                    url: s.article.url.as_deref(),
-                    author: s.article.author.as_deref(),
-                    passage: s.article.passage.clone(),
-                    citation: s.article.citation.clone(),
-                    score: 0.0,
-                    tags: s.tags.clone(),
-                    notes: Some(s.note.clone())
-                        .filter(|n| !n.is_empty())
-                        .into_iter()
-                        .collect(),
-                    text: &s.article.passage,
-                })?;
+                writer.row(&s.export_row(name))?;
             }
             writer.finish()?;
         }
@@ -425,8 +345,7 @@ fn add(
     tags: &[String],
 ) -> anyhow::Result<()> {
     let mut engine = Engine::new(index::open(index)?)?;
-    let mut records = Vec::new();
-    if let Some(query) = query {
+    let records = if let Some(query) = query {
         let request = super::search::resolve(&SettingsInput {
             query: query.to_owned(),
             from: filters.from.clone(),
@@ -437,13 +356,10 @@ fn add(
             no_highlight: true,
             ..SettingsInput::default()
         })?;
-        engine.for_each_article(&request, |hit| {
-            records.push(ArticleRecord::of(&hit));
-            Ok(())
-        })?;
+        view::matching_records(&mut engine, &request)?
     } else {
-        records = lead_records(&engine, ids)?;
-    }
+        view::lead_records(&engine, ids)?
+    };
     let mut store = Store::open(index)?;
     let added = store.add(name, &records, tags)?;
     let matched = match query {
@@ -457,19 +373,6 @@ fn add(
     };
     eprintln!("added {} articles to {name}{matched}{already}", added.added);
     Ok(())
-}
-
-/// The records of the articles `ids` from their leads; an id the index does not hold is an
-/// error (nothing is added then).
-fn lead_records(engine: &Engine, ids: &[String]) -> crate::Result<Vec<ArticleRecord>> {
-    ids.iter()
-        .map(|id| {
-            engine
-                .lead_passage(id)?
-                .map(|hit| ArticleRecord::of(&hit))
-                .ok_or_else(|| crate::Error::UnknownArticle(id.clone()))
-        })
-        .collect()
 }
 
 /// Articles filed under `name` at index time become members of its curated part too, so that

@@ -9,11 +9,13 @@
 //! outlet, date, URL, author, citation, a passage), so that an article gone from the index stays
 //! in its collections, shown as missing, until the user drops it.
 //!
-//! [`Store`] is the whole API (add, drop, note, tag, list, show, saved searches), for the
-//! command line and the server alike; [`saved`] runs saved searches against an engine.
+//! [`Store`] is the whole API of the database (add, drop, note, tag, list, members, saved
+//! searches), for the command line and the server alike; [`view`] reads a collection from the
+//! index and the store together, [`saved`] runs saved searches against an engine.
 
 pub mod saved;
 mod schema;
+pub mod view;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
