@@ -484,6 +484,22 @@ fn a_saved_search_reports_what_arrived_since_it_last_ran() {
         "--index",
         idx(&index),
     ]);
+    // A query's exclusions reach the query language, as with `search`.
+    let excluding = run(&[
+        "saved",
+        "add",
+        "جنيف بلا الثالثة",
+        "جنيف",
+        "-اليوم",
+        "--index",
+        idx(&index),
+    ]);
+    assert!(
+        stderr_of(&excluding).contains("0 articles match now"),
+        "{}",
+        stderr_of(&excluding)
+    );
+    ok(&["saved", "rm", "جنيف بلا الثالثة", "--index", idx(&index)]);
     let duplicate = run(&["saved", "add", "قمة جنيف", "x", "--index", idx(&index)]);
     assert!(stderr_of(&duplicate).contains("exists already"));
 

@@ -215,10 +215,13 @@ pub fn resolve(input: &SettingsInput) -> anyhow::Result<SearchSettings> {
 }
 
 /// Rewrites the command line so that query exclusions (`-جنيف`, `-"a phrase"`, `-nato`) after
-/// the `search` subcommand reach the query parser instead of being read as unknown options:
+/// the `search`, `export` or `saved` subcommand reach the query parser instead of being read as unknown options:
 /// their `-` becomes U+2212 MINUS SIGN, which the query language treats the same way.
 pub fn protect_exclusions(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    let Some(search_at) = args.iter().position(|a| a == "search" || a == "export") else {
+    let Some(search_at) = args
+        .iter()
+        .position(|a| a == "search" || a == "export" || a == "saved")
+    else {
         return args;
     };
     let mut after_double_dash = false;

@@ -760,25 +760,35 @@ impl Engine {
     pub fn lead_passage(&self, article_id: &str) -> Result<Option<Hit>> {
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
-        let top = searcher.search(
-            &TermQuery::new(
+        let article = || -> Box<dyn tantivy::query::Query> {
+            Box::new(TermQuery::new(
                 Term::from_field_text(fields.article_id, article_id),
                 IndexRecordOption::Basic,
+            ))
+        };
+        let lead = BooleanQuery::new(vec![
+            (Occur::Must, article()),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(fields.passage, 0),
+                    IndexRecordOption::Basic,
+                )),
             ),
-            &TopDocs::with_limit(100_000).order_by_score(),
-        )?;
-        let mut lead: Option<Hit> = None;
-        for (_, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let hit = hit_from(&doc, &fields, 1, 0.0);
-            if hit.passage == 0 {
-                return Ok(Some(hit));
-            }
-            if lead.as_ref().is_none_or(|l| hit.passage < l.passage) {
-                lead = Some(hit);
-            }
+        ]);
+        let one = TopDocs::with_limit(1).order_by_score();
+        let mut top = searcher.search(&lead, &one)?;
+        if top.is_empty() {
+            // No passage 0 (never written so far, but any passage still names the article).
+            top = searcher.search(&*article(), &one)?;
         }
-        Ok(lead)
+        match top.first() {
+            Some(&(_, address)) => {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                Ok(Some(hit_from(&doc, &fields, 1, 0.0)))
+            }
+            None => Ok(None),
+        }
     }
 
     /// Results are articles, so an excluded word (or outlet, or date) excludes every article
