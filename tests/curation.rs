@@ -126,6 +126,26 @@ fn articles_are_added_by_query_and_by_id_noted_tagged_and_dropped() {
         "--index",
         idx(&index),
     ]);
+    // The search filters narrow a query's articles.
+    let late = run(&[
+        "collections",
+        "add",
+        "متأخرة",
+        "--query",
+        "جنيف",
+        "--from",
+        "2021-06-16",
+        "--source",
+        "BBC",
+        "--index",
+        idx(&index),
+    ]);
+    assert!(
+        stderr_of(&late).contains("added 2 articles to متأخرة (2 articles match"),
+        "{}",
+        stderr_of(&late)
+    );
+    assert_eq!(ids(&show(&index, "متأخرة")), ["G3", "G4"]);
     let again = run(&["collections", "add", "قمم", "H2", "--index", idx(&index)]);
     assert!(stderr_of(&again).contains("added 0 articles to قمم; 1 were in it already"));
     ok(&[

@@ -316,3 +316,28 @@ fn a_read_only_folder_is_read_but_not_written() {
     }
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+#[test]
+fn sqlite_failures_become_the_library_errors_users_can_act_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let failure = |code: i32| {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), Some("x".into()))
+    };
+    let db = path(dir.path());
+    assert!(matches!(
+        sql_error(&db, dir.path(), failure(rusqlite::ffi::SQLITE_BUSY)),
+        Error::Locked(p) if p == db
+    ));
+    assert!(matches!(
+        sql_error(&db, dir.path(), failure(rusqlite::ffi::SQLITE_READONLY)),
+        Error::ReadOnly(p) if p == dir.path()
+    ));
+    let full = sql_error(&db, dir.path(), failure(rusqlite::ffi::SQLITE_FULL));
+    assert!(
+        full.to_string().contains("no space left on device"),
+        "{full}"
+    );
+    // A folder that can be written: "cannot open" is not taken for read-only.
+    let other = sql_error(&db, dir.path(), failure(rusqlite::ffi::SQLITE_CANTOPEN));
+    assert!(matches!(other, Error::Curation { .. }), "{other}");
+}
