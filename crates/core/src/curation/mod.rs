@@ -231,6 +231,12 @@ impl Store {
             .conn
             .query_row("PRAGMA user_version", [], |row| row.get(0))
             .map_err(self.fail())?;
+        if version < 0 {
+            return Err(Error::Curation {
+                path: self.path.clone(),
+                reason: format!("not a fahras curation database (schema version {version})"),
+            });
+        }
         if version > schema::VERSION {
             return Err(Error::Curation {
                 path: self.path.clone(),
