@@ -5,7 +5,7 @@
 //! rendering, and the server ([`serve`]).
 
 pub use fahras_core::{
-    analysis, choice, error, eval, export, index, ingest, outlets, search, Error, Result,
+    analysis, choice, curation, error, eval, export, index, ingest, outlets, search, Error, Result,
 };
 
 pub mod cli;

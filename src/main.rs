@@ -27,10 +27,12 @@ enum Command {
     Search(cli::search::SearchArgs),
     /// Show a whole article, with a query's hits highlighted.
     Show(cli::show::ShowArgs),
-    /// List or remove the named collections of an index.
+    /// Collections: list, remove, and curate by hand (add, drop, note, show).
     Collections(cli::collections::CollectionsArgs),
-    /// Export every article matching a query, with citations (CSV, JSON Lines, RIS).
+    /// Export every article matching a query, with citations (CSV, JSON Lines, RIS, CSL-JSON).
     Export(cli::export::ExportArgs),
+    /// Saved searches: add, list, run (`--new`: what arrived since the last run), rm.
+    Saved(cli::saved::SavedArgs),
     /// Report how the articles group into copies (near-duplicates).
     Duplicates(cli::duplicates::DuplicatesArgs),
     /// Serve the search page and JSON API on a local address.
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
         Command::Collections(args) => cli::collections::run(args),
         Command::Duplicates(args) => cli::duplicates::run(args),
         Command::Export(args) => cli::export::run(args),
+        Command::Saved(args) => cli::saved::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -327,7 +327,9 @@ fn csv_export_reads_back_with_arabic_intact() {
             "url",
             "author",
             "passage",
-            "citation"
+            "citation",
+            "tags",
+            "notes"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();

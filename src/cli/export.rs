@@ -1,11 +1,13 @@
 //! `fahras export`: every article matching a query, with its best passage and a ready citation,
 //! in one of the formats of [`crate::export`]. Rows are written as they are read, so exports of
-//! any size run in constant memory.
+//! any size run in constant memory. Articles chosen into the collections exported (or, with
+//! `--tag` alone, into any collection) carry their notes and tags.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use crate::export::{ExportFormat, ExportRow};
+use crate::curation::Store;
+use crate::export::{ExportFormat, ExportRow, ExportWriter};
 use crate::index;
 use crate::search::{Engine, SettingsInput};
 use anyhow::Context;
@@ -17,9 +19,13 @@ pub struct ExportArgs {
     pub query: Vec<String>,
     #[arg(long, default_value = "index")]
     pub index: PathBuf,
-    /// Only these collections (repeatable).
+    /// Only these collections (repeatable): filed under one at index time or added to one by
+    /// hand; the rows carry the notes and tags of these collections.
     #[arg(long = "collection")]
     pub collections: Vec<String>,
+    /// Only articles tagged so in a collection (repeatable; see `fahras search --tag`).
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
     /// Only articles dated on or after (YYYY, YYYY-MM or YYYY-MM-DD).
     #[arg(long)]
     pub from: Option<String>,
@@ -40,27 +46,35 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
     let request = super::search::resolve(&SettingsInput {
         query: args.query.join(" "),
         collections: args.collections.clone(),
+        tags: args.tags.clone(),
         from: args.from.clone(),
         to: args.to.clone(),
         ..SettingsInput::default()
     })?;
     let mut engine = Engine::new(index::open(&args.index)?)?;
-    let mut out: Box<dyn Write> = match &args.output {
+    let annotations = match Store::open_existing(&args.index)? {
+        Some(store) if !args.collections.is_empty() || !args.tags.is_empty() => {
+            store.annotations(&args.collections)?
+        }
+        _ => Default::default(),
+    };
+    let out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("{}", path.display()))?,
         )),
         None => Box::new(super::output::stdout()),
     };
-    args.format.write_header(&mut out)?;
+    let destination = args.output.clone().unwrap_or_else(|| "stdout".into());
+    let mut writer = ExportWriter::new(args.format, out)
+        .map_err(|e| crate::Error::io(destination.clone(), e))?;
     let show_progress = !args.quiet && (args.output.is_some() || !std::io::stdout().is_terminal());
     let started = std::time::Instant::now();
-    let mut written = 0usize;
     let count = engine.for_each_article(&request, |hit| {
-        let result = args.format.write_row(&mut out, &ExportRow::of(&hit));
-        result.map_err(|e| {
-            crate::Error::io(args.output.clone().unwrap_or_else(|| "stdout".into()), e)
-        })?;
-        written += 1;
+        let row = ExportRow::of(&hit).annotated(annotations.get(&hit.article_id));
+        writer
+            .row(&row)
+            .map_err(|e| crate::Error::io(destination.clone(), e))?;
+        let written = writer.rows();
         if show_progress && written.is_multiple_of(1000) {
             eprintln!(
                 "exported {written} articles ({:.1} s)",
@@ -69,7 +83,9 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
         }
         Ok(())
     })?;
-    out.flush()?;
+    writer
+        .finish()
+        .map_err(|e| crate::Error::io(destination, e))?;
     if !args.quiet {
         eprintln!(
             "exported {count} articles in {:.2} s",

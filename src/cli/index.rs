@@ -252,6 +252,9 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<()> {
         }
         eprintln!("{}", describe(&summary));
     }
+    if summary.index_articles > 0 {
+        after_run(&args.index, args.quiet);
+    }
     if summary.interrupted {
         anyhow::bail!(
             "interrupted: the {} files read so far are indexed and committed; run the same command again to index the rest",
@@ -280,6 +283,26 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// The curation database after a run: what it keeps of the curated articles still in the index
+/// is brought up to date, and (unless quiet) each saved search with new articles is named. The
+/// run itself is committed by then, so a problem here is a warning, not a failure.
+fn after_run(index: &std::path::Path, quiet: bool) {
+    if let Err(error) = super::collections::refresh_records(index) {
+        eprintln!("warning: {error:#}");
+    }
+    if quiet {
+        return;
+    }
+    match super::saved::new_article_lines(index) {
+        Ok(lines) => {
+            for line in lines {
+                eprintln!("{line}");
+            }
+        }
+        Err(error) => eprintln!("warning: saved searches: {error:#}"),
+    }
 }
 
 /// Ctrl-C stops the run cleanly: the first asks it to commit what it has and stop; a second

@@ -7,6 +7,7 @@ pub mod eval;
 pub mod export;
 pub mod index;
 pub mod output;
+pub mod saved;
 pub mod search;
 pub mod serve;
 pub mod show;

@@ -43,9 +43,14 @@ pub struct SearchArgs {
     /// Only these outlets (repeatable).
     #[arg(long = "source")]
     pub sources: Vec<String>,
-    /// Only these collections (repeatable).
+    /// Only these collections (repeatable): articles filed under one at index time or added
+    /// to one with `fahras collections add`.
     #[arg(long = "collection")]
     pub collections: Vec<String>,
+    /// Only articles tagged so in a collection (repeatable; within the --collection ones when
+    /// given, in any collection otherwise).
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
     /// Only these categories, as the sources name their sections (repeatable).
     #[arg(long = "category")]
     pub categories: Vec<String>,
@@ -188,6 +193,7 @@ impl SearchArgs {
             to: self.to.clone(),
             sources: self.sources.clone(),
             collections: self.collections.clone(),
+            tags: self.tags.clone(),
             categories: self.categories.clone(),
             per_article: Some(self.per_article),
             all_copies: self.all_copies,
@@ -209,10 +215,13 @@ pub fn resolve(input: &SettingsInput) -> anyhow::Result<SearchSettings> {
 }
 
 /// Rewrites the command line so that query exclusions (`-جنيف`, `-"a phrase"`, `-nato`) after
-/// the `search` subcommand reach the query parser instead of being read as unknown options:
+/// the `search`, `export` or `saved` subcommand reach the query parser instead of being read as unknown options:
 /// their `-` becomes U+2212 MINUS SIGN, which the query language treats the same way.
 pub fn protect_exclusions(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    let Some(search_at) = args.iter().position(|a| a == "search" || a == "export") else {
+    let Some(search_at) = args
+        .iter()
+        .position(|a| a == "search" || a == "export" || a == "saved")
+    else {
         return args;
     };
     let mut after_double_dash = false;

@@ -81,11 +81,16 @@ pub fn internal(err: impl std::fmt::Display) -> ApiError {
 pub fn library_error_status(err: &crate::Error) -> StatusCode {
     use crate::Error;
     match err {
-        Error::NoIndex(_) | Error::UnknownCollection { .. } => StatusCode::NOT_FOUND,
+        Error::NoIndex(_)
+        | Error::UnknownCollection { .. }
+        | Error::NotInCollection { .. }
+        | Error::UnknownArticle(_)
+        | Error::UnknownSavedSearch(_) => StatusCode::NOT_FOUND,
         Error::UnknownFilter { .. } | Error::BadSetting(_) => StatusCode::BAD_REQUEST,
-        Error::IndexBeingBuilt(_) | Error::Locked(_) | Error::IncompatibleSettings { .. } => {
-            StatusCode::CONFLICT
-        }
+        Error::IndexBeingBuilt(_)
+        | Error::Locked(_)
+        | Error::IncompatibleSettings { .. }
+        | Error::SavedSearchExists(_) => StatusCode::CONFLICT,
         Error::Io { .. }
         | Error::Index(_)
         | Error::ForeignIndex(_)
@@ -93,6 +98,7 @@ pub fn library_error_status(err: &crate::Error) -> StatusCode {
         | Error::DamagedManifest(_)
         | Error::ReadOnly(_)
         | Error::DiskFull(_)
+        | Error::Curation { .. }
         | Error::UnusableFolder { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -103,6 +109,11 @@ fn library_error_code(err: &crate::Error) -> &'static str {
     match err {
         Error::NoIndex(_) => "no_index",
         Error::UnknownCollection { .. } => "unknown_collection",
+        Error::NotInCollection { .. } => "not_in_collection",
+        Error::UnknownArticle(_) => "no_article",
+        Error::UnknownSavedSearch(_) => "unknown_saved_search",
+        Error::SavedSearchExists(_) => "saved_search_exists",
+        Error::ReadOnly(_) => "read_only",
         Error::UnknownFilter { .. } => "unknown_filter",
         Error::BadSetting(_) => "bad_setting",
         Error::IndexBeingBuilt(_) => "index_being_built",
@@ -113,7 +124,7 @@ fn library_error_code(err: &crate::Error) -> &'static str {
         | Error::Index(_)
         | Error::ForeignIndex(_)
         | Error::DamagedManifest(_)
-        | Error::ReadOnly(_)
+        | Error::Curation { .. }
         | Error::UnusableFolder { .. } => "internal",
     }
 }

@@ -21,7 +21,7 @@ use super::errors::{bad_parameter, from_library, internal, ApiError};
 use super::params::{search_params, search_request};
 use super::{search_permit, AppState};
 use crate::choice::Choice;
-use crate::export::{ExportFormat, ExportRow};
+use crate::export::{ExportFormat, ExportRow, ExportWriter};
 
 /// Bytes gathered before they are sent (a row is a few hundred bytes).
 const CHUNK: usize = 64 * 1024;
@@ -36,71 +36,120 @@ pub async fn export(
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
     let mut params = search_params(pairs)?;
-    let format = match params.remove("format") {
-        None => ExportFormat::Csv,
-        Some(name) => ExportFormat::from_name(&name).ok_or_else(|| {
-            let known: Vec<&str> = ExportFormat::CHOICES.iter().map(|c| c.1).collect();
-            bad_parameter(
-                "format",
-                format!("format must be one of {}, not {name:?}", known.join(", ")),
-            )
-        })?,
-    };
+    let format = format_parameter(params.remove("format"))?;
     // Paging does not apply: an export is every matching article.
     params.remove("limit");
     params.remove("offset");
     let request = search_request(&params)?;
     let permit = search_permit(&state).await?;
     let mut engine = state.engine.clone();
+    let stem = params.get("q").cloned().unwrap_or_default();
+    stream(format, &stem, move |sink| {
+        let _permit = permit;
+        engine
+            .for_each_article(&request, |hit| sink.row(&ExportRow::of(&hit)))
+            .map(|_| ())
+    })
+    .await
+}
+
+/// The `format` parameter of an export (CSV when absent).
+pub fn format_parameter(name: Option<String>) -> Result<ExportFormat, ApiError> {
+    match name {
+        None => Ok(ExportFormat::Csv),
+        Some(name) => ExportFormat::from_name(&name).ok_or_else(|| {
+            let known: Vec<&str> = ExportFormat::CHOICES.iter().map(|c| c.1).collect();
+            bad_parameter(
+                "format",
+                format!("format must be one of {}, not {name:?}", known.join(", ")),
+            )
+        }),
+    }
+}
+
+/// Where the rows of an export go: the first row (or the end of an empty export) sends the
+/// status and the header; rows are then written to the connection as they come.
+pub struct RowSink {
+    format: ExportFormat,
+    out: Option<ChannelWriter>,
+    writer: Option<ExportWriter<ChannelWriter>>,
+    started: Option<oneshot::Sender<Result<(), ApiError>>>,
+}
+
+impl RowSink {
+    fn writer(&mut self) -> crate::Result<&mut ExportWriter<ChannelWriter>> {
+        if self.writer.is_none() {
+            if let Some(started) = self.started.take() {
+                let _ = started.send(Ok(()));
+            }
+            let out = self.out.take().expect("the writer is made once");
+            self.writer = Some(ExportWriter::new(self.format, out).map_err(io_error)?);
+        }
+        Ok(self.writer.as_mut().expect("just made"))
+    }
+
+    /// Writes one row.
+    pub fn row(&mut self, row: &ExportRow) -> crate::Result<()> {
+        self.writer()?.row(row).map_err(io_error)
+    }
+
+    fn finish(mut self) -> crate::Result<()> {
+        self.writer()?;
+        match self.writer.take() {
+            Some(writer) => writer.finish().map(|_| ()).map_err(io_error),
+            None => Ok(()),
+        }
+    }
+}
+
+fn io_error(err: std::io::Error) -> crate::Error {
+    crate::Error::io("export", err)
+}
+
+/// Runs `produce` on a blocking thread and answers with what it writes, streamed as a download
+/// named after `stem`. An error before the first row is answered as an error (status and
+/// JSON); after it, the download ends early.
+pub async fn stream(
+    format: ExportFormat,
+    stem: &str,
+    produce: impl FnOnce(&mut RowSink) -> crate::Result<()> + Send + 'static,
+) -> Result<Response, ApiError> {
     let (chunks, receiver) = mpsc::channel::<Chunk>(CHUNKS_QUEUED);
     let (started, first) = oneshot::channel::<Result<(), ApiError>>();
+    let failed = chunks.clone();
     tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        let mut out = ChannelWriter::new(chunks.clone());
-        let mut started = Some(started);
-        let mut begin = |out: &mut ChannelWriter| -> crate::Result<()> {
-            if let Some(started) = started.take() {
-                // The status goes out with the first row (or the empty export).
-                let _ = started.send(Ok(()));
-                format
-                    .write_header(out)
-                    .map_err(|e| crate::Error::io("export", e))?;
-            }
-            Ok(())
+        let mut sink = RowSink {
+            format,
+            out: Some(ChannelWriter::new(chunks)),
+            writer: None,
+            started: Some(started),
         };
-        let result = engine.for_each_article(&request, |hit| {
-            begin(&mut out)?;
-            format
-                .write_row(&mut out, &ExportRow::of(&hit))
-                .map_err(|e| crate::Error::io("export", e))
-        });
-        let result = result.and_then(|_| {
-            begin(&mut out)?;
-            out.flush().map_err(|e| crate::Error::io("export", e))
-        });
-        if let Err(err) = result {
-            match started.take() {
+        let outcome = match produce(&mut sink) {
+            Ok(()) => sink.finish(),
+            Err(err) => match sink.started.take() {
+                // Before any row: the error is the answer.
                 Some(started) => {
                     let _ = started.send(Err(from_library(err)));
+                    return;
                 }
-                // Rows were sent: the download ends with an error the client sees as a cut.
-                None => {
-                    let _ = chunks.blocking_send(Err(std::io::Error::other(err.to_string())));
-                }
-            }
+                None => Err(err),
+            },
+        };
+        if let Err(err) = outcome {
+            // Rows were sent: the download ends with an error the client sees as a cut.
+            let _ = failed.blocking_send(Err(std::io::Error::other(err.to_string())));
         }
     });
     first.await.map_err(internal)??;
-    let name = format!("fahras-export.{}", format.extension());
-    // The query names the file for browsers that read RFC 6266's `filename*` (all current ones).
-    let named = named_after(params.get("q").map_or("", String::as_str), format);
+    let fallback = format!("fahras-export.{}", format.extension());
+    let named = named_after(stem, format);
     Ok((
         StatusCode::OK,
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\"; filename*=UTF-8''{named}"),
+                format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{named}"),
             ),
         ],
         Body::from_stream(ReceiverStream(receiver)),

@@ -50,7 +50,7 @@ pub fn query_text(params: &HashMap<String, String>, name: &str) -> Result<String
 
 /// Parameters whose values are lists: repeated (`source=BBC&source=CNN`) they add up, as the
 /// command line's repeated flags do.
-const LIST_PARAMETERS: [&str; 3] = ["source", "collection", "category"];
+const LIST_PARAMETERS: [&str; 4] = ["source", "collection", "category", "tag"];
 
 /// A search's query string as one value per parameter: list parameters given several times are
 /// joined; any other given twice is refused rather than one of its values silently dropped.
@@ -107,6 +107,7 @@ pub fn search_request(params: &HashMap<String, String>) -> Result<SearchSettings
         sources: list("source"),
         collections: list("collection"),
         categories: list("category"),
+        tags: list("tag"),
         all_copies: flag(params, "all_copies")?,
         sort: text("sort"),
         facets: flag(params, "facets")?,

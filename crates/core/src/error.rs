@@ -78,6 +78,21 @@ pub enum Error {
     /// The disk filled up during an indexing run; the last commit is intact.
     #[error("{0}")]
     DiskFull(String),
+    /// The curation database (collections chosen by hand, saved searches) cannot be used.
+    #[error("{}: {reason}", path.display())]
+    Curation { path: PathBuf, reason: String },
+    /// A curated collection does not hold this article.
+    #[error("article {id:?} is not in collection {name:?}")]
+    NotInCollection { name: String, id: String },
+    /// The index holds no article with this id.
+    #[error("no article with id {0:?} in the index")]
+    UnknownArticle(String),
+    /// No saved search by this name.
+    #[error("no saved search named {0:?} (`fahras saved list` lists them)")]
+    UnknownSavedSearch(String),
+    /// A saved search by this name exists already.
+    #[error("a saved search named {0:?} exists already (`fahras saved rm` it first)")]
+    SavedSearchExists(String),
     /// A folder tantivy could not open as an index directory.
     #[error("{}: {reason}", path.display())]
     UnusableFolder { path: PathBuf, reason: String },

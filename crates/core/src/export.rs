@@ -1,7 +1,10 @@
 //! Export formats: every article a search matches as one row with its best passage and a ready
-//! citation, written as CSV (UTF-8 with BOM, RFC 4180), JSON Lines or RIS (Zotero, EndNote).
-//! The command line (`fahras export`) and the server (`/api/export`) write the same bytes.
+//! citation, written as CSV (UTF-8 with BOM, RFC 4180), JSON Lines, RIS (Zotero, EndNote) or
+//! CSL-JSON (Zotero, Pandoc, citeproc). The command line (`fahras export`, `fahras collections
+//! show`) and the server write the same bytes, a row at a time: a header, the rows, a footer
+//! ([`ExportWriter`], or [`ExportFormat::write_header`], `write_row` and `write_footer`).
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use serde::Serialize;
@@ -16,6 +19,7 @@ pub enum ExportFormat {
     Csv,
     Jsonl,
     Ris,
+    Csljson,
 }
 
 impl Choice for ExportFormat {
@@ -31,6 +35,11 @@ impl Choice for ExportFormat {
             "ris",
             "RIS records (Zotero, EndNote, Mendeley)",
         ),
+        (
+            ExportFormat::Csljson,
+            "csljson",
+            "CSL-JSON, one array of items (Zotero, Pandoc, most reference managers)",
+        ),
     ];
 }
 
@@ -41,15 +50,19 @@ impl ExportFormat {
             ExportFormat::Csv => "text/csv; charset=utf-8",
             ExportFormat::Jsonl => "application/jsonl; charset=utf-8",
             ExportFormat::Ris => "application/x-research-info-systems; charset=utf-8",
+            ExportFormat::Csljson => "application/vnd.citationstyles.csl+json; charset=utf-8",
         }
     }
 
     /// The file name extension.
     pub fn extension(self) -> &'static str {
-        self.name()
+        match self {
+            ExportFormat::Csljson => "json",
+            other => other.name(),
+        }
     }
 
-    /// What comes before the first row (the CSV header).
+    /// What comes before the first row (the CSV header, CSL-JSON's opening bracket).
     pub fn write_header(self, out: &mut dyn Write) -> std::io::Result<()> {
         match self {
             ExportFormat::Csv => {
@@ -57,12 +70,18 @@ impl ExportFormat {
                 // The BOM makes spreadsheets read the file as UTF-8 (Arabic intact).
                 write!(out, "\u{FEFF}{}\r\n", names.join(","))
             }
+            ExportFormat::Csljson => out.write_all(b"[\n"),
             ExportFormat::Jsonl | ExportFormat::Ris => Ok(()),
         }
     }
 
-    /// One row.
-    pub fn write_row(self, out: &mut dyn Write, row: &ExportRow) -> std::io::Result<()> {
+    /// One row; `position` counts the rows written before it (CSL-JSON separates its items).
+    pub fn write_row(
+        self,
+        out: &mut dyn Write,
+        row: &ExportRow,
+        position: usize,
+    ) -> std::io::Result<()> {
         match self {
             ExportFormat::Csv => write_csv(out, row),
             ExportFormat::Ris => write_ris(out, row),
@@ -70,8 +89,74 @@ impl ExportFormat {
             ExportFormat::Jsonl => serde_json::to_writer(&mut *out, row)
                 .map_err(std::io::Error::from)
                 .and_then(|()| out.write_all(b"\n")),
+            ExportFormat::Csljson => {
+                if position > 0 {
+                    out.write_all(b",\n")?;
+                }
+                serde_json::to_writer(&mut *out, &csl_item(row)).map_err(std::io::Error::from)
+            }
         }
     }
+
+    /// What comes after the last row (CSL-JSON's closing bracket); `rows` were written.
+    pub fn write_footer(self, out: &mut dyn Write, rows: usize) -> std::io::Result<()> {
+        match self {
+            ExportFormat::Csljson if rows > 0 => out.write_all(b"\n]\n"),
+            ExportFormat::Csljson => out.write_all(b"]\n"),
+            ExportFormat::Csv | ExportFormat::Jsonl | ExportFormat::Ris => Ok(()),
+        }
+    }
+}
+
+/// An export being written: the header on creation, rows as they come, the footer at the end.
+pub struct ExportWriter<W: Write> {
+    format: ExportFormat,
+    out: W,
+    rows: usize,
+}
+
+impl<W: Write> ExportWriter<W> {
+    /// Starts an export in `format` to `out` (writes the header).
+    pub fn new(format: ExportFormat, mut out: W) -> std::io::Result<Self> {
+        format.write_header(&mut out)?;
+        Ok(ExportWriter {
+            format,
+            out,
+            rows: 0,
+        })
+    }
+
+    /// Writes one row.
+    pub fn row(&mut self, row: &ExportRow) -> std::io::Result<()> {
+        self.format.write_row(&mut self.out, row, self.rows)?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Rows written so far.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Writes the footer, flushes, and gives the writer back.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        self.format.write_footer(&mut self.out, self.rows)?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+/// Writes `rows` as a whole export in `format`.
+pub fn write_all<'a>(
+    format: ExportFormat,
+    out: &mut dyn Write,
+    rows: impl IntoIterator<Item = ExportRow<'a>>,
+) -> std::io::Result<()> {
+    let mut writer = ExportWriter::new(format, out)?;
+    for row in rows {
+        writer.row(&row)?;
+    }
+    writer.finish().map(|_| ())
 }
 
 /// One exported article.
@@ -88,6 +173,13 @@ pub struct ExportRow<'a> {
     pub passage: String,
     pub citation: String,
     pub score: f32,
+    /// The tags the article carries in the collections exported.
+    pub tags: Vec<String>,
+    /// Its notes in the collections exported.
+    pub notes: Vec<String>,
+    /// The passage as plain text (CSL-JSON's abstract).
+    #[serde(skip)]
+    pub text: &'a str,
 }
 
 impl<'a> ExportRow<'a> {
@@ -104,23 +196,82 @@ impl<'a> ExportRow<'a> {
             passage: highlight::mark(&hit.text, &hit.highlights, "[[", "]]"),
             citation: citation(hit),
             score: hit.score,
+            tags: Vec::new(),
+            notes: Vec::new(),
+            text: &hit.text,
         }
     }
 
+    /// The row with the article's notes and tags from a collection.
+    pub fn annotated(mut self, annotations: Option<&crate::curation::Annotations>) -> Self {
+        if let Some(annotations) = annotations {
+            self.tags = annotations.tags.clone();
+            self.notes = annotations.notes.clone();
+        }
+        self
+    }
+
     /// The text columns, named as in the CSV header and the JSON Lines keys, in CSV order.
-    fn columns(&self) -> [(&'static str, &str); 9] {
+    fn columns(&self) -> [(&'static str, Cow<'_, str>); 11] {
         [
-            ("id", self.id),
-            ("collection", self.collection),
-            ("title", self.title),
-            ("source", self.source),
-            ("date", self.date.unwrap_or("")),
-            ("url", self.url.unwrap_or("")),
-            ("author", self.author.unwrap_or("")),
-            ("passage", &self.passage),
-            ("citation", &self.citation),
+            ("id", self.id.into()),
+            ("collection", self.collection.into()),
+            ("title", self.title.into()),
+            ("source", self.source.into()),
+            ("date", self.date.unwrap_or("").into()),
+            ("url", self.url.unwrap_or("").into()),
+            ("author", self.author.unwrap_or("").into()),
+            ("passage", self.passage.as_str().into()),
+            ("citation", self.citation.as_str().into()),
+            ("tags", self.tags.join(", ").into()),
+            ("notes", self.notes.join("\n").into()),
         ]
     }
+}
+
+/// An article as a CSL-JSON item (type `article-newspaper`): the outlet by its display name,
+/// the date as date parts, the author as a literal name, the notes and tags as its note, the
+/// passage as its abstract.
+fn csl_item(row: &ExportRow) -> serde_json::Value {
+    let mut item = serde_json::Map::new();
+    let mut put = |key: &str, value: serde_json::Value| {
+        item.insert(key.to_owned(), value);
+    };
+    put("id", row.id.into());
+    put("type", "article-newspaper".into());
+    if !row.title.is_empty() {
+        put("title", row.title.into());
+    }
+    if !row.source.is_empty() {
+        put("container-title", outlets::display_name(row.source).into());
+    }
+    if let Some(parts) = row.date.and_then(date_parts) {
+        put("issued", serde_json::json!({ "date-parts": [parts] }));
+    }
+    if let Some(url) = row.url.filter(|u| !u.trim().is_empty()) {
+        put("URL", url.into());
+    }
+    if let Some(author) = row.author.map(str::trim).filter(|a| !a.is_empty()) {
+        put("author", serde_json::json!([{ "literal": author }]));
+    }
+    put("language", "ar".into());
+    let mut note: Vec<String> = row.notes.clone();
+    if !row.tags.is_empty() {
+        note.push(format!("tags: {}", row.tags.join(", ")));
+    }
+    if !note.is_empty() {
+        put("note", note.join("\n").into());
+    }
+    if !row.text.trim().is_empty() {
+        put("abstract", row.text.into());
+    }
+    serde_json::Value::Object(item)
+}
+
+/// `YYYY-MM-DD` (or `YYYY-MM`, `YYYY`) as CSL date parts.
+fn date_parts(date: &str) -> Option<Vec<u32>> {
+    let parts: Option<Vec<u32>> = date.split('-').map(|p| p.parse().ok()).collect();
+    parts.filter(|p| !p.is_empty() && p.len() <= 3)
 }
 
 /// `Author. Title. Outlet, Date. URL` (parts that are missing are left out; the outlet by its
@@ -204,6 +355,12 @@ fn write_ris(out: &mut dyn Write, r: &ExportRow) -> std::io::Result<()> {
     tag("DB", r.collection)?;
     tag("AB", &r.passage)?;
     tag("N1", &r.citation)?;
+    for note in &r.notes {
+        tag("N1", note)?;
+    }
+    for keyword in &r.tags {
+        tag("KW", keyword)?;
+    }
     tag("LA", "ar")?;
     write!(out, "ER  - \r\n\r\n")
 }
@@ -225,6 +382,9 @@ mod tests {
             passage: "p".into(),
             citation: "x".into(),
             score: 1.0,
+            tags: vec!["t".into()],
+            notes: vec!["n".into()],
+            text: "p",
         };
         let json = serde_json::to_value(&row).unwrap();
         let keys: Vec<&str> = json
@@ -234,7 +394,8 @@ mod tests {
             .map(String::as_str)
             .filter(|k| *k != "score")
             .collect();
-        let mut columns: Vec<&str> = row.columns().iter().map(|(name, _)| *name).collect();
+        let columns = row.columns();
+        let mut columns: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
         columns.sort_unstable();
         assert_eq!(keys, columns);
     }
@@ -260,5 +421,53 @@ mod tests {
             ..hit
         };
         assert!(citation(&own_name).starts_with("قمة هلسنكي. فرانس 24, "));
+    }
+
+    #[test]
+    fn csl_json_is_one_array_of_newspaper_items_however_many_rows() {
+        let hit = Hit {
+            article_id: "E1".to_owned(),
+            title: "قمة هلسنكي".to_owned(),
+            source: "alarabia".to_owned(),
+            date: Some("2018-07-16".to_owned()),
+            author: Some("رنيم حنوش".to_owned()),
+            url: Some("https://www.alarabiya.net/x".to_owned()),
+            text: "التقى الرئيسان في هلسنكي".to_owned(),
+            ..Hit::default()
+        };
+        let annotations = crate::curation::Annotations {
+            notes: vec!["مصدر أول".to_owned()],
+            tags: vec!["قمة".to_owned(), "روسيا".to_owned()],
+        };
+        for count in [0, 1, 3] {
+            let mut out = Vec::new();
+            let rows = (0..count).map(|_| ExportRow::of(&hit).annotated(Some(&annotations)));
+            write_all(ExportFormat::Csljson, &mut out, rows).unwrap();
+            let items: Vec<serde_json::Value> = serde_json::from_slice(&out).unwrap();
+            assert_eq!(items.len(), count);
+        }
+        let mut out = Vec::new();
+        write_all(
+            ExportFormat::Csljson,
+            &mut out,
+            [ExportRow::of(&hit).annotated(Some(&annotations))],
+        )
+        .unwrap();
+        let items: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            items[0],
+            serde_json::json!({
+                "id": "E1",
+                "type": "article-newspaper",
+                "title": "قمة هلسنكي",
+                "container-title": "العربية",
+                "issued": {"date-parts": [[2018, 7, 16]]},
+                "URL": "https://www.alarabiya.net/x",
+                "author": [{"literal": "رنيم حنوش"}],
+                "language": "ar",
+                "note": "مصدر أول\ntags: قمة, روسيا",
+                "abstract": "التقى الرئيسان في هلسنكي",
+            })
+        );
     }
 }

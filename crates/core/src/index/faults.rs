@@ -1,9 +1,10 @@
 //! Named fault points of the indexing run, for crash tests that do not depend on timing.
 //!
-//! `FAHRAS_FAULT=<point>` (or `<point>=<n>` for counted points) makes an indexing run abort the
+//! `FAHRAS_FAULT=<point>` (or `<point>=<n>` for counted points) makes an indexing run (or, for
+//! `curation-before-commit`, a change to the curation database) abort the
 //! process, as `kill -9` or a power cut would (no destructor runs, no file is flushed), at that
 //! point. Tests kill a run at each point, run it again, and check the result equals a clean
-//! build. Only the indexing run reads the variable; an unknown point name is an error at start,
+//! build. Only the indexing run and the curation store read the variable; an unknown point name is an error at start,
 //! so a misspelt test cannot pass by never crashing.
 
 use std::sync::OnceLock;
@@ -29,9 +30,11 @@ pub enum Point {
     /// Not a crash: after this many passages the run stops and waits until its standard input
     /// is closed, so that a test can send it a real Ctrl-C (SIGINT) at a known point.
     PauseAfterDocuments(u64),
+    /// A change to the curation database is written inside its transaction, not committed.
+    CurationBeforeCommit,
 }
 
-const NAMES: [&str; 7] = [
+const NAMES: [&str; 8] = [
     "after-create",
     "before-first-commit",
     "after-documents=N",
@@ -39,6 +42,7 @@ const NAMES: [&str; 7] = [
     "after-commit",
     "during-merge",
     "pause-after-documents=N",
+    "curation-before-commit",
 ];
 
 impl Point {
@@ -49,6 +53,7 @@ impl Point {
             "after-manifest-write" => Point::AfterManifestWrite,
             "after-commit" => Point::AfterCommit,
             "during-merge" => Point::DuringMerge,
+            "curation-before-commit" => Point::CurationBeforeCommit,
             other => {
                 let count = |n: &str| {
                     n.parse::<u64>()

@@ -24,7 +24,7 @@ pub struct Stats {
 }
 
 /// One collection in `fahras stats` and `fahras collections list`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 pub struct CollectionStats {
     pub articles: u64,
     pub passages: u64,

@@ -228,7 +228,8 @@ pub fn build(
     }
 }
 
-/// The settings' filters and the query's own, as queries that every passage must match.
+/// The settings' filters and the query's own, as queries that every passage must match. The
+/// collections are left to [`collection_filter`]: curated membership lives outside the index.
 fn filters(
     fields: &Fields,
     settings: &SearchSettings,
@@ -243,7 +244,6 @@ fn filters(
         .collect();
     for (field, names) in [
         (fields.source, &sources),
-        (fields.collection, &settings.collections),
         (fields.category, &settings.categories),
     ] {
         if let Some(filter) = keyword_filter(field, names) {
@@ -263,6 +263,31 @@ fn filters(
         filters.extend(should(any));
     }
     filters
+}
+
+/// Passages of articles filed under one of `names` at index time, or chosen by hand into one
+/// (`curated`: their ids); `None` when no collection is asked for.
+pub fn collection_filter(
+    fields: &Fields,
+    names: &[String],
+    curated: &[String],
+) -> Option<Box<dyn Query>> {
+    let filed = keyword_filter(fields.collection, names)?;
+    if curated.is_empty() {
+        return Some(filed);
+    }
+    Some(Box::new(BooleanQuery::new(vec![
+        (Occur::Should, filed),
+        (Occur::Should, ids_filter(fields, curated)),
+    ])))
+}
+
+/// Passages of the articles `ids` (none when there are none).
+pub fn ids_filter(fields: &Fields, ids: &[String]) -> Box<dyn Query> {
+    Box::new(tantivy::query::TermSetQuery::new(
+        ids.iter()
+            .map(|id| Term::from_field_text(fields.article_id, id)),
+    ))
 }
 
 /// Passages of the source's own calendar days in `range`.

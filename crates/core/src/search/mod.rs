@@ -665,12 +665,6 @@ impl Engine {
         )?;
         check_filter(
             searcher,
-            "collection",
-            index::schema::names::COLLECTION,
-            &request.collections,
-        )?;
-        check_filter(
-            searcher,
             "category",
             index::schema::names::CATEGORY,
             &request.categories,
@@ -698,9 +692,122 @@ impl Engine {
                 });
             }
         }
+        built
+            .filters
+            .extend(self.curation_filters(searcher, request)?);
         self.exclude_whole_articles(searcher, &mut built)?;
         let query = self.final_query(searcher, &built, &request.ranking)?;
         Ok((built, query))
+    }
+
+    /// The collection and tag filters, with the curated articles read once from the curation
+    /// store beside the index: a collection matches the articles filed under it at index time
+    /// and those chosen into it by hand; a tag matches the curated articles carrying it, in the
+    /// collections asked for when there are some (tags belong to an article's place in a
+    /// collection), in any collection otherwise. Names neither the index nor the store knows
+    /// are errors that list the known ones.
+    fn curation_filters(
+        &self,
+        searcher: &tantivy::Searcher,
+        request: &SearchSettings,
+    ) -> Result<Vec<Box<dyn tantivy::query::Query>>> {
+        if request.collections.is_empty() && request.tags.is_empty() {
+            return Ok(Vec::new());
+        }
+        let fields = &self.handle.fields;
+        let store = crate::curation::Store::open_existing(&self.handle.dir)?;
+        let mut filters = Vec::new();
+        if !request.collections.is_empty() {
+            let mut known = known_keywords(searcher, index::schema::names::COLLECTION);
+            if let Some(store) = &store {
+                known.extend(store.collections()?.into_iter().map(|c| c.name));
+            }
+            check_known("collection", &request.collections, known)?;
+            let curated = match &store {
+                Some(store) => store.ids_in(&request.collections)?,
+                None => Vec::new(),
+            };
+            filters.extend(build::collection_filter(
+                fields,
+                &request.collections,
+                &curated,
+            ));
+        }
+        if !request.tags.is_empty() {
+            let known = match &store {
+                Some(store) => store.tags()?,
+                None => Vec::new(),
+            };
+            check_known("tag", &request.tags, known)?;
+            let tagged = match &store {
+                Some(store) => store.ids_tagged(&request.tags, &request.collections)?,
+                None => Vec::new(),
+            };
+            filters.push(build::ids_filter(fields, &tagged));
+        }
+        Ok(filters)
+    }
+
+    /// The ids of every article `request` matches (no ranking, no documents read), for saved
+    /// searches and for adding a query's articles to a collection.
+    pub fn article_ids(&mut self, request: &SearchSettings) -> Result<Vec<String>> {
+        let searcher = self.reader.searcher();
+        let (_, query) = self.prepare(&searcher, request, Unit::Articles)?;
+        let Some(query) = query else {
+            return Ok(Vec::new());
+        };
+        let matches = searcher.search(
+            &*query,
+            &articles::ArticleCollector {
+                tables: self.article_tables(&searcher)?,
+                facets: false,
+                dates: true,
+            },
+        )?;
+        let mut ids: Vec<String> = matches
+            .dated
+            .iter()
+            .map(|article| articles::article_id_at(&searcher, article.segment, article.ord))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    /// The lead (first passage) of the article `article_id`, `None` when the index does not
+    /// hold it.
+    pub fn lead_passage(&self, article_id: &str) -> Result<Option<Hit>> {
+        let searcher = self.reader.searcher();
+        let fields = self.handle.fields;
+        let article = || -> Box<dyn tantivy::query::Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(fields.article_id, article_id),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let lead = BooleanQuery::new(vec![
+            (Occur::Must, article()),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(fields.passage, 0),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+        ]);
+        let one = TopDocs::with_limit(1).order_by_score();
+        let mut top = searcher.search(&lead, &one)?;
+        if top.is_empty() {
+            // No passage 0 (never written so far, but any passage still names the article).
+            top = searcher.search(&*article(), &one)?;
+        }
+        match top.first() {
+            Some(&(_, address)) => {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                Ok(Some(hit_from(&doc, &fields, 1, 0.0)))
+            }
+            None => Ok(None),
+        }
     }
 
     /// Results are articles, so an excluded word (or outlet, or date) excludes every article
@@ -958,11 +1065,17 @@ fn check_filter(
     if names.is_empty() {
         return Ok(());
     }
-    let known = known_keywords(searcher, field_name);
+    check_known(what, names, known_keywords(searcher, field_name))
+}
+
+/// Each of `names` must be one of `known` (Latin case ignored), or the error lists them.
+fn check_known(what: &'static str, names: &[String], mut known: Vec<String>) -> Result<()> {
+    known.sort();
+    known.dedup();
     for name in names {
         if !known
             .iter()
-            .any(|k| k.to_lowercase() == name.to_lowercase())
+            .any(|k| k.to_lowercase() == name.trim().to_lowercase())
         {
             return Err(crate::Error::UnknownFilter {
                 what,

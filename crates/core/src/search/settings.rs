@@ -173,8 +173,12 @@ pub struct SearchSettings {
     pub from: Option<OffsetDateTime>,
     pub to: Option<OffsetDateTime>,
     pub sources: Vec<String>,
-    /// Only these collections (any of them).
+    /// Only these collections (any of them): articles filed under one by `fahras index
+    /// --collection`, and articles chosen into one by hand (see [`crate::curation`]).
     pub collections: Vec<String>,
+    /// Only articles that carry one of these tags in a curated collection: in one of
+    /// `collections` when some are named, in any collection otherwise.
+    pub tags: Vec<String>,
     /// Only these categories (any of them; the source's own section names).
     pub categories: Vec<String>,
     pub fields: FieldSelection,
@@ -206,6 +210,7 @@ impl Default for SearchSettings {
             to: None,
             sources: Vec::new(),
             collections: Vec::new(),
+            tags: Vec::new(),
             categories: Vec::new(),
             fields: FieldSelection::default(),
             per_article: NonZeroUsize::MIN,
@@ -317,6 +322,8 @@ pub struct SettingsInput {
     pub to: Option<String>,
     pub sources: Vec<String>,
     pub collections: Vec<String>,
+    /// Tags of curated articles (see [`SearchSettings::tags`]).
+    pub tags: Vec<String>,
     pub categories: Vec<String>,
     pub per_article: Option<usize>,
     pub all_copies: bool,
@@ -385,6 +392,12 @@ impl SettingsInput {
             to,
             sources: self.sources.clone(),
             collections: self.collections.clone(),
+            tags: self
+                .tags
+                .iter()
+                .map(|t| t.trim().to_owned())
+                .filter(|t| !t.is_empty())
+                .collect(),
             categories: self.categories.clone(),
             fields,
             per_article,
