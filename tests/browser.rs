@@ -302,6 +302,21 @@ fn the_page_works_as_a_reader_uses_it_on_a_laptop_and_a_phone() {
     assert_eq!(seen["phonePanelShownAfterToggle"], true, "{seen}");
     assert_eq!(seen["phonePanelClosedAfterFacet"], true, "{seen}");
 
+    // An article kept in a collection from the results, with its tag and note; the collections
+    // view lists it, shows it, exports it, and drops it again.
+    assert!(text("keepStatus").contains("ملف القمة"), "{seen}");
+    assert!(strings("shelf").iter().any(|c| c == "ملف القمة"), "{seen}");
+    assert!(text("collectionUrl").contains("/collections/"), "{seen}");
+    assert_eq!(text("collectionArticle"), text("keptTitle"), "{seen}");
+    assert_eq!(text("collectionNote"), "للمراجعة", "{seen}");
+    assert_eq!(strings("collectionTags"), ["تصريحات"], "{seen}");
+    let exports = strings("collectionExports");
+    assert!(
+        exports.iter().any(|e| e.ends_with("format=csljson")),
+        "{seen}"
+    );
+    assert!(text("afterDrop").contains("المجموعة فارغة"), "{seen}");
+
     // Hostile archive text never runs, and a javascript: address is not a link.
     assert_eq!(seen["xssExecuted"], false, "{seen}");
     assert_eq!(number("injectedElements"), 0, "{seen}");

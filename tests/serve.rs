@@ -462,3 +462,135 @@ fn the_api_counts_articles_and_gives_facets_a_timeline_and_date_orders() {
         assert!(body["error"].is_string(), "{bad}: {body}");
     }
 }
+
+// Collections issue (21): the page keeps articles in collections; writes come from the page only.
+#[test]
+fn the_page_keeps_articles_in_collections_and_refuses_writes_from_other_sites() {
+    let (_dirs, index) = server_fixture();
+    let server = Server::start(&index);
+    let origin = format!("http://{}", server.addr);
+    let page = [
+        ("Origin", origin.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+    let name = encode("ملف القمة");
+    let add = format!("/api/collections/{name}/add");
+    let body = r#"{"ids": ["A1"], "tags": ["تصريحات"], "note": "للمراجعة"}"#;
+    // Another site's page (or a plain form) cannot write.
+    for headers in [
+        vec![("Content-Type", "application/json")],
+        vec![
+            ("Origin", "http://evil.example"),
+            ("Content-Type", "application/json"),
+        ],
+        vec![("Origin", "null"), ("Content-Type", "application/json")],
+    ] {
+        let (status, answer) = server.post(&add, &headers, body);
+        assert_eq!(status, 403, "{headers:?}: {answer}");
+        assert_eq!(answer["code"], "cross_origin");
+    }
+    let (status, answer) = server.post(
+        &add,
+        &[("Origin", origin.as_str()), ("Content-Type", "text/plain")],
+        body,
+    );
+    assert_eq!(status, 415, "{answer}");
+    let curated = |shelf: &serde_json::Value| -> Vec<(String, u64)> {
+        shelf["collections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["curated"].as_u64().unwrap() > 0)
+            .map(|c| {
+                (
+                    c["name"].as_str().unwrap().to_owned(),
+                    c["curated"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let (_, shelf) = server.get_json("/api/collections");
+    assert!(curated(&shelf).is_empty(), "{shelf}");
+    // An unknown id adds nothing.
+    let (status, answer) = server.post(&add, &page, r#"{"ids": ["A1", "NOPE"]}"#);
+    assert_eq!(status, 404, "{answer}");
+    assert_eq!(answer["code"], "no_article");
+    let (status, answer) = server.post(&add, &page, r#"{"ids": "A1"}"#);
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(answer["code"], "bad_body");
+
+    // The page's own request keeps the article with its tag and note.
+    let (status, answer) = server.post(&add, &page, body);
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["added"], 1);
+    let (_, shelf) = server.get_json("/api/collections");
+    assert_eq!(curated(&shelf), [("ملف القمة".to_owned(), 1)], "{shelf}");
+    assert_eq!(shelf["tags"], serde_json::json!(["تصريحات"]));
+    let (status, collection) = server.get_json(&format!("/api/collections/{name}"));
+    assert_eq!(status, 200, "{collection}");
+    let article = &collection["articles"][0];
+    assert_eq!(article["article_id"], "A1");
+    assert_eq!(article["note"], "للمراجعة");
+    assert_eq!(article["tags"], serde_json::json!(["تصريحات"]));
+    assert_eq!(article["missing"], false);
+    // Searchable by collection and by tag.
+    for filter in [
+        format!("collection={name}"),
+        format!("tag={}", encode("تصريحات")),
+    ] {
+        let (status, result) =
+            server.get_json(&format!("/api/search?q={}&{filter}", encode("جنيف")));
+        assert_eq!(status, 200, "{result}");
+        let ids: Vec<&str> = result["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["article_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["A1"], "{filter}");
+    }
+    // Exported as CSL-JSON, notes and tags included.
+    let (status, _, csl) =
+        server.get_with_head(&format!("/api/collections/{name}/export?format=csljson"));
+    assert_eq!(status, 200);
+    let items: serde_json::Value = serde_json::from_slice(&csl).unwrap();
+    assert_eq!(items.as_array().unwrap().len(), 1, "{items}");
+    assert_eq!(items[0]["type"], "article-newspaper");
+    assert!(
+        items[0]["note"].as_str().unwrap().contains("للمراجعة"),
+        "{items}"
+    );
+    // A note edited, then the article dropped (from the collection, never from the index).
+    let (status, answer) = server.post(
+        &format!("/api/collections/{name}/note"),
+        &page,
+        r#"{"id": "A1", "text": "راجعته"}"#,
+    );
+    assert_eq!(status, 200, "{answer}");
+    let (_, collection) = server.get_json(&format!("/api/collections/{name}"));
+    assert_eq!(collection["articles"][0]["note"], "راجعته");
+    let (status, answer) = server.post(
+        &format!("/api/collections/{name}/drop"),
+        &page,
+        r#"{"ids": ["A1"]}"#,
+    );
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["dropped"], 1);
+    let (_, collection) = server.get_json(&format!("/api/collections/{name}"));
+    assert!(collection["articles"].as_array().unwrap().is_empty());
+    let (status, answer) = server.post(
+        &format!("/api/collections/{name}/note"),
+        &page,
+        r#"{"id": "A1", "text": "x"}"#,
+    );
+    assert_eq!(status, 404, "{answer}");
+    assert_eq!(answer["code"], "not_in_collection");
+    let (_, article) = server.get_json("/api/articles/A1");
+    assert_eq!(article["article_id"], "A1");
+    // The views of the page are served at their own addresses.
+    for path in ["/collections", &format!("/collections/{name}")] {
+        let (status, page) = server.get(path);
+        assert_eq!(status, 200, "{path}");
+        assert!(page.contains("dir=\"rtl\""));
+    }
+}

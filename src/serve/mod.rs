@@ -11,6 +11,8 @@
 //! - `GET /api/articles/{id}?q=` — an article with its metadata, citation and highlighted
 //!   passages.
 //! - `GET /api/stats` — what the index holds, and the display name of each outlet.
+//! - `/api/collections…` — curated collections and saved searches (see [`curation`]); writes
+//!   from this server's own page only.
 //!
 //! Bad parameters get `{"error": "...", "code": "..."}` with status 400 (the settings are checked by the same
 //! code as the command line's, with the server's [`Bounds::HTTP`]), and errors of the library a
@@ -33,6 +35,7 @@
 //! - `/api/stats` is computed once per index commit and then served from memory.
 
 mod assets;
+mod curation;
 mod errors;
 mod export;
 mod hosts;
@@ -150,6 +153,8 @@ pub fn router(
     Ok(Router::new()
         .route("/", get(assets::page))
         .route("/article/{id}", get(assets::page))
+        .route("/collections", get(assets::page))
+        .route("/collections/{name}", get(assets::page))
         .route("/assets/fahras.js", get(assets::script))
         .route("/assets/fahras.css", get(assets::style))
         .route("/favicon.svg", get(assets::icon))
@@ -158,6 +163,7 @@ pub fn router(
         .route("/api/export", get(export::export))
         .route("/api/articles/{id}", get(article))
         .route("/api/stats", get(stats))
+        .merge(curation::routes())
         .fallback(not_found)
         .with_state(state)
         .layer(middleware::from_fn_with_state(Arc::new(hosts), guard)))
@@ -352,9 +358,19 @@ async fn article(
     Ok(Json(article))
 }
 
+async fn stats(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    let body = stats_body(&state).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// The statistics as JSON (the collections view counts the articles filed under each name).
+async fn stats_json(state: &AppState) -> Result<serde_json::Value, ApiError> {
+    serde_json::from_slice(&stats_body(state).await?).map_err(internal)
+}
+
 /// The statistics, computed once per index generation (a commit the reader has picked up) and
 /// kept serialized.
-async fn stats(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+async fn stats_body(state: &AppState) -> Result<axum::body::Bytes, ApiError> {
     let generation = state.reader.searcher().generation().generation_id();
     let cached = state
         .stats
@@ -385,7 +401,7 @@ async fn stats(State(state): State<Arc<AppState>>) -> Result<Response, ApiError>
             body
         }
     };
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    Ok(body)
 }
 
 #[cfg(test)]

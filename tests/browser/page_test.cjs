@@ -183,6 +183,36 @@ const HOSTILE_QUERY = "تقرير";
   seen.backHistoryAdded = (await page.evaluate(() => history.length)) - historyBefore;
   seen.backUrl = page.url();
 
+  // Keeping an article in a collection from the results, with a tag and a note.
+  await page.goto(base + "?q=" + encodeURIComponent(QUERY));
+  await results();
+  seen.keptTitle = await page.locator("ol#results .title").first().textContent();
+  await page.locator("ol#results .keep").first().click();
+  await page.waitForSelector("#keep[open]");
+  await page.locator("#keep-collection").fill("ملف القمة");
+  await page.locator("#keep-tag").fill("تصريحات");
+  await page.locator("#keep-note").fill("للمراجعة");
+  await page.locator("#keep-save").click();
+  await page.waitForFunction(() => document.getElementById("keep-status").textContent.length > 0);
+  seen.keepStatus = await page.locator("#keep-status").textContent();
+  // The collections view lists it; the collection shows the article with its note and tag.
+  await page.locator(".site-nav a[href='/collections']").click();
+  await page.waitForSelector("#collections-view:not([hidden]) ul.list li a");
+  seen.shelf = (await texts("#collections-view ul.list li a")).map((t) => t.trim());
+  seen.axe.push(...await axeViolations(browser, page.url(), { width: 1280, height: 900 }, "#collections-view ul.list li"));
+  await page.locator("#collections-view ul.list li a", { hasText: "ملف القمة" }).click();
+  await page.waitForSelector("#collections-view .note");
+  seen.collectionUrl = page.url();
+  seen.collectionArticle = await page.locator("#collections-view ul.list .title").first().textContent();
+  seen.collectionNote = await page.locator("#collections-view .note").first().textContent();
+  seen.collectionTags = await texts("#collections-view ul.list .chips a");
+  seen.collectionExports = await page.locator("#collections-view a[download]").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+  seen.axe.push(...await axeViolations(browser, page.url(), { width: 1280, height: 900 }, "#collections-view .note"));
+  await page.locator("#collections-view button", { hasText: "أزل من المجموعة" }).click();
+  await page.waitForFunction(() => document.getElementById("keep-status").textContent.includes("أُزيل"));
+  await page.waitForFunction(() => !document.querySelector("#collections-view .note"));
+  seen.afterDrop = await page.locator("#collections-body").textContent();
+
   // The hostile article: its markup shows as text and never runs; its javascript: address is
   // not a link.
   await page.goto(base + "?q=" + encodeURIComponent(HOSTILE_QUERY));
@@ -225,15 +255,19 @@ const HOSTILE_QUERY = "تقرير";
 
 // axe-core's WCAG 2 A/AA violations on `url` (in a context that lets the test inject axe; the
 // page's own policy forbids any script but its own).
-async function axeViolations(browser, url, viewport) {
+async function axeViolations(browser, url, viewport, ready) {
   const context = await browser.newContext({ viewport, locale: "ar", bypassCSP: true });
   const page = await context.newPage();
   await page.goto(url);
-  await page.waitForFunction(() => {
-    const summary = document.getElementById("summary").textContent;
-    const article = document.getElementById("article");
-    return article.hidden ? summary && !summary.startsWith("جارٍ") : document.querySelector("#article-body p");
-  }, null, { timeout: 20000 });
+  if (ready) {
+    await page.waitForSelector(ready, { timeout: 20000 });
+  } else {
+    await page.waitForFunction(() => {
+      const summary = document.getElementById("summary").textContent;
+      const article = document.getElementById("article");
+      return article.hidden ? summary && !summary.startsWith("جارٍ") : document.querySelector("#article-body p");
+    }, null, { timeout: 20000 });
+  }
   await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
   const result = await page.evaluate(() => window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] }));
   await context.close();

@@ -73,6 +73,46 @@ impl Server {
         (status, head, body)
     }
 
+    /// POST `body` to `path` with `headers` (besides Host and Content-Length): (status, the
+    /// answer as JSON).
+    pub fn post(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> (u16, serde_json::Value) {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let mut request = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.addr,
+            body.len()
+        );
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("\r\n");
+        request.push_str(body);
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).unwrap();
+        let response = String::from_utf8(response).unwrap();
+        let (head, body) = response.split_once("\r\n\r\n").unwrap();
+        let status: u16 = head.split(' ').nth(1).unwrap().parse().unwrap();
+        let body = if head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked")
+        {
+            String::from_utf8(dechunk(body.as_bytes())).unwrap()
+        } else {
+            body.to_owned()
+        };
+        let value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
+        (status, value)
+    }
+
     pub fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
         let (status, body) = self.get(path);
         let value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));

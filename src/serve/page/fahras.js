@@ -118,6 +118,12 @@ function errorText(body, status, s) {
     case "disk_full": return "القرص ممتلئ.";
     case "not_found": return "هذا العنوان غير موجود.";
     case "wrong_host": return "لا يجيب الخادم إلا على عنوانه هو.";
+    case "cross_origin":
+    case "not_json": return "لا تُقبل التغييرات على المجموعات إلا من صفحة هذا الخادم نفسها.";
+    case "bad_body": return "طلب حفظ غير مفهوم.";
+    case "not_in_collection": return "هذا المقال ليس في المجموعة.";
+    case "read_only": return "الفهرس في مجلد للقراءة فقط؛ لا يمكن حفظ المجموعات فيه.";
+    case "unknown_saved_search": return "لا يوجد بحث محفوظ بهذا الاسم.";
     default: return status >= 500 ? "حدث خطأ في الخادم؛ أعد المحاولة." : "تعذر تنفيذ الطلب.";
   }
 }
@@ -154,12 +160,25 @@ function route(loc = location) {
   } catch (_) {
     article = loc.pathname.slice("/article/".length);
   }
+  // `/collections` lists them, `/collections/NAME` shows one.
+  const shelf = loc.pathname === "/collections" || loc.pathname.startsWith("/collections/");
+  let shelfName = "";
+  if (loc.pathname.startsWith("/collections/")) {
+    try {
+      shelfName = decodeURIComponent(loc.pathname.slice("/collections/".length));
+    } catch (_) {
+      shelfName = loc.pathname.slice("/collections/".length);
+    }
+  }
   return {
-    unknown: !isArticle && loc.pathname !== "/",
+    unknown: !isArticle && !shelf && loc.pathname !== "/",
+    shelf,
+    shelfName,
     article,
     q: p.get("q") || "",
     sources: p.getAll("source").filter(Boolean),
     collections: p.getAll("collection").filter(Boolean),
+    tags: p.getAll("tag").filter(Boolean),
     from: p.get("from") || "",
     to: p.get("to") || "",
     sort: p.get("sort") || "",
@@ -174,6 +193,7 @@ function searchParams(s) {
   if (s.q) p.set("q", s.q);
   for (const source of s.sources) p.append("source", source);
   for (const collection of s.collections) p.append("collection", collection);
+  for (const tag of s.tags || []) p.append("tag", tag);
   if (s.from) p.set("from", s.from);
   if (s.to) p.set("to", s.to);
   if (s.sort) p.set("sort", s.sort);
@@ -330,7 +350,7 @@ function exportUrl(s, format) {
   return "/api/export?" + p.toString();
 }
 
-const hasSearch = (s) => Boolean(s.q.trim() || s.sources.length || s.collections.length || s.from || s.to);
+const hasSearch = (s) => Boolean(s.q.trim() || s.sources.length || s.collections.length || s.tags.length || s.from || s.to);
 
 function clearResults() {
   $("results").replaceChildren();
@@ -418,6 +438,9 @@ function resultItem(hit, s) {
   passage.append(highlighted(hit.text, hit.highlights));
   item.append(passage);
   if (hit.more_passages > 0) item.append(element("div", { class: "more" }, moreText(hit.more_passages)));
+  const keep = element("button", { type: "button", class: "secondary keep" }, "احفظ في مجموعة");
+  keep.addEventListener("click", () => openKeep({ id: hit.article_id, title: hit.title }, keep));
+  item.append(keep);
   return item;
 }
 
@@ -454,6 +477,7 @@ function showActiveFilters(s) {
   };
   for (const source of s.sources) chip(`المصدر: ${outletName(source)}`, { sources: s.sources.filter((x) => x !== source) });
   for (const c of s.collections) chip(`المجموعة: ${c}`, { collections: s.collections.filter((x) => x !== c) });
+  for (const t of s.tags) chip(`الوسم: ${t}`, { tags: s.tags.filter((x) => x !== t) });
   if (s.from || s.to) {
     const dates = s.from === s.to ? s.from : `${s.from || "…"} – ${s.to || "…"}`;
     chip(`التاريخ: ${isolateDates(dates)}`, { from: "", to: "" });
@@ -561,6 +585,7 @@ function clearArticle(title = "") {
   $("article-body").replaceChildren();
   $("article-link").hidden = true;
   $("cite").disabled = true;
+  $("keep-article").disabled = true;
   $("cite-status").textContent = "";
 }
 
@@ -592,6 +617,7 @@ async function showArticle(s) {
     body.append(p);
   }
   $("cite").disabled = false;
+  $("keep-article").disabled = false;
   $("article").focus();
 }
 
@@ -604,6 +630,154 @@ async function copyCitation() {
   } catch (_) {
     $("cite-status").textContent = "انسخ الاستشهاد: " + isolateDates(text);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Collections: keeping an article (with a tag and a note), the collections and saved searches,
+// one collection with its notes, tags and exports.
+
+// POSTs `body` as JSON (the browser adds the Origin the server checks).
+async function postJson(url, body) {
+  let response;
+  try {
+    response = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  } catch (_) {
+    throw new ApiFailure("تعذر الاتصال بالخادم. هل ما زال «fahras serve» يعمل؟");
+  }
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiFailure(errorText(answer, response.status));
+  return answer;
+}
+
+const collectionUrl = (name, rest = "") => "/api/collections/" + encodeURIComponent(name) + rest;
+
+// What the keep dialog is about: the article, the control that opened it, a note to start from.
+let keeping = null;
+
+async function openKeep(article, opener, preset = {}) {
+  keeping = { ...article, opener, onSaved: preset.onSaved, editing: preset.note !== undefined };
+  $("keep-article-title").textContent = article.title || "(بلا عنوان)";
+  $("keep-collection").value = preset.collection || localStorage.getItem("fahras.lastCollection") || "";
+  $("keep-tag").value = "";
+  $("keep-note").value = preset.note || "";
+  $("keep-error").hidden = true;
+  $("keep").showModal();
+  try {
+    const shelf = await getJson("/api/collections");
+    $("keep-collections").replaceChildren(...shelf.collections.map((c) => element("option", { value: c.name })));
+  } catch (_) {
+    // The names are a convenience; a new name can always be typed.
+  }
+}
+
+async function saveKeep() {
+  const name = $("keep-collection").value.trim();
+  if (!name || !keeping) return;
+  const tag = $("keep-tag").value.trim();
+  const note = $("keep-note").value.trim();
+  try {
+    const answer = await postJson(collectionUrl(name, "/add"), {
+      // Editing a note may clear it; keeping an article without one leaves its note as it was.
+      ids: [keeping.id], tags: tag ? [tag] : [], note: keeping.editing ? note : (note || null),
+    });
+    localStorage.setItem("fahras.lastCollection", name);
+    $("keep").close();
+    const title = keeping.title || "المقال";
+    $("keep-status").textContent = answer.added
+      ? `حُفظ «${title}» في مجموعة «${name}».`
+      : `«${title}» محفوظ في «${name}» من قبل؛ حُدّثت ملاحظته ووسومه.`;
+    if (keeping.opener) keeping.opener.focus();
+    if (keeping.onSaved) keeping.onSaved();
+  } catch (err) {
+    $("keep-error").textContent = err instanceof ApiFailure ? err.message : "تعذر الحفظ.";
+    $("keep-error").hidden = false;
+  }
+}
+
+// Every collection (filed at index time or chosen by hand) and every saved search.
+async function showShelf() {
+  $("collections-title").textContent = "المجموعات والبحوث المحفوظة";
+  const body = $("collections-body");
+  body.replaceChildren(element("p", { class: "meta" }, "جارٍ التحميل…"));
+  const shelf = await getJson("/api/collections");
+  if (!route().shelf || route().shelfName) return;
+  const collections = element("ul", { class: "list" });
+  for (const c of shelf.collections) {
+    const parts = [counted(c.filed + c.curated, ARTICLES)];
+    if (c.curated && c.filed) parts.push(`منها ${counted(c.curated, ARTICLES)} اختير يدويًا`);
+    else if (c.curated) parts.push("اختيرت يدويًا");
+    else parts.push("من الفهرسة");
+    collections.append(element("li", {}, element("a", { href: "/collections/" + encodeURIComponent(c.name) }, c.name),
+      element("div", { class: "meta" }, parts.join(" · "))));
+  }
+  const saved = element("ul", { class: "list" });
+  for (const search of shelf.saved) {
+    const f = search.filters || {};
+    const href = searchHref({
+      q: search.query, sources: f.sources || [], collections: f.collections || [], tags: f.tags || [],
+      from: f.from || "", to: f.to || "", sort: "newest", exact: false, offset: 0,
+    });
+    const fresh = search.new ? counted(search.new, { one: "مقال جديد", two: "مقالان جديدان", few: "مقالات جديدة", many: "مقالًا جديدًا", other: "مقال جديد" }) : "لا جديد";
+    saved.append(element("li", {}, element("a", { href }, search.name),
+      element("div", { class: "meta" }, `«${search.query}» · ${fresh} منذ آخر تشغيل`)));
+  }
+  body.replaceChildren(
+    element("h3", {}, "المجموعات"),
+    shelf.collections.length ? collections : element("p", { class: "meta" }, "لا مجموعات بعد: احفظ مقالًا من نتائج البحث في مجموعة، أو فهرس مجلدًا باسم مجموعة (fahras index --collection)."),
+    element("h3", {}, "البحوث المحفوظة"),
+    shelf.saved.length ? saved : element("p", { class: "meta" }, "لا بحوث محفوظة بعد (fahras saved add)."),
+  );
+}
+
+// One collection: its articles in date order with their notes and tags, and its exports.
+async function showCollection(name) {
+  $("collections-title").textContent = `مجموعة «${name}»`;
+  const body = $("collections-body");
+  body.replaceChildren(element("p", { class: "meta" }, "جارٍ التحميل…"));
+  const collection = await getJson(collectionUrl(name));
+  if (route().shelfName !== name) return;
+  const exports = element("p", { class: "meta" }, "تصدير المجموعة: ");
+  for (const [format, label] of [["csv", "CSV"], ["ris", "RIS"], ["csljson", "CSL-JSON (Zotero)"], ["jsonl", "JSONL"]]) {
+    exports.append(element("a", { href: collectionUrl(name, "/export?format=" + format), download: "" }, label), " ");
+  }
+  const list = element("ul", { class: "list" });
+  for (const a of collection.articles) {
+    const record = a;
+    const title = a.missing
+      ? element("span", {}, a.title || "(بلا عنوان)")
+      : element("a", { class: "title", href: "/article/" + encodeURIComponent(a.article_id) }, a.title || "(بلا عنوان)");
+    const meta = [a.outlet || outletName(a.source), a.date || "بلا تاريخ"];
+    const item = element("li", {}, element("h3", { class: "result-heading" }, title),
+      element("div", { class: "meta" }, isolateDates(meta.join(" · "))));
+    if (a.missing) item.append(element("div", { class: "missing" }, "لم يعد في الفهرس؛ يُعرض كما كان عند حفظه."));
+    if (a.tags.length) item.append(element("ul", { class: "chips", "aria-label": "الوسوم" }, ...a.tags.map((t) => element("li", {}, element("a", { href: searchHref({ q: "", sources: [], collections: [name], tags: [t], from: "", to: "", sort: "", exact: false, offset: 0 }) }, t)))));
+    if (a.note) item.append(element("p", { class: "note" }, a.note));
+    const tools = element("div", { class: "toolbar" });
+    const edit = element("button", { type: "button", class: "secondary keep" }, a.note ? "عدّل الملاحظة" : "أضف ملاحظة");
+    edit.addEventListener("click", () => openKeep({ id: record.article_id, title: record.title }, edit,
+      { collection: name, note: record.note, onSaved: () => showCollection(name) }));
+    tools.append(edit);
+    if (a.curated) {
+      const drop = element("button", { type: "button", class: "secondary keep" }, "أزل من المجموعة");
+      drop.addEventListener("click", async () => {
+        try {
+          await postJson(collectionUrl(name, "/drop"), { ids: [record.article_id] });
+          $("keep-status").textContent = `أُزيل «${record.title}» من «${name}» (وبقي في الفهرس).`;
+          await showCollection(name);
+        } catch (err) {
+          showError(err instanceof ApiFailure ? err.message : "تعذر الحذف.");
+        }
+      });
+      tools.append(drop);
+    }
+    item.append(tools);
+    list.append(item);
+  }
+  body.replaceChildren(
+    element("p", { class: "meta" }, counted(collection.articles.length, ARTICLES)),
+    exports,
+    collection.articles.length ? list : element("p", { class: "meta" }, "المجموعة فارغة."),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -624,16 +798,24 @@ async function render(how = {}) {
   $("sort").value = s.sort;
   showError("");
   const inArticle = Boolean(s.article);
+  const searching = !inArticle && !s.shelf;
   $("article").hidden = !inArticle;
-  $("results-view").hidden = inArticle;
-  $("panel").hidden = inArticle;
-  $("panel-toggle").hidden = inArticle;
+  $("results-view").hidden = !searching;
+  $("collections-view").hidden = !s.shelf;
+  $("panel").hidden = !searching;
+  $("panel-toggle").hidden = !searching;
+  $("keep-status").textContent = "";
   if (how.focus === "summary") closePanel();
   document.title = s.q ? `${shortened(s.q)} — فهرس` : "فهرس — البحث في أرشيف الأخبار";
   try {
     if (s.unknown) throw new ApiFailure("هذه الصفحة غير موجودة؛ ابحث من جديد.");
     if (inArticle) {
       await showArticle(s);
+      return;
+    }
+    if (s.shelf) {
+      document.title = (s.shelfName ? shortened(s.shelfName) : "المجموعات") + " — فهرس";
+      await (s.shelfName ? showCollection(s.shelfName) : showShelf());
       return;
     }
     await runSearch(s, how);
@@ -649,7 +831,9 @@ async function render(how = {}) {
     }
   } catch (err) {
     if (route().article !== s.article) return;
-    if (inArticle) clearArticle("تعذر عرض المقال"); else clearResults();
+    if (inArticle) clearArticle("تعذر عرض المقال");
+    else if (s.shelf) $("collections-body").replaceChildren();
+    else clearResults();
     $("summary").textContent = "";
     showError(err instanceof ApiFailure ? err.message : "حدث خطأ غير متوقع في الصفحة.");
   }
@@ -680,6 +864,14 @@ for (const id of ["source", "from", "to", "exact", "sort"]) {
   $(id).addEventListener("change", () => navigate(searchHref(formSearch())));
 }
 $("cite").addEventListener("click", copyCitation);
+$("keep-article").addEventListener("click", () => {
+  if (currentArticle) openKeep({ id: currentArticle.article_id, title: currentArticle.title }, $("keep-article"));
+});
+$("keep-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  saveKeep();
+});
+$("keep-cancel").addEventListener("click", () => $("keep").close());
 $("panel-toggle").addEventListener("click", () => {
   const open = $("panel").classList.toggle("open");
   $("panel-toggle").setAttribute("aria-expanded", String(open));

@@ -289,6 +289,20 @@ impl Store {
         articles: &[ArticleRecord],
         tags: &[String],
     ) -> Result<Added> {
+        self.add_noted(collection, articles, tags, None)
+    }
+
+    /// [`Store::add`], and when `note` is given, it becomes the note of every one of the
+    /// articles (an empty one clears it), in the same transaction (the page keeps an article
+    /// with its note in one step).
+    pub fn add_noted(
+        &mut self,
+        collection: &str,
+        articles: &[ArticleRecord],
+        tags: &[String],
+        note: Option<&str>,
+    ) -> Result<Added> {
+        let note = note.map(str::trim);
         let collection = checked_name("collection", collection)?;
         let tags = checked_tags(tags)?;
         let (path, dir) = (self.path.clone(), self.index_dir.clone());
@@ -313,6 +327,13 @@ impl Store {
                 }
                 for tag in &tags {
                     insert_tag(tx, &name, &article.article_id, tag).map_err(&fail)?;
+                }
+                if let Some(note) = note {
+                    tx.execute(
+                        "UPDATE members SET note = ?3 WHERE collection = ?1 AND article_id = ?2",
+                        params![name, article.article_id, note],
+                    )
+                    .map_err(&fail)?;
                 }
             }
             Ok(added)

@@ -341,3 +341,36 @@ fn sqlite_failures_become_the_library_errors_users_can_act_on() {
     let other = sql_error(&db, dir.path(), failure(rusqlite::ffi::SQLITE_CANTOPEN));
     assert!(matches!(other, Error::Curation { .. }), "{other}");
 }
+
+#[test]
+fn an_article_is_kept_with_its_note_and_tags_in_one_step() {
+    let (_dir, mut store) = store();
+    let added = store
+        .add_noted(
+            "قمة هلسنكي",
+            &[record("a", "أ", None)],
+            &strings(&["تصريحات"]),
+            Some("  تصريح بوتين عن سوريا "),
+        )
+        .unwrap();
+    assert_eq!(added.added, 1);
+    let members = store.members("قمة هلسنكي").unwrap();
+    assert_eq!(members[0].note, "تصريح بوتين عن سوريا");
+    assert_eq!(members[0].tags, ["تصريحات"]);
+    // Kept again without a note: the note stays; with one: it is replaced.
+    store
+        .add_noted("قمة هلسنكي", &[record("a", "أ", None)], &[], None)
+        .unwrap();
+    assert_eq!(
+        store.members("قمة هلسنكي").unwrap()[0].note,
+        "تصريح بوتين عن سوريا"
+    );
+    store
+        .add_noted("قمة هلسنكي", &[record("a", "أ", None)], &[], Some("جديدة"))
+        .unwrap();
+    assert_eq!(store.members("قمة هلسنكي").unwrap()[0].note, "جديدة");
+    store
+        .add_noted("قمة هلسنكي", &[record("a", "أ", None)], &[], Some(" "))
+        .unwrap();
+    assert_eq!(store.members("قمة هلسنكي").unwrap()[0].note, "");
+}
