@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::server::Server;
-use common::{index_quietly, write, TempDirs, XSS_TEXT, XSS_TITLE};
+use common::{index_quietly, write, TempDirs};
 
 fn playwright_dir() -> PathBuf {
     std::env::var_os("FAHRAS_PLAYWRIGHT_DIR")
@@ -77,23 +77,7 @@ fn page_fixture() -> (TempDirs, PathBuf) {
             ),
         );
     }
-    // Escape the markup the SGML reader would otherwise strip, so it reaches the index as text.
-    let escape = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
-    write(
-        corpus.join("x.txt"),
-        doc(
-            "X1",
-            "evil",
-            "javascript:window.__xss=1",
-            "Sun, 10 Jun 2018 10:00:00 GMT",
-            &escape(XSS_TITLE),
-            &escape(XSS_TEXT),
-        ),
-    );
+    common::write_hostile_article(&corpus, "javascript:window.__xss=1");
     let index = dirs.index();
     index_quietly(&corpus, &index);
     (dirs, index)

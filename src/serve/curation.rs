@@ -62,23 +62,32 @@ struct SavedEntry {
     new: usize,
 }
 
-/// Runs `work` with an engine and the store (if there is one yet) on a blocking thread, holding
-/// a search slot.
-async fn with_engine<T: Send + 'static>(
+/// Runs `work` with an engine and the index folder on a blocking thread, holding a search slot.
+async fn blocking<T: Send + 'static>(
     state: &Arc<AppState>,
-    work: impl FnOnce(&mut crate::search::Engine, Option<Store>) -> crate::Result<T> + Send + 'static,
+    work: impl FnOnce(&mut crate::search::Engine, &std::path::Path) -> crate::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
     let permit = search_permit(state).await?;
     let mut engine = state.engine.clone();
     let dir = state.dir.clone();
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        let store = Store::open_existing(&dir)?;
-        work(&mut engine, store)
+        work(&mut engine, &dir)
     })
     .await
     .map_err(internal)?
     .map_err(from_library)
+}
+
+/// Reads with an engine and the store, if there is one yet.
+async fn with_engine<T: Send + 'static>(
+    state: &Arc<AppState>,
+    work: impl FnOnce(&mut crate::search::Engine, Option<Store>) -> crate::Result<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    blocking(state, move |engine, dir| {
+        work(engine, Store::open_existing(dir)?)
+    })
+    .await
 }
 
 async fn list(State(state): State<Arc<AppState>>) -> Result<Json<Value>, ApiError> {
@@ -216,17 +225,10 @@ async fn write<T: Send + 'static>(
     state: &Arc<AppState>,
     change: impl FnOnce(&mut crate::search::Engine, &mut Store) -> crate::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let permit = search_permit(state).await?;
-    let mut engine = state.engine.clone();
-    let dir = state.dir.clone();
-    tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        let mut store = Store::open(&dir)?;
-        change(&mut engine, &mut store)
+    blocking(state, move |engine, dir| {
+        change(engine, &mut Store::open(dir)?)
     })
     .await
-    .map_err(internal)?
-    .map_err(from_library)
 }
 
 async fn add(

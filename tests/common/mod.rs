@@ -180,6 +180,25 @@ pub fn arabic_paragraph(seed: usize, words: usize) -> String {
 pub const XSS_TITLE: &str = "<script>window.__xss=1</script>عنوان خبيث";
 pub const XSS_TEXT: &str = "تقرير عن القمة <img src=x onerror=\"window.__xss=1\"> في جنيف <script>window.__xss=1</script> وما بعدها.";
 
+/// `x.txt` in `corpus`: an article (X1, outlet "evil", at `url`) whose title and text are
+/// markup and script, escaped so that the SGML reader keeps them as text.
+pub fn write_hostile_article(corpus: &Path, url: &str) {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    write(
+        corpus.join("x.txt"),
+        format!(
+            "<DOC>\n<DOCNO>X1</DOCNO>\n<SRC>evil</SRC>\n<URL>{}</URL>\n<TITLE>{}</TITLE>\n<TIME>Sun, 10 Jun 2018 10:00:00 GMT</TIME>\n<TEXT>\n{}\n</TEXT>\n</DOC>\n",
+            escape(url),
+            escape(XSS_TITLE),
+            escape(XSS_TEXT)
+        ),
+    );
+}
+
 /// A fixture index with ordinary and hostile articles.
 pub fn server_fixture() -> (TempDirs, PathBuf) {
     let dirs = TempDirs::new();
@@ -199,22 +218,7 @@ pub fn server_fixture() -> (TempDirs, PathBuf) {
             "قال الكرملين إن الرئيس بوتين ونظيره ناقشا فيينا مكانا للقمة.",
         ),
     );
-    // Escape the markup the SGML reader would otherwise strip, so it reaches the index as text.
-    let escape = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
-    write(
-        corpus.join("x.txt"),
-        doc(
-            "X1",
-            "evil",
-            "Sun, 10 Jun 2018 10:00:00 GMT",
-            &escape(XSS_TITLE),
-            &escape(XSS_TEXT),
-        ),
-    );
+    write_hostile_article(&corpus, "http://example.org/X1");
     let index = dirs.index();
     index_quietly(&corpus, &index);
     (dirs, index)
