@@ -709,3 +709,56 @@ fn csl_json_exports_parse_back_with_notes_and_tags() {
     assert_eq!(row["tags"], serde_json::json!(["قمة"]));
     assert_eq!(row["notes"], serde_json::json!(["نقلا عن الوكالة"]));
 }
+
+// Review (stop 24): a tag was accepted whatever its case but looked up as written, so
+// `--tag economy` for articles tagged `Economy` found nothing, without a word.
+#[test]
+fn a_tag_finds_its_articles_whatever_the_case_it_is_typed_in() {
+    let (_dirs, index) = fixture();
+    ok(&[
+        "collections",
+        "add",
+        "قمم",
+        "G1",
+        "--tag",
+        "Economy",
+        "--index",
+        idx(&index),
+    ]);
+    for typed in ["Economy", "economy", "ECONOMY"] {
+        let (hits, _) = search_json(&index, &["--tag", typed, "جنيف"]);
+        let ids: Vec<&str> = hits
+            .iter()
+            .map(|h| h["article_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["G1"], "{typed}");
+    }
+}
+
+// Review (stop 24): a note starting with "-" lost its sign when an earlier argument was the
+// word `saved` (it was taken for the `saved` command, whose exclusions are protected).
+#[test]
+fn a_note_keeps_its_minus_sign_whatever_the_collection_is_called() {
+    let (_dirs, index) = fixture();
+    ok(&["collections", "add", "saved", "G1", "--index", idx(&index)]);
+    ok(&[
+        "collections",
+        "note",
+        "saved",
+        "G1",
+        "-2 points",
+        "--index",
+        idx(&index),
+    ]);
+    let shown = ok(&[
+        "collections",
+        "show",
+        "saved",
+        "--format",
+        "json",
+        "--index",
+        idx(&index),
+    ]);
+    let shown: Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(shown[0]["note"], "-2 points", "{shown}");
+}

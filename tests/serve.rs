@@ -560,6 +560,16 @@ fn the_page_keeps_articles_in_collections_and_refuses_writes_from_other_sites() 
         items[0]["note"].as_str().unwrap().contains("للمراجعة"),
         "{items}"
     );
+    // A search's export of the collection carries the note and tag too (as `fahras export`).
+    let (status, _, jsonl) = server.get_with_head(&format!(
+        "/api/export?q={}&collection={name}&format=jsonl",
+        encode("جنيف")
+    ));
+    assert_eq!(status, 200);
+    let row: serde_json::Value =
+        serde_json::from_str(String::from_utf8(jsonl).unwrap().lines().next().unwrap()).unwrap();
+    assert_eq!(row["tags"], serde_json::json!(["تصريحات"]), "{row}");
+    assert_eq!(row["notes"], serde_json::json!(["للمراجعة"]), "{row}");
     // A note edited, then the article dropped (from the collection, never from the index).
     let (status, answer) = server.post(
         &format!("/api/collections/{name}/note"),

@@ -112,6 +112,8 @@ pub enum CollectionsAction {
     Note {
         name: String,
         id: String,
+        /// The note ("" clears it); it may start with "-" ("-2 points").
+        #[arg(allow_hyphen_values = true)]
         text: String,
         #[arg(long, default_value = "index")]
         index: PathBuf,
@@ -178,8 +180,17 @@ pub fn run(args: &CollectionsArgs) -> anyhow::Result<()> {
             index,
         } => {
             let mut store = Store::open(&existing_index(index)?)?;
-            adopt_filed(index, &mut store, name, std::slice::from_ref(id))?;
-            store.note(name, id, text)?;
+            // An article filed under the name at index time joins the curated part with its
+            // note in one transaction; one already curated gets the note.
+            if !adopt_filed(
+                index,
+                &mut store,
+                name,
+                std::slice::from_ref(id),
+                Some(text),
+            )? {
+                store.note(name, id, text)?;
+            }
             Ok(())
         }
         CollectionsAction::Untag {
@@ -377,7 +388,15 @@ fn add(
 
 /// Articles filed under `name` at index time become members of its curated part too, so that
 /// they can carry notes (the others are left for the store to refuse).
-fn adopt_filed(index: &Path, store: &mut Store, name: &str, ids: &[String]) -> anyhow::Result<()> {
+/// Adds to the curated part of `name` those of `ids` that are filed under it at index time
+/// (with `note`, in the same transaction); true when it added any.
+fn adopt_filed(
+    index: &Path,
+    store: &mut Store,
+    name: &str,
+    ids: &[String],
+    note: Option<&str>,
+) -> anyhow::Result<bool> {
     let curated = match store.collection_name(name)? {
         Some(_) => store.ids_in(&[name.to_owned()])?,
         None => Vec::new(),
@@ -391,10 +410,11 @@ fn adopt_filed(index: &Path, store: &mut Store, name: &str, ids: &[String]) -> a
             }
         }
     }
-    if !filed.is_empty() {
-        store.add(name, &filed, &[])?;
+    if filed.is_empty() {
+        return Ok(false);
     }
-    Ok(())
+    store.add_noted(name, &filed, &[], note)?;
+    Ok(true)
 }
 
 fn remove(index: &Path, name: &str) -> anyhow::Result<()> {

@@ -218,12 +218,15 @@ pub fn resolve(input: &SettingsInput) -> anyhow::Result<SearchSettings> {
 /// the `search`, `export` or `saved` subcommand reach the query parser instead of being read as unknown options:
 /// their `-` becomes U+2212 MINUS SIGN, which the query language treats the same way.
 pub fn protect_exclusions(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    let Some(search_at) = args
-        .iter()
-        .position(|a| a == "search" || a == "export" || a == "saved")
-    else {
+    // The command is the first argument (`fahras search …`); a later argument that happens
+    // to be one of these words (`collections note saved ID "-2"`) is not a command.
+    let search_at = 1;
+    if !args
+        .get(search_at)
+        .is_some_and(|a| a == "search" || a == "export" || a == "saved")
+    {
         return args;
-    };
+    }
     let mut after_double_dash = false;
     args.into_iter()
         .enumerate()

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::errors::{from_library, internal, ApiError};
-use super::export::{format_parameter, stream};
+use super::export::{export_permit, format_parameter, stream};
 use super::{search_permit, stats_json, AppState};
 use crate::curation::{saved, view, SavedSearch, Store};
 
@@ -140,12 +140,11 @@ async fn export(
     Query(mut params): Query<BTreeMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let format = format_parameter(params.remove("format"))?;
-    let permit = search_permit(&state).await?;
+    let permit = export_permit(&state)?;
     let mut engine = state.engine.clone();
     let dir = state.dir.clone();
     let collection = name.clone();
-    stream(format, &name, move |sink| {
-        let _permit = permit;
+    stream(format, &name, permit, move |sink| {
         let store = Store::open_existing(&dir)?;
         let articles = view::collection_articles(&mut engine, store.as_ref(), &collection)?;
         for article in &articles {

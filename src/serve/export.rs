@@ -10,6 +10,7 @@ use std::io::Write;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
@@ -19,7 +20,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::errors::{bad_parameter, from_library, internal, ApiError};
 use super::params::{search_params, search_request};
-use super::{search_permit, AppState};
+use super::{AppState, SearchPermit};
 use crate::choice::Choice;
 use crate::export::{ExportFormat, ExportRow, ExportWriter};
 
@@ -41,16 +42,45 @@ pub async fn export(
     params.remove("limit");
     params.remove("offset");
     let request = search_request(&params)?;
-    let permit = search_permit(&state).await?;
+    let permit = export_permit(&state)?;
     let mut engine = state.engine.clone();
+    let dir = state.dir.clone();
     let stem = params.get("q").cloned().unwrap_or_default();
-    stream(format, &stem, move |sink| {
-        let _permit = permit;
+    stream(format, &stem, permit, move |sink| {
+        // Articles kept in the collections or tags asked for carry their notes and tags, as
+        // `fahras export` writes them.
+        let annotations = match crate::curation::Store::open_existing(&dir)? {
+            Some(store) if !request.collections.is_empty() || !request.tags.is_empty() => {
+                store.annotations(&request.collections)?
+            }
+            _ => Default::default(),
+        };
         engine
-            .for_each_article(&request, |hit| sink.row(&ExportRow::of(&hit)))
+            .for_each_article(&request, |hit| {
+                sink.row(&ExportRow::of(&hit).annotated(annotations.get(&hit.article_id)))
+            })
             .map(|_| ())
     })
     .await
+}
+
+/// Exports at once; one more is answered 503 at once.
+pub const MAX_CONCURRENT_EXPORTS: usize = 2;
+
+/// Longest wait for the client to take a chunk before the export is abandoned: a connection that
+/// stops reading must not hold an export slot for ever.
+const SEND_WAIT: Duration = Duration::from_secs(60);
+
+/// An export slot: exports have their own few, so that long downloads never take the slots of
+/// searches.
+pub fn export_permit(state: &AppState) -> Result<SearchPermit, ApiError> {
+    state.exports.try_acquire().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "too many exports at once; try again when one has finished",
+        )
+    })
 }
 
 /// The `format` parameter of an export (CSV when absent).
@@ -112,19 +142,31 @@ fn io_error(err: std::io::Error) -> crate::Error {
 pub async fn stream(
     format: ExportFormat,
     stem: &str,
+    permit: SearchPermit,
     produce: impl FnOnce(&mut RowSink) -> crate::Result<()> + Send + 'static,
 ) -> Result<Response, ApiError> {
     let (chunks, receiver) = mpsc::channel::<Chunk>(CHUNKS_QUEUED);
     let (started, first) = oneshot::channel::<Result<(), ApiError>>();
     let failed = chunks.clone();
+    let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let mut sink = RowSink {
             format,
-            out: Some(ChannelWriter::new(chunks)),
+            out: Some(ChannelWriter::new(chunks, runtime)),
             writer: None,
             started: Some(started),
         };
-        let outcome = match produce(&mut sink) {
+        // A panic is a failure like any other: a download must never end as if complete.
+        let produced =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| produce(&mut sink)))
+                .unwrap_or_else(|_| {
+                    Err(crate::Error::io(
+                        "export",
+                        std::io::Error::other("the export stopped on an internal error"),
+                    ))
+                });
+        let outcome = match produced {
             Ok(()) => sink.finish(),
             Err(err) => match sink.started.take() {
                 // Before any row: the error is the answer.
@@ -190,13 +232,15 @@ fn named_after(query: &str, format: ExportFormat) -> String {
 /// stops the export.
 struct ChannelWriter {
     chunks: mpsc::Sender<Chunk>,
+    runtime: tokio::runtime::Handle,
     buffer: Vec<u8>,
 }
 
 impl ChannelWriter {
-    fn new(chunks: mpsc::Sender<Chunk>) -> ChannelWriter {
+    fn new(chunks: mpsc::Sender<Chunk>, runtime: tokio::runtime::Handle) -> ChannelWriter {
         ChannelWriter {
             chunks,
+            runtime,
             buffer: Vec::with_capacity(CHUNK),
         }
     }
@@ -209,9 +253,20 @@ impl ChannelWriter {
             &mut self.buffer,
             Vec::with_capacity(CHUNK),
         ));
-        self.chunks.blocking_send(Ok(chunk)).map_err(|_| {
-            std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client went away")
-        })
+        let sent = self
+            .runtime
+            .block_on(tokio::time::timeout(SEND_WAIT, self.chunks.send(Ok(chunk))));
+        match sent {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(std::io::Error::new(
+                std::io::ErrorKind::BrokenPipe,
+                "the client went away",
+            )),
+            Err(_) => Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the client stopped reading",
+            )),
+        }
     }
 }
 

@@ -124,6 +124,8 @@ struct AppState {
     /// the engine empties itself when the reader moves to a new commit.
     engine: Engine,
     limiter: Arc<SearchLimiter>,
+    /// Exports streaming at once (their own slots: a long download never holds a search's).
+    exports: Arc<SearchLimiter>,
     /// `/api/stats` of one index generation.
     stats: Mutex<Option<(u64, axum::body::Bytes)>>,
 }
@@ -137,6 +139,7 @@ impl AppState {
             engine: Engine::with_reader(Arc::new(handle), reader.clone()),
             reader,
             limiter,
+            exports: SearchLimiter::new(export::MAX_CONCURRENT_EXPORTS),
             stats: Mutex::new(None),
         })
     }

@@ -389,7 +389,8 @@ async function runSearch(s, how) {
   // choice), so that the reader can add, compare or switch.
   const [result, allOutlets] = await Promise.all([
     fetchAnswer(searchApiUrl(s), s, how.fromHistory),
-    s.sources.length ? fetchAnswer(outletFacetUrl(s), s, how.fromHistory) : null,
+    // Only a convenience: without it the facet lists the chosen outlets.
+    s.sources.length ? fetchAnswer(outletFacetUrl(s), s, how.fromHistory).catch(() => null) : null,
   ]);
   if (route().article || searchHref(route()) !== searchHref(s)) return; // a newer view is showing
   const shown = result.hits.length;
@@ -830,7 +831,9 @@ async function render(how = {}) {
       $("summary").focus();
     }
   } catch (err) {
-    if (route().article !== s.article) return;
+    // A failure of a view the reader has already left must not replace the one they are on.
+    const now = route();
+    if (now.article !== s.article || now.shelfName !== s.shelfName || now.shelf !== s.shelf || searchHref(now) !== searchHref(s)) return;
     if (inArticle) clearArticle("تعذر عرض المقال");
     else if (s.shelf) $("collections-body").replaceChildren();
     else clearResults();

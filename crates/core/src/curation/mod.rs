@@ -200,7 +200,11 @@ impl Store {
         let conn = match probe(&conn) {
             Ok(_) => conn,
             // WAL needs its shared-memory file beside the database: in a folder that cannot
-            // be written, read the last checkpointed state as an immutable file.
+            // be written, read the last checkpointed state as an immutable file. Only there:
+            // elsewhere an immutable reader would miss recent commits, so other errors stand.
+            Err(err) if !cannot_open_or_write(&err) || writable(index_dir) => {
+                return Err(fail(err));
+            }
             Err(_) => {
                 let uri = format!("file:{}?immutable=1", uri_path(&path));
                 let conn = Connection::open_with_flags(uri, flags).map_err(fail)?;
@@ -213,7 +217,11 @@ impl Store {
             path,
             index_dir: index_dir.to_path_buf(),
         };
-        store.check_version()?;
+        // Version 0: a file created by a first write that never committed its tables (killed,
+        // or empty): nothing was curated yet.
+        if store.check_version()? == 0 {
+            return Ok(None);
+        }
         Ok(Some(store))
     }
 
@@ -456,10 +464,13 @@ impl Store {
             for article in articles {
                 changed += tx
                     .execute(
+                        // The passage stays the one chosen when the article was added (the
+                        // best for the query that added it) unless none was kept.
                         "UPDATE articles SET title = ?2, source = ?3, date = ?4, url = ?5, \
-                         author = ?6, citation = ?7, passage = ?8 \
-                         WHERE article_id = ?1 AND (title, source, date, url, author, citation, passage) \
-                         IS NOT (?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                         author = ?6, citation = ?7, \
+                         passage = CASE WHEN passage = '' THEN ?8 ELSE passage END \
+                         WHERE article_id = ?1 AND ((title, source, date, url, author, citation) \
+                         IS NOT (?2, ?3, ?4, ?5, ?6, ?7) OR passage = '')",
                         article_params(article),
                     )
                     .map_err(&fail)?;
@@ -675,10 +686,19 @@ impl Store {
         let rows = statement
             .query_map([], |row| {
                 let filters: String = row.get(2)?;
+                // Filters that cannot be read are an error: run without them, a saved search
+                // would match (and mark seen) what it was never meant to.
+                let filters = serde_json::from_str(&filters).map_err(|err| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        2,
+                        rusqlite::types::Type::Text,
+                        Box::new(err),
+                    )
+                })?;
                 Ok(SavedSearch {
                     name: row.get(0)?,
                     query: row.get(1)?,
-                    filters: serde_json::from_str(&filters).unwrap_or_default(),
+                    filters,
                     created: row.get(3)?,
                     last_run: row.get(4)?,
                     seen: row.get(5)?,
@@ -908,6 +928,14 @@ fn sql_error(path: &Path, index_dir: &Path, error: rusqlite::Error) -> Error {
 }
 
 /// Whether files can be created in `dir`.
+/// SQLite could not open the file or write beside it (a read-only folder or file).
+fn cannot_open_or_write(err: &rusqlite::Error) -> bool {
+    matches!(
+        err.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+    )
+}
+
 fn writable(dir: &Path) -> bool {
     let probe = dir.join(".fahras-curation-probe");
     match std::fs::File::create(&probe) {

@@ -374,3 +374,45 @@ fn an_article_is_kept_with_its_note_and_tags_in_one_step() {
         .unwrap();
     assert_eq!(store.members("قمة هلسنكي").unwrap()[0].note, "");
 }
+
+// Review (stop 24): `fahras index` refreshed each kept article's passage with its lead, losing
+// the passage that matched the query it was added by.
+#[test]
+fn refreshing_keeps_the_passage_chosen_when_the_article_was_added() {
+    let (_dir, mut store) = store();
+    store.add("one", &[record("a", "قديم", None)], &[]).unwrap();
+    let mut lead = record("a", "جديد", None);
+    lead.passage = "الفقرة الأولى".to_owned();
+    assert_eq!(store.refresh(&[lead]).unwrap(), 1);
+    let member = &store.members("one").unwrap()[0];
+    assert_eq!(member.article.title, "جديد");
+    assert_eq!(member.article.passage, "نص a");
+}
+
+// Review (stop 24): a database file whose tables were never committed (a first write killed
+// before its transaction, an empty file) broke every search by collection with "no such table".
+#[test]
+fn a_database_without_tables_reads_as_no_curation_yet() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(path(dir.path()), b"").unwrap();
+    assert!(Store::open_existing(dir.path()).unwrap().is_none());
+    // The first write creates the tables.
+    let mut store = Store::open(dir.path()).unwrap();
+    store.add("one", &[record("a", "أ", None)], &[]).unwrap();
+    assert!(Store::open_existing(dir.path()).unwrap().is_some());
+}
+
+// Review (stop 24): filters that could not be read were taken as none, so `saved run` matched
+// (and marked seen) everything.
+#[test]
+fn a_saved_search_whose_filters_cannot_be_read_is_an_error() {
+    let (_dir, mut store) = store();
+    store
+        .add_saved("s", "قمة", &SavedFilters::default(), &[])
+        .unwrap();
+    store
+        .conn
+        .execute("UPDATE saved_searches SET filters = '{not json'", [])
+        .unwrap();
+    assert!(store.saved_searches().is_err());
+}

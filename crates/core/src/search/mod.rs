@@ -722,9 +722,9 @@ impl Engine {
             if let Some(store) = &store {
                 known.extend(store.collections()?.into_iter().map(|c| c.name));
             }
-            check_known("collection", &request.collections, known)?;
+            let names = check_known("collection", &request.collections, known)?;
             let curated = match &store {
-                Some(store) => store.ids_in(&request.collections)?,
+                Some(store) => store.ids_in(&names)?,
                 None => Vec::new(),
             };
             filters.extend(build::collection_filter(
@@ -738,9 +738,10 @@ impl Engine {
                 Some(store) => store.tags()?,
                 None => Vec::new(),
             };
-            check_known("tag", &request.tags, known)?;
+            // The store compares tags as written: look up the spellings it holds.
+            let tags = check_known("tag", &request.tags, known)?;
             let tagged = match &store {
-                Some(store) => store.ids_tagged(&request.tags, &request.collections)?,
+                Some(store) => store.ids_tagged(&tags, &request.collections)?,
                 None => Vec::new(),
             };
             filters.push(build::ids_filter(fields, &tagged));
@@ -1065,18 +1066,27 @@ fn check_filter(
     if names.is_empty() {
         return Ok(());
     }
-    check_known(what, names, known_keywords(searcher, field_name))
+    check_known(what, names, known_keywords(searcher, field_name)).map(|_| ())
 }
 
 /// Each of `names` must be one of `known` (Latin case ignored), or the error lists them.
-fn check_known(what: &'static str, names: &[String], mut known: Vec<String>) -> Result<()> {
+/// Checks that each of `names` is one of `known` (case aside), and gives the spellings of
+/// `known` they name: what to look up where names are compared exactly (the curation store).
+fn check_known(
+    what: &'static str,
+    names: &[String],
+    mut known: Vec<String>,
+) -> Result<Vec<String>> {
     known.sort();
     known.dedup();
+    let mut resolved = Vec::new();
     for name in names {
-        if !known
+        let wanted = name.trim().to_lowercase();
+        let matching: Vec<&String> = known
             .iter()
-            .any(|k| k.to_lowercase() == name.trim().to_lowercase())
-        {
+            .filter(|k| k.to_lowercase() == wanted)
+            .collect();
+        if matching.is_empty() {
             return Err(crate::Error::UnknownFilter {
                 what,
                 name: name.clone(),
@@ -1087,8 +1097,9 @@ fn check_known(what: &'static str, names: &[String], mut known: Vec<String>) -> 
                 },
             });
         }
+        resolved.extend(matching.into_iter().cloned());
     }
-    Ok(())
+    Ok(resolved)
 }
 
 /// `top` (best first) with each run of equal scores put in a stable order: earliest date first

@@ -68,10 +68,10 @@ impl fmt::Display for Note {
             Note::ExclusionInsideOr => f.write_str("'-' inside OR ignored"),
             Note::FiltersBesideOr => f.write_str("filters beside OR apply to the whole query"),
             Note::EmptyFilter { filter } => write!(f, "{filter}: without a value ignored"),
-            Note::BadDate { value } => write!(
-                f,
-                "date:{value} is not a date (YYYY, YYYY-MM, YYYY-MM-DD or FROM..TO); ignored"
-            ),
+            // The value is in `notes_detail`; the sentence stays as scripts have read it.
+            Note::BadDate { .. } => {
+                f.write_str("date: expects YYYY, YYYY-MM, YYYY-MM-DD or FROM..TO; ignored")
+            }
             Note::DatesDoNotOverlap => {
                 f.write_str("the dates asked for do not overlap: nothing can match")
             }

@@ -238,8 +238,10 @@ fn hoist_out_of_groups(nodes: Vec<Node>) -> Vec<Node> {
 }
 
 impl Parser {
+    /// Records `note` once: two notes that read the same (two bad dates) are said once.
     fn note(&mut self, note: Note) {
-        if !self.notes.contains(&note) {
+        let sentence = note.to_string();
+        if !self.notes.iter().any(|n| n.to_string() == sentence) {
             self.notes.push(note);
         }
     }
