@@ -234,6 +234,12 @@ impl Store {
         move |e| sql_error(&self.path, &self.index_dir, e)
     }
 
+    /// [`Store::fail`] that does not borrow the store (for use inside its own transactions).
+    fn owned_fail(&self) -> impl Fn(rusqlite::Error) -> Error + 'static {
+        let (path, dir) = (self.path.clone(), self.index_dir.clone());
+        move |e| sql_error(&path, &dir, e)
+    }
+
     fn check_version(&self) -> Result<i64> {
         let version: i64 = self
             .conn
@@ -313,8 +319,7 @@ impl Store {
         let note = note.map(str::trim);
         let collection = checked_name("collection", collection)?;
         let tags = checked_tags(tags)?;
-        let (path, dir) = (self.path.clone(), self.index_dir.clone());
-        let fail = move |e| sql_error(&path, &dir, e);
+        let fail = self.owned_fail();
         self.write(|tx| {
             let name = ensure_collection(tx, &collection).map_err(&fail)?;
             let now = now();
@@ -352,8 +357,7 @@ impl Store {
     /// Returns how many were in it.
     pub fn drop_articles(&mut self, collection: &str, ids: &[String]) -> Result<usize> {
         let name = self.existing_collection(collection)?;
-        let (path, dir) = (self.path.clone(), self.index_dir.clone());
-        let fail = move |e| sql_error(&path, &dir, e);
+        let fail = self.owned_fail();
         self.write(|tx| {
             let mut dropped = 0;
             for id in ids {
@@ -372,8 +376,7 @@ impl Store {
     /// Sets the note of `id` in `collection` ("" clears it).
     pub fn note(&mut self, collection: &str, id: &str, text: &str) -> Result<()> {
         let name = self.existing_collection(collection)?;
-        let (path, dir) = (self.path.clone(), self.index_dir.clone());
-        let fail = move |e| sql_error(&path, &dir, e);
+        let fail = self.owned_fail();
         let note = text.trim();
         self.write(|tx| {
             let changed = tx
@@ -405,8 +408,7 @@ impl Store {
     fn retag(&mut self, collection: &str, ids: &[String], tags: &[String], on: bool) -> Result<()> {
         let name = self.existing_collection(collection)?;
         let tags = checked_tags(tags)?;
-        let (path, dir) = (self.path.clone(), self.index_dir.clone());
-        let fail = move |e| sql_error(&path, &dir, e);
+        let fail = self.owned_fail();
         self.write(|tx| {
             for id in ids {
                 if !is_member(tx, &name, id).map_err(&fail)? {
@@ -437,8 +439,7 @@ impl Store {
         let Some(name) = self.collection_name(collection)? else {
             return Ok(None);
         };
-        let (path, dir) = (self.path.clone(), self.index_dir.clone());
-        let fail = move |e| sql_error(&path, &dir, e);
+        let fail = self.owned_fail();
         self.write(|tx| {
             let count: u64 = tx
                 .query_row(
@@ -457,8 +458,7 @@ impl Store {
     /// Updates the records of articles the index still holds (after an indexing run), so that
     /// an article that later leaves the index is shown as it last was. Returns how many changed.
     pub fn refresh(&mut self, articles: &[ArticleRecord]) -> Result<usize> {
-        let (path, dir) = (self.path.clone(), self.index_dir.clone());
-        let fail = move |e| sql_error(&path, &dir, e);
+        let fail = self.owned_fail();
         self.write(|tx| {
             let mut changed = 0;
             for article in articles {
@@ -647,8 +647,7 @@ impl Store {
     ) -> Result<()> {
         let name = checked_name("saved search", name)?;
         let filters_json = serde_json::to_string(filters).expect("filters serialize");
-        let (path, dir) = (self.path.clone(), self.index_dir.clone());
-        let fail = move |e| sql_error(&path, &dir, e);
+        let fail = self.owned_fail();
         self.write(|tx| {
             let exists: bool = tx
                 .query_row(
@@ -718,8 +717,7 @@ impl Store {
 
     /// Forgets the saved search `name`.
     pub fn remove_saved(&mut self, name: &str) -> Result<()> {
-        let (path, dir) = (self.path.clone(), self.index_dir.clone());
-        let fail = move |e| sql_error(&path, &dir, e);
+        let fail = self.owned_fail();
         let name = name.trim().to_owned();
         self.write(|tx| {
             let removed = tx
@@ -745,8 +743,7 @@ impl Store {
 
     /// Records a run of the saved search `name` that showed `ids`.
     pub fn mark_seen(&mut self, name: &str, ids: &[String]) -> Result<()> {
-        let (path, dir) = (self.path.clone(), self.index_dir.clone());
-        let fail = move |e| sql_error(&path, &dir, e);
+        let fail = self.owned_fail();
         let name = name.trim().to_owned();
         self.write(|tx| {
             let updated = tx
