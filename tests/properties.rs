@@ -240,4 +240,42 @@ proptest! {
             }
         }
     }
+
+    // Find-a-name issue (19), dates in Arabic: the same date written with Arabic-Indic digits or
+    // a month name in any tradition reads as its ISO form, and no text makes the reader panic.
+    #[test]
+    fn arabic_dates_read_as_their_iso_form(
+        year in 1900i32..=2100,
+        month in 1usize..=12,
+        day in 1u8..=28,
+        tradition in 0usize..3,
+        noise in hostile_text(20),
+    ) {
+        const NAMES: [[&str; 3]; 12] = [
+            ["يناير", "كانون الثاني", "جانفي"], ["فبراير", "شباط", "فيفري"], ["مارس", "آذار", "مارس"],
+            ["أبريل", "نيسان", "أفريل"], ["مايو", "أيار", "ماي"], ["يونيو", "حزيران", "جوان"],
+            ["يوليو", "تموز", "جويلية"], ["أغسطس", "آب", "أوت"], ["سبتمبر", "أيلول", "سبتمبر"],
+            ["أكتوبر", "تشرين الأول", "أكتوبر"], ["نوفمبر", "تشرين الثاني", "نوفمبر"],
+            ["ديسمبر", "كانون الأول", "ديسمبر"],
+        ];
+        let iso_month = format!("{year:04}-{month:02}");
+        let iso_day = format!("{iso_month}-{day:02}");
+        let indic = |text: &str| -> String {
+            text.chars()
+                .map(|c| c.to_digit(10).map_or(c, |d| char::from_u32('٠' as u32 + d).unwrap()))
+                .collect()
+        };
+        let name = NAMES[month - 1][tradition];
+        for (text, iso) in [
+            (indic(&iso_month), &iso_month),
+            (indic(&iso_day), &iso_day),
+            (format!("{name} {year}"), &iso_month),
+            (format!("{day} {name} {}", indic(&year.to_string())), &iso_day),
+        ] {
+            prop_assert_eq!(query::parse_period(&text), query::parse_period(iso), "{}", text);
+            prop_assert!(query::parse_period(&text).is_some(), "{}", text);
+        }
+        let _ = query::parse_period(&noise);
+        let _ = query::parse_period(&format!("{name} {noise}"));
+    }
 }

@@ -734,3 +734,75 @@ fn an_unknown_source_in_the_query_is_named_with_the_known_ones() {
     let (hits, _) = search_json(&index, &["بوتين source:cnn"]);
     assert_eq!(hits.len(), 1);
 }
+
+// Find-a-name issue (19): `--from ٢٠١٨-٠٧` was rejected, and month names were not dates.
+#[test]
+fn dates_are_read_with_arabic_digits_and_month_names() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    // Texts of their own: copies of one story would fold into one result.
+    for (id, time, text) in [
+        (
+            "J1",
+            "Mon, 16 Jul 2018 10:00:00 GMT",
+            "عقدت القمة في هلسنكي بين الرئيسين.",
+        ),
+        (
+            "J2",
+            "Fri, 01 Jun 2018 10:00:00 GMT",
+            "أعلن البيت الأبيض موعد القمة المقبلة.",
+        ),
+        (
+            "J3",
+            "Wed, 15 Aug 2018 10:00:00 GMT",
+            "ما زالت نتائج القمة موضع جدل في واشنطن.",
+        ),
+    ] {
+        write(
+            corpus.join(format!("{id}.txt")),
+            format!("<DOC>\n<DOCNO>{id}</DOCNO>\n<SRC>BBC</SRC>\n<TITLE>قمة</TITLE>\n<TIME>{time}</TIME>\n<TEXT>\n{text}\n</TEXT>\n</DOC>\n"),
+        );
+    }
+    let index = dirs.index();
+    index_quietly(&corpus, &index);
+    let ids = |extra: &[&str]| -> Vec<String> {
+        let (hits, _) = search_json(&index, extra);
+        let mut ids: Vec<String> = hits
+            .iter()
+            .map(|h| h["article_id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
+    for (flags, expected) in [
+        (
+            vec!["--from", "٢٠١٨-٠٧", "--to", "٢٠١٨-٠٧", "قمة"],
+            vec!["J1"],
+        ),
+        (vec!["--from", "يوليو 2018", "قمة"], vec!["J1", "J3"]),
+        (vec!["--to", "حزيران ٢٠١٨", "قمة"], vec!["J2"]),
+        (
+            vec!["--from", "16 تموز 2018", "--to", "أوت 2018", "قمة"],
+            vec!["J1", "J3"],
+        ),
+        (vec!["قمة date:\"جويلية 2018\""], vec!["J1"]),
+        (vec!["قمة date:٢٠١٨-٠٨"], vec!["J3"]),
+    ] {
+        assert_eq!(ids(&flags), expected, "{flags:?}");
+    }
+    // A month without a year is not a date, and says what is expected.
+    let refused = run(&[
+        "search",
+        "--index",
+        path_str(&index),
+        "--from",
+        "يوليو",
+        "قمة",
+    ]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr_of(&refused).contains("يونيو 2018"),
+        "{}",
+        stderr_of(&refused)
+    );
+}

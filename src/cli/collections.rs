@@ -43,10 +43,10 @@ pub enum ShowFormat {
 /// The search filters of `collections add --query`.
 #[derive(Debug, clap::Args)]
 pub struct QueryFilters {
-    /// Only articles dated on or after (YYYY, YYYY-MM or YYYY-MM-DD).
+    /// Only articles dated on or after (YYYY, YYYY-MM or YYYY-MM-DD; Arabic digits and month names too: "يونيو 2018").
     #[arg(long, requires = "query")]
     pub from: Option<String>,
-    /// Only articles dated on or before (YYYY, YYYY-MM or YYYY-MM-DD).
+    /// Only articles dated on or before (YYYY, YYYY-MM or YYYY-MM-DD; Arabic digits and month names too: "تموز 2018").
     #[arg(long, requires = "query")]
     pub to: Option<String>,
     /// Only these outlets (repeatable).

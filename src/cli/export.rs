@@ -26,10 +26,10 @@ pub struct ExportArgs {
     /// Only articles tagged so in a collection (repeatable; see `fahras search --tag`).
     #[arg(long = "tag")]
     pub tags: Vec<String>,
-    /// Only articles dated on or after (YYYY, YYYY-MM or YYYY-MM-DD).
+    /// Only articles dated on or after (YYYY, YYYY-MM or YYYY-MM-DD; Arabic digits and month names too: "يونيو 2018").
     #[arg(long)]
     pub from: Option<String>,
-    /// Only articles dated on or before (YYYY, YYYY-MM or YYYY-MM-DD).
+    /// Only articles dated on or before (YYYY, YYYY-MM or YYYY-MM-DD; Arabic digits and month names too: "تموز 2018").
     #[arg(long)]
     pub to: Option<String>,
     #[arg(long, default_value = "csv", value_parser = super::choice::<ExportFormat>())]

@@ -39,10 +39,10 @@ pub enum SavedAction {
         /// The query (the query language of `fahras search`).
         #[arg(required = true)]
         query: Vec<String>,
-        /// Only articles dated on or after (YYYY, YYYY-MM or YYYY-MM-DD).
+        /// Only articles dated on or after (YYYY, YYYY-MM or YYYY-MM-DD; Arabic digits and month names too: "يونيو 2018").
         #[arg(long)]
         from: Option<String>,
-        /// Only articles dated on or before (YYYY, YYYY-MM or YYYY-MM-DD).
+        /// Only articles dated on or before (YYYY, YYYY-MM or YYYY-MM-DD; Arabic digits and month names too: "تموز 2018").
         #[arg(long)]
         to: Option<String>,
         /// Only these outlets (repeatable).

@@ -34,10 +34,10 @@ pub struct SearchArgs {
     pub offset: usize,
     #[arg(long, value_enum, default_value = "text")]
     pub format: SearchFormat,
-    /// Only articles dated on or after (YYYY, YYYY-MM or YYYY-MM-DD).
+    /// Only articles dated on or after (YYYY, YYYY-MM or YYYY-MM-DD; Arabic digits and month names too: "يونيو 2018").
     #[arg(long)]
     pub from: Option<String>,
-    /// Only articles dated on or before (YYYY, YYYY-MM or YYYY-MM-DD).
+    /// Only articles dated on or before (YYYY, YYYY-MM or YYYY-MM-DD; Arabic digits and month names too: "تموز 2018").
     #[arg(long)]
     pub to: Option<String>,
     /// Only these outlets (repeatable).

@@ -1,6 +1,7 @@
 //! Search: query parsing, spelling variants, query building and ranking, grouping by article,
 //! highlighting. The result types are shared by the terminal, JSON and TREC outputs.
 
+pub mod arabic_dates;
 pub mod articles;
 pub mod bm25;
 pub mod build;

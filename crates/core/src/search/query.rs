@@ -522,6 +522,9 @@ pub fn parse_plain(input: &str) -> ParsedQuery {
 /// not exist) gives an end that is open in practice rather than an overflow.
 pub fn parse_period(text: &str) -> Option<(OffsetDateTime, OffsetDateTime)> {
     use time::{Date, Month};
+    // Arabic digits and month names ("يونيو 2018", "٢٠١٨-٠٧") are read as their ISO form.
+    let iso = super::arabic_dates::to_iso(text);
+    let text = iso.as_deref().unwrap_or(text);
     let parts: Vec<&str> = text.trim().split(['-', '/']).collect();
     let number = |s: &str| s.parse::<i32>().ok();
     let start_of = |date: Date| clamp_to_index(date.midnight().assume_utc());

@@ -546,7 +546,9 @@ pub fn date_bounds(
 
 /// Why `text` is not a `YYYY`, `YYYY-MM` or `YYYY-MM-DD` date, in words.
 fn why_not_a_date(text: &str) -> String {
-    let expected = "expected YYYY, YYYY-MM or YYYY-MM-DD";
+    let expected = "expected YYYY, YYYY-MM or YYYY-MM-DD (or a month name and a year: يونيو 2018)";
+    let iso = super::arabic_dates::to_iso(text);
+    let text = iso.as_deref().unwrap_or(text);
     let parts: Vec<&str> = text.trim().split(['-', '/']).collect();
     let numbers: Option<Vec<i64>> = parts.iter().map(|p| p.parse::<i64>().ok()).collect();
     let Some(numbers) = numbers else {
