@@ -762,3 +762,42 @@ fn a_note_keeps_its_minus_sign_whatever_the_collection_is_called() {
     let shown: Value = serde_json::from_str(&shown).unwrap();
     assert_eq!(shown[0]["note"], "-2 points", "{shown}");
 }
+
+// Review (stop 24): one name is one collection, but the collection facet counted only the
+// articles filed at index time.
+#[test]
+fn the_collection_facet_counts_the_articles_chosen_into_a_collection() {
+    let (_dirs, index) = fixture();
+    ok(&[
+        "collections",
+        "add",
+        "قمم",
+        "G1",
+        "H1",
+        "F1",
+        "--index",
+        idx(&index),
+    ]);
+    let (_, summary) = search_json(&index, &["--facets", "القمة OR هلسنكي"]);
+    let collections: Vec<(String, u64)> = summary["facets"]["collection"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["value"].as_str().unwrap().to_owned(),
+                c["articles"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // G1 and H1 match and were chosen into قمم; F1 was chosen but does not match.
+    assert!(
+        collections.contains(&("قمم".to_owned(), 2)),
+        "{collections:?}"
+    );
+    let filed: u64 = summary["total_articles"].as_u64().unwrap();
+    assert!(
+        collections.contains(&("corpus".to_owned(), filed)),
+        "{collections:?}"
+    );
+}

@@ -194,6 +194,12 @@ impl ArticleTable {
     }
 
     /// The ordinal of the article id of document `doc`.
+    /// The collection the article `ord` was filed under at index time.
+    pub fn collection_of(&self, ord: u64) -> Option<&str> {
+        let index = *self.articles.get(ord as usize)?.get(1)?;
+        self.collections.get(index as usize).map(String::as_str)
+    }
+
     pub fn article_of(&self, doc: DocId) -> Option<u64> {
         match self.doc_articles.get(doc as usize) {
             Some(&ord) if ord != NONE => Some(u64::from(ord)),
@@ -405,6 +411,26 @@ fn counts(values: HashMap<String, usize>, by_value: bool) -> Vec<FacetCount> {
         counts.sort_by(|a, b| b.articles.cmp(&a.articles).then(a.value.cmp(&b.value)));
     }
     counts
+}
+
+impl Facets {
+    /// Adds `articles` to the collection `name` (an existing value in any case of its Latin
+    /// letters, or a new one), keeping the order most articles first.
+    pub fn add_to_collection(&mut self, name: &str, articles: usize) {
+        match self
+            .collection
+            .iter_mut()
+            .find(|c| c.value.to_lowercase() == name.to_lowercase())
+        {
+            Some(count) => count.articles += articles,
+            None => self.collection.push(FacetCount {
+                value: name.to_owned(),
+                articles,
+            }),
+        }
+        self.collection
+            .sort_by(|a, b| b.articles.cmp(&a.articles).then(a.value.cmp(&b.value)));
+    }
 }
 
 impl ArticleMatches {

@@ -293,11 +293,19 @@ impl Engine {
             }
         };
         let hits = self.hits(&searcher, request, &built, &tables, &matches, page)?;
+        let facets = match request.facets {
+            true => {
+                let mut facets = matches.facets();
+                self.count_curated_collections(&searcher, &tables, &matches, &mut facets)?;
+                Some(facets)
+            }
+            false => None,
+        };
         Ok(SearchResults {
             hits,
             total_hits: matches.passages,
             total_articles: matches.articles(),
-            facets: request.facets.then(|| matches.facets()),
+            facets,
             histogram: request
                 .histogram
                 .map(|interval| matches.histogram(interval)),
@@ -305,6 +313,65 @@ impl Engine {
             variants: built.variants,
             notes: built.notes,
         })
+    }
+
+    /// One name is one collection: the collection facet also counts the matching articles chosen
+    /// by hand into each curated collection (those not filed under that same name at index
+    /// time, which are counted already).
+    fn count_curated_collections(
+        &self,
+        searcher: &tantivy::Searcher,
+        tables: &HashMap<u32, std::sync::Arc<articles::ArticleTable>>,
+        matches: &articles::ArticleMatches,
+        facets: &mut Facets,
+    ) -> Result<()> {
+        let Some(store) = crate::curation::Store::open_existing(&self.handle.dir)? else {
+            return Ok(());
+        };
+        // Each curated article with the collections it was chosen into.
+        let mut chosen: HashMap<String, Vec<String>> = HashMap::new();
+        for collection in store.collections()? {
+            for id in store.ids_in(std::slice::from_ref(&collection.name))? {
+                chosen.entry(id).or_default().push(collection.name.clone());
+            }
+        }
+        if chosen.is_empty() {
+            return Ok(());
+        }
+        // Their live passages in one search, then each matching article once.
+        let field = self.handle.fields.article_id;
+        let terms = chosen.keys().map(|id| Term::from_field_text(field, id));
+        let passages = searcher.search(
+            &tantivy::query::TermSetQuery::new(terms),
+            &tantivy::collector::DocSetCollector,
+        )?;
+        let mut seen = std::collections::HashSet::new();
+        let mut added: HashMap<&str, usize> = HashMap::new();
+        for address in passages {
+            let Some(table) = tables.get(&address.segment_ord) else {
+                continue;
+            };
+            let Some(ord) = table.article_of(address.doc_id) else {
+                continue;
+            };
+            if !seen.insert((address.segment_ord, ord))
+                || matches.passages_of(address.segment_ord, ord) == 0
+            {
+                continue;
+            }
+            let id = articles::article_id_at(searcher, address.segment_ord, ord);
+            let filed = table.collection_of(ord).map(str::to_lowercase);
+            for name in chosen.get(&id).into_iter().flatten() {
+                // Filed under that same name at index time: counted already.
+                if filed.as_deref() != Some(name.to_lowercase().as_str()) {
+                    *added.entry(name).or_default() += 1;
+                }
+            }
+        }
+        for (name, count) in added {
+            facets.add_to_collection(name, count);
+        }
+        Ok(())
     }
 
     /// The articles `query` matches (collected by `collector`) and the passages of the page up
