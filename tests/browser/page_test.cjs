@@ -209,8 +209,9 @@ const HOSTILE_QUERY = "تقرير";
   seen.collectionExports = await page.locator("#collections-view a[download]").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
   seen.axe.push(...await axeViolations(browser, page.url(), { width: 1280, height: 900 }, "#collections-view .note"));
   await page.locator("#collections-view button", { hasText: "أزل من المجموعة" }).click();
-  await page.waitForFunction(() => document.getElementById("keep-status").textContent.includes("أُزيل"));
-  await page.waitForFunction(() => !document.querySelector("#collections-view .note"));
+  // The collection is drawn again once the drop is done ("loading" first): wait for the end.
+  await page.waitForFunction(() => document.getElementById("keep-status").textContent.includes("أُزيل")
+    && !document.getElementById("collections-body").textContent.startsWith("جارٍ"));
   seen.afterDrop = await page.locator("#collections-body").textContent();
 
   // The hostile article: its markup shows as text and never runs; its javascript: address is
