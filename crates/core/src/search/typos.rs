@@ -1,0 +1,305 @@
+//! Typos: "did you mean" for query words the index does not hold, or holds far less often than
+//! a word one or two edits away.
+//!
+//! Edits are counted on the normalized form (alef and hamza seats, ة/ه and ى/ي are already
+//! folded, so a wrong hamza seat is no edit at all): a letter inserted, dropped or replaced, or
+//! two neighbours swapped. As Meilisearch does, a word of fewer than [`MIN_TYPO_CHARS`] letters
+//! is never corrected, one of [`MIN_TWO_TYPOS_CHARS`] letters or more allows two edits, others
+//! one. The index terms within reach are found by running a Levenshtein automaton over the
+//! exact field's term dictionary (an FST intersection, as tantivy's `FuzzyTermQuery` does), not
+//! by scanning the vocabulary.
+//!
+//! What is done with them ([`decide`]): a word that finds nothing is searched as the most
+//! frequent term at the smallest distance (when that term is no hapax); a word that finds
+//! something is only given a suggestion, when such a term is both [`SUGGEST_RATIO`] times as
+//! frequent and in at least [`MIN_SUGGEST_PASSAGES`] passages.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder, DFA};
+use tantivy::schema::Field;
+use tantivy::Searcher;
+
+use crate::analysis::normalizer::is_arabic_letter;
+
+/// Words shorter than this (normalized letters) are never corrected: one edit away from a short
+/// word there is always another word (قال/قام/كان), so an edit there is no evidence of a typo.
+pub const MIN_TYPO_CHARS: usize = 5;
+/// Words of at least this many letters may be two edits away from their correction.
+pub const MIN_TWO_TYPOS_CHARS: usize = 9;
+/// A word that finds something gets a suggestion only when the suggestion is in this many times
+/// as many passages: a real but rarer word (a name, a clitic form) next to a common one is not a
+/// typo, while a typo of a common word is typically hundreds of times rarer than the word.
+pub const SUGGEST_RATIO: u64 = 20;
+/// …and in at least this many passages: below it, frequencies are too small to compare.
+pub const MIN_SUGGEST_PASSAGES: u64 = 20;
+/// A word that finds nothing is searched as a term found in at least this many passages: a term
+/// found once is as likely to be a typo in the archive as the word the user meant.
+pub const MIN_REWRITE_PASSAGES: u64 = 2;
+/// At most this many terms within reach are weighed per word (the most frequent win anyway; a
+/// bound on the work for a two-edit word in a huge vocabulary).
+pub const MAX_NEAR_TERMS: usize = 256;
+
+/// How many edits a normalized word of `chars` letters may be from its correction.
+pub fn max_edits(chars: usize) -> u8 {
+    if chars >= MIN_TWO_TYPOS_CHARS {
+        2
+    } else if chars >= MIN_TYPO_CHARS {
+        1
+    } else {
+        0
+    }
+}
+
+/// Whether the normalized term `term` may be corrected at all: Arabic letters only (digits,
+/// Latin names and brands are never rewritten) and long enough.
+pub fn is_candidate(term: &str) -> bool {
+    term.chars().all(is_arabic_letter) && max_edits(term.chars().count()) > 0
+}
+
+/// A Levenshtein automaton (edits on characters, transpositions counting as one) as a
+/// `tantivy_fst` automaton, to intersect with a term dictionary.
+pub struct LevenshteinDfa(DFA);
+
+impl LevenshteinDfa {
+    /// The automaton of the terms at most `edits` (1 or 2) edits from `term`.
+    pub fn new(term: &str, edits: u8) -> LevenshteinDfa {
+        LevenshteinDfa(builder(edits).build_dfa(term))
+    }
+
+    /// The distance from the automaton's term to `other`, when within its edits.
+    pub fn distance(&self, other: &[u8]) -> Option<u8> {
+        let mut state = self.0.initial_state();
+        for &byte in other {
+            state = self.0.transition(state, byte);
+        }
+        match self.0.distance(state) {
+            Distance::Exact(d) => Some(d),
+            Distance::AtLeast(_) => None,
+        }
+    }
+}
+
+/// The automaton builders for one and two edits with transpositions, built once (the two-edit
+/// one takes milliseconds to build).
+fn builder(edits: u8) -> &'static LevenshteinAutomatonBuilder {
+    static ONE: OnceLock<LevenshteinAutomatonBuilder> = OnceLock::new();
+    static TWO: OnceLock<LevenshteinAutomatonBuilder> = OnceLock::new();
+    if edits >= 2 {
+        TWO.get_or_init(|| LevenshteinAutomatonBuilder::new(2, true))
+    } else {
+        ONE.get_or_init(|| LevenshteinAutomatonBuilder::new(1, true))
+    }
+}
+
+impl tantivy_fst::Automaton for LevenshteinDfa {
+    type State = u32;
+
+    fn start(&self) -> u32 {
+        self.0.initial_state()
+    }
+
+    fn is_match(&self, state: &u32) -> bool {
+        matches!(self.0.distance(*state), Distance::Exact(_))
+    }
+
+    fn can_match(&self, state: &u32) -> bool {
+        *state != levenshtein_automata::SINK_STATE
+    }
+
+    fn accept(&self, state: &u32, byte: u8) -> u32 {
+        self.0.transition(*state, byte)
+    }
+}
+
+/// An index term within reach of a query word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NearTerm {
+    pub term: String,
+    /// Edits from the word.
+    pub distance: u8,
+    /// Passages holding the term.
+    pub passages: u64,
+}
+
+/// The terms of `field` (an exact field) at most `edits` edits from `term`, other than `term`
+/// itself, with their passages over all segments: the most frequent [`MAX_NEAR_TERMS`], by
+/// distance then frequency.
+pub fn near_terms(searcher: &Searcher, field: Field, term: &str, edits: u8) -> Vec<NearTerm> {
+    if edits == 0 {
+        return Vec::new();
+    }
+    let dfa = LevenshteinDfa::new(term, edits);
+    let mut found: BTreeMap<String, (u8, u64)> = BTreeMap::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let dictionary = inverted.terms();
+        let Ok(mut stream) = dictionary.search(&dfa).into_stream() else {
+            continue;
+        };
+        while stream.advance() {
+            let key = stream.key();
+            let (Ok(text), Some(distance)) = (std::str::from_utf8(key), dfa.distance(key)) else {
+                continue;
+            };
+            if distance == 0 {
+                continue;
+            }
+            let entry = found.entry(text.to_owned()).or_insert((distance, 0));
+            entry.1 += u64::from(stream.value().doc_freq);
+        }
+    }
+    let mut near: Vec<NearTerm> = found
+        .into_iter()
+        .map(|(term, (distance, passages))| NearTerm {
+            term,
+            distance,
+            passages,
+        })
+        .collect();
+    near.sort_by(|a, b| {
+        a.distance
+            .cmp(&b.distance)
+            .then(b.passages.cmp(&a.passages))
+            .then_with(|| a.term.cmp(&b.term))
+    });
+    near.truncate(MAX_NEAR_TERMS);
+    near
+}
+
+/// What to do about a query word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    /// The term to suggest.
+    pub term: String,
+    /// Whether it is searched instead of the word (the word found nothing).
+    pub searched_instead: bool,
+}
+
+/// The decision for a word found in `found` passages (as typed, stemmed and in its spelling
+/// variants) and in `typed` passages as typed exactly, given `near`: the index terms within
+/// reach that are neither the word's spelling variants nor the same word to the stemmer.
+///
+/// Only terms at the smallest distance count (one edit beats two however frequent the two-edit
+/// term is), the most frequent of them wins (then the first in order).
+pub fn decide(found: u64, typed: u64, near: &[NearTerm]) -> Option<Correction> {
+    let closest = near.iter().map(|n| n.distance).min()?;
+    let best = near
+        .iter()
+        .filter(|n| n.distance == closest)
+        .min_by(|a, b| {
+            b.passages
+                .cmp(&a.passages)
+                .then_with(|| a.term.cmp(&b.term))
+        })?;
+    if found == 0 {
+        return (best.passages >= MIN_REWRITE_PASSAGES).then(|| Correction {
+            term: best.term.clone(),
+            searched_instead: true,
+        });
+    }
+    let frequent_enough = best.passages >= MIN_SUGGEST_PASSAGES
+        && best.passages >= typed.max(1).saturating_mul(SUGGEST_RATIO);
+    frequent_enough.then(|| Correction {
+        term: best.term.clone(),
+        searched_instead: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn near(term: &str, distance: u8, passages: u64) -> NearTerm {
+        NearTerm {
+            term: term.to_owned(),
+            distance,
+            passages,
+        }
+    }
+
+    #[test]
+    fn the_automaton_counts_swaps_insertions_drops_and_replacements_as_one_edit() {
+        let dfa = LevenshteinDfa::new("هلسنكي", 1);
+        assert_eq!(dfa.distance("هلسنكي".as_bytes()), Some(0));
+        assert_eq!(dfa.distance("هلنسكي".as_bytes()), Some(1)); // swapped
+        assert_eq!(dfa.distance("هلسنكيي".as_bytes()), Some(1)); // doubled
+        assert_eq!(dfa.distance("هلسكي".as_bytes()), Some(1)); // dropped
+        assert_eq!(dfa.distance("هلسنگي".as_bytes()), Some(1)); // replaced
+        assert_eq!(dfa.distance("هنلسكي".as_bytes()), None); // two swaps
+        let two = LevenshteinDfa::new("الانتخابات", 2);
+        assert_eq!(two.distance("الانتحبات".as_bytes()), Some(2));
+        assert_eq!(two.distance("الاتنخابت".as_bytes()), Some(2));
+    }
+
+    #[test]
+    fn the_automaton_intersects_an_fst_by_characters_not_bytes() {
+        use tantivy_fst::{IntoStreamer, Map, Streamer};
+        let sorted: std::collections::BTreeSet<&str> =
+            ["ترامب", "تراب", "ترانب", "ترمب", "هلسنكي"].into();
+        let set = Map::from_iter(sorted.into_iter().map(|k| (k, 0))).unwrap();
+        let dfa = LevenshteinDfa::new("ترانب", 1);
+        let mut stream = set.search(&dfa).into_stream();
+        let mut matched = Vec::new();
+        while let Some((key, _)) = stream.next() {
+            matched.push(String::from_utf8(key.to_vec()).unwrap());
+        }
+        assert_eq!(matched, ["تراب", "ترامب", "ترانب"]);
+    }
+
+    #[test]
+    fn edits_grow_with_the_word_as_meilisearch_allows_them() {
+        assert_eq!(max_edits(4), 0);
+        assert_eq!(max_edits(5), 1);
+        assert_eq!(max_edits(8), 1);
+        assert_eq!(max_edits(9), 2);
+        assert!(is_candidate("هلنسكي"));
+        assert!(!is_candidate("قمه"));
+        assert!(!is_candidate("google"));
+        assert!(!is_candidate("2018ترامب"));
+    }
+
+    #[test]
+    fn a_word_that_finds_nothing_is_searched_as_the_most_frequent_closest_term() {
+        let fix = decide(
+            0,
+            0,
+            &[
+                near("تراب", 1, 40),
+                near("ترامب", 1, 900),
+                near("ترمب", 2, 5000),
+            ],
+        );
+        assert_eq!(
+            fix,
+            Some(Correction {
+                term: "ترامب".into(),
+                searched_instead: true
+            })
+        );
+        // A hapax is no better evidence than the word typed.
+        assert_eq!(decide(0, 0, &[near("هلسنكى", 1, 1)]), None);
+        assert_eq!(decide(0, 0, &[]), None);
+    }
+
+    #[test]
+    fn a_word_that_finds_something_is_only_given_a_far_more_frequent_term() {
+        let fix = decide(3, 3, &[near("هلسنكي", 1, 60)]);
+        assert_eq!(
+            fix,
+            Some(Correction {
+                term: "هلسنكي".into(),
+                searched_instead: false
+            })
+        );
+        // 20 times as frequent but too rare to tell.
+        assert_eq!(decide(1, 1, &[near("هلسنكي", 1, 19)]), None);
+        // Frequent, but not 20 times as frequent.
+        assert_eq!(decide(10, 10, &[near("هلسنكي", 1, 199)]), None);
+        // Found only through its stem or variants: the typed form counts as one passage.
+        assert!(decide(4, 0, &[near("هلسنكي", 1, 25)]).is_some());
+    }
+}
