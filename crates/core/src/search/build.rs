@@ -6,7 +6,7 @@
 //! rank ahead of those containing some (the all-words query decides the tier of a
 //! [`super::tiered::TieredScore`]), and among each tier BM25 decides.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Bound;
 
 use tantivy::query::{
@@ -632,19 +632,28 @@ impl Builder<'_> {
         }
         let typed_passages = self.lexicon.doc_freq(self.fields.text, typed);
         let edits = typos::max_edits(typed.chars().count());
-        let mut near = Vec::new();
-        for candidate in self.lexicon.near_terms(typed, edits) {
-            // A variant is searched already; a term with the word's stem is found through the
-            // stemmed field (والمفاوضات is no typo of المفاوضات).
+        // Terms with digits or Latin letters are never suggested for an Arabic word.
+        let near: Vec<typos::NearTerm> = self
+            .lexicon
+            .near_terms(typed, edits)
+            .into_iter()
+            .filter(|candidate| candidate.term.chars().all(is_arabic_letter))
+            .collect();
+        // Found anyway: a variant is searched already, a term with the word's stem through the
+        // stemmed field (والمفاوضات is no typo of المفاوضات).
+        let mut found_anyway: HashSet<&str> = HashSet::new();
+        for candidate in &near {
             let is_variant = variants.iter().any(|v| v.term == candidate.term);
             let same_stem = analysis::query_terms(self.analyzers.stem, &candidate.term)
                 .iter()
                 .any(|s| s == stem);
-            if !is_variant && !same_stem && candidate.term.chars().all(is_arabic_letter) {
-                near.push(candidate);
+            if is_variant || same_stem {
+                found_anyway.insert(&candidate.term);
             }
         }
-        typos::decide(found, typed_passages, &near)
+        typos::decide(found, typed_passages, &near, |candidate| {
+            found_anyway.contains(candidate.term.as_str())
+        })
     }
 
     /// `word` as spelled (with its spelling variants).

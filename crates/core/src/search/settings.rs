@@ -106,10 +106,10 @@ impl Bounds {
 /// Spelling variants of the words typed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Spelling {
-    /// The words and the index's other spellings of them.
+    /// The words and the index's other spellings of them, typos corrected (see `typos`).
     #[default]
     WithVariants,
-    /// The words as typed.
+    /// The words as typed (no variants, no typo correction).
     AsTyped,
 }
 

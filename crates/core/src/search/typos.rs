@@ -181,11 +181,19 @@ pub struct Correction {
 
 /// The decision for a word found in `found` passages (as typed, stemmed and in its spelling
 /// variants) and in `typed` passages as typed exactly, given `near`: the index terms within
-/// reach that are neither the word's spelling variants nor the same word to the stemmer.
+/// reach, of which `already_searched` says which the word's search finds anyway (its spelling
+/// variants, the terms with its stem).
 ///
 /// Only terms at the smallest distance count (one edit beats two however frequent the two-edit
-/// term is), the most frequent of them wins (then the first in order).
-pub fn decide(found: u64, typed: u64, near: &[NearTerm]) -> Option<Correction> {
+/// term is), the most frequent of them wins (then the first in order). When the winner is one
+/// the search finds anyway, the word already finds what it most likely meant: no suggestion
+/// (الانتخبات finds الانتخابات through its stem; المنتخبات, as close, is no better guess).
+pub fn decide(
+    found: u64,
+    typed: u64,
+    near: &[NearTerm],
+    already_searched: impl Fn(&NearTerm) -> bool,
+) -> Option<Correction> {
     let closest = near.iter().map(|n| n.distance).min()?;
     let best = near
         .iter()
@@ -195,6 +203,9 @@ pub fn decide(found: u64, typed: u64, near: &[NearTerm]) -> Option<Correction> {
                 .cmp(&a.passages)
                 .then_with(|| a.term.cmp(&b.term))
         })?;
+    if already_searched(best) {
+        return None;
+    }
     if found == 0 {
         return (best.passages >= MIN_REWRITE_PASSAGES).then(|| Correction {
             term: best.term.clone(),
@@ -272,6 +283,7 @@ mod tests {
                 near("ترامب", 1, 900),
                 near("ترمب", 2, 5000),
             ],
+            |_| false,
         );
         assert_eq!(
             fix,
@@ -281,13 +293,13 @@ mod tests {
             })
         );
         // A hapax is no better evidence than the word typed.
-        assert_eq!(decide(0, 0, &[near("هلسنكى", 1, 1)]), None);
-        assert_eq!(decide(0, 0, &[]), None);
+        assert_eq!(decide(0, 0, &[near("هلسنكى", 1, 1)], |_| false), None);
+        assert_eq!(decide(0, 0, &[], |_| false), None);
     }
 
     #[test]
     fn a_word_that_finds_something_is_only_given_a_far_more_frequent_term() {
-        let fix = decide(3, 3, &[near("هلسنكي", 1, 60)]);
+        let fix = decide(3, 3, &[near("هلسنكي", 1, 60)], |_| false);
         assert_eq!(
             fix,
             Some(Correction {
@@ -296,10 +308,20 @@ mod tests {
             })
         );
         // 20 times as frequent but too rare to tell.
-        assert_eq!(decide(1, 1, &[near("هلسنكي", 1, 19)]), None);
+        assert_eq!(decide(1, 1, &[near("هلسنكي", 1, 19)], |_| false), None);
         // Frequent, but not 20 times as frequent.
-        assert_eq!(decide(10, 10, &[near("هلسنكي", 1, 199)]), None);
+        assert_eq!(decide(10, 10, &[near("هلسنكي", 1, 199)], |_| false), None);
         // Found only through its stem or variants: the typed form counts as one passage.
-        assert!(decide(4, 0, &[near("هلسنكي", 1, 25)]).is_some());
+        assert!(decide(4, 0, &[near("هلسنكي", 1, 25)], |_| false).is_some());
+    }
+
+    #[test]
+    fn no_suggestion_when_the_likeliest_term_is_one_the_search_finds_anyway() {
+        // الانتخبات finds الانتخابات through its stem: المنتخبات is as close but rarer.
+        let close = [near("الانتخابات", 1, 2700), near("المنتخبات", 1, 300)];
+        assert_eq!(decide(2700, 0, &close, |n| n.term == "الانتخابات"), None);
+        // A term the search finds, farther away, does not hide a closer one.
+        let close = [near("ماكرون", 1, 700), near("ماركوني", 2, 9000)];
+        assert!(decide(400, 20, &close, |n| n.term == "ماركوني").is_some());
     }
 }
