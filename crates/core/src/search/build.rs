@@ -651,7 +651,7 @@ impl Builder<'_> {
                 found_anyway.insert(&candidate.term);
             }
         }
-        typos::decide(found, typed_passages, &near, |candidate| {
+        typos::decide(typed, found, typed_passages, &near, |candidate| {
             found_anyway.contains(candidate.term.as_str())
         })
     }
@@ -1025,14 +1025,14 @@ mod tests {
             .is_none());
     }
 
-    /// A lexicon holding هلسنكي in 40 passages and, for the typos هلنسكي (nowhere) and هلسنكى…
+    /// A lexicon holding هلسنكي in 400 passages, the typo هلنسكي nowhere, the typo هلسمكي once.
     fn helsinki_lexicon() -> FakeLexicon {
         let text = fields().text;
         FakeLexicon {
-            doc_freqs: HashMap::from([((text, "هلسنكي"), 40), ((text, "هلسمكي"), 1)]),
+            doc_freqs: HashMap::from([((text, "هلسنكي"), 400), ((text, "هلسمكي"), 1)]),
             near: HashMap::from([
-                ("هلنسكي", vec![("هلسنكي", 1, 40)]),
-                ("هلسمكي", vec![("هلسنكي", 1, 40)]),
+                ("هلنسكي", vec![("هلسنكي", 1, 400)]),
+                ("هلسمكي", vec![("هلسنكي", 1, 400)]),
             ]),
             ..FakeLexicon::default()
         }
