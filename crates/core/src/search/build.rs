@@ -631,6 +631,9 @@ impl Builder<'_> {
             found += self.lexicon.doc_freq(stem_field, stem);
         }
         let typed_passages = self.lexicon.doc_freq(self.fields.text, typed);
+        if !typos::may_correct(found, typed_passages) {
+            return None;
+        }
         let edits = typos::max_edits(typed.chars().count());
         // Terms with digits or Latin letters are never suggested for an Arabic word.
         let near: Vec<typos::NearTerm> = self

@@ -194,6 +194,13 @@ fn letter_range(term: &str) -> Option<(Vec<u8>, Vec<u8>)> {
     Some((from, to))
 }
 
+/// Whether a word found in `found` passages, `typed` of them as typed exactly, can get a
+/// correction at all ([`decide`] would refuse any otherwise): a word the archive writes often
+/// costs no walk of the dictionary.
+pub fn may_correct(found: u64, typed: u64) -> bool {
+    found == 0 || typed <= MAX_TYPO_PASSAGES
+}
+
 /// What to do about a query word.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Correction {
@@ -240,7 +247,7 @@ pub fn decide(
     // A different first letter is a clitic or a verb prefix (بكوريا/كوريا, وميركل/ميركل,
     // نتعرض/تعرض, لمرشد/المرشد): another form of a word the search has, not a slip.
     let same_first_letter = word.chars().next() == best.term.chars().next();
-    let likely_typo = typed <= MAX_TYPO_PASSAGES
+    let likely_typo = may_correct(found, typed)
         && same_first_letter
         && best.passages >= MIN_SUGGEST_PASSAGES
         && best.passages >= typed.max(1).saturating_mul(SUGGEST_RATIO);
@@ -396,5 +403,12 @@ mod tests {
         assert!("بالانتخابات".as_bytes() >= to.as_slice());
         assert!("أ".as_bytes() < from.as_slice() || "أ".as_bytes() >= to.as_slice());
         assert_eq!(letter_range(""), None);
+    }
+
+    #[test]
+    fn a_word_the_archive_writes_often_is_not_weighed() {
+        assert!(may_correct(0, 0));
+        assert!(may_correct(40, 5));
+        assert!(!may_correct(40, 6));
     }
 }
