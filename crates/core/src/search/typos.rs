@@ -211,9 +211,9 @@ pub struct Correction {
 }
 
 /// The decision for the exact term `word`, found in `found` passages (as typed, stemmed and in
-/// its spelling variants) and in `typed` passages as typed exactly, given `near`: the index terms within
-/// reach, of which `already_searched` says which the word's search finds anyway (its spelling
-/// variants, the terms with its stem).
+/// its spelling variants) and in `typed` passages as typed exactly, given `near`: the index
+/// terms within reach, of which `already_searched` says which the word's search finds anyway
+/// (its spelling variants, the terms with its stem).
 ///
 /// Only terms at the smallest distance count (one edit beats two however frequent the two-edit
 /// term is), the most frequent of them wins (then the first in order). When the winner is one
