@@ -93,7 +93,7 @@ pub struct RankingArgs {
     /// Fields plain words are searched in.
     #[arg(long, default_value = "title,text")]
     pub fields: String,
-    /// Search the words as typed: no spelling variants.
+    /// Search the words as typed: no spelling variants, no typo correction.
     #[arg(long)]
     pub exact: bool,
     /// Read queries as plain words: quotes, parentheses, `-`, `OR` and `field:` are punctuation.
@@ -324,6 +324,12 @@ struct JsonSummary<'a> {
     histogram: Option<&'a crate::search::Histogram>,
     took_ms: f64,
     variants: &'a BTreeMap<String, BTreeMap<String, u64>>,
+    /// Typed word → the term it was probably meant to be ("did you mean"), when any.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    suggestions: &'a BTreeMap<String, String>,
+    /// The typed words that found nothing and whose suggestion was searched, when any.
+    #[serde(skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    searched_instead: &'a std::collections::BTreeSet<String>,
     #[serde(serialize_with = "crate::search::notes::as_sentences")]
     notes: &'a [Note],
     /// The notes as objects with a `code` (and the names they mention).
@@ -350,6 +356,8 @@ fn write_results(
                 histogram: results.histogram.as_ref(),
                 took_ms: results.took_ms,
                 variants: &results.variants,
+                suggestions: &results.suggestions,
+                searched_instead: &results.searched_instead,
                 notes: &results.notes,
                 notes_detail: &results.notes,
             };
@@ -410,6 +418,16 @@ fn write_text(
             })
             .collect();
         writeln!(out, "{word}: also matched: {}", list.join(", "))?;
+    }
+    for (word, suggestion) in &results.suggestions {
+        if results.searched_instead.contains(word) {
+            writeln!(
+                out,
+                "did you mean: {suggestion}? ({word} finds nothing: searched {suggestion} instead)"
+            )?;
+        } else {
+            writeln!(out, "did you mean: {suggestion}? (instead of {word})")?;
+        }
     }
     let counts = format!(
         "{} ({})",

@@ -293,6 +293,12 @@ struct SearchResponse {
     histogram: Option<crate::search::Histogram>,
     took_ms: f64,
     variants: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
+    /// Typed word → the term it was probably meant to be ("did you mean"), when any.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    suggestions: std::collections::BTreeMap<String, String>,
+    /// The typed words that found nothing and whose suggestion was searched, when any.
+    #[serde(skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    searched_instead: std::collections::BTreeSet<String>,
     #[serde(serialize_with = "crate::search::notes::as_sentences")]
     notes: Vec<Note>,
     /// The notes as objects with a `code` (the page words them in Arabic).
@@ -321,6 +327,8 @@ async fn search(
         histogram: results.histogram,
         took_ms: results.took_ms,
         variants: results.variants,
+        suggestions: results.suggestions,
+        searched_instead: results.searched_instead,
         notes_detail: results.notes.clone(),
         notes: results.notes,
         hits: results.hits,

@@ -354,7 +354,7 @@ const hasSearch = (s) => Boolean(s.q.trim() || s.sources.length || s.collections
 
 function clearResults() {
   $("results").replaceChildren();
-  for (const id of ["variants", "notes", "facets", "timeline", "pager", "export", "active"]) $(id).hidden = true;
+  for (const id of ["suggestions", "variants", "notes", "facets", "timeline", "pager", "export", "active"]) $(id).hidden = true;
   $("intro").hidden = true;
 }
 
@@ -402,6 +402,7 @@ async function runSearch(s, how) {
   if (result.facets && allOutlets && allOutlets.facets) result.facets.source = allOutlets.facets.source;
   showFacets(result.facets, s);
   showTimeline(result.histogram, s);
+  showSuggestions(result.suggestions, result.searched_instead, s);
   showVariants(result.variants);
   showNotes(result.notes_detail);
   for (const hit of result.hits) $("results").append(resultItem(hit, s));
@@ -556,6 +557,23 @@ function showTimeline(histogram, s) {
   $("timeline-caption").textContent = `المقالات المطابقة عبر الزمن، عمود لكل ${unit} (اختر عمودًا لتضييق التاريخ إليه)`;
   $("timeline-start").textContent = buckets[0].from;
   $("timeline-end").textContent = buckets[buckets.length - 1].to;
+}
+
+// "Did you mean": each suggestion links to the same search with the typed word replaced; a word
+// that found nothing was searched as its suggestion, and the line says so.
+function showSuggestions(suggestions, searchedInstead, s) {
+  const words = Object.entries(suggestions || {});
+  if (!words.length) return;
+  const instead = new Set(searchedInstead || []);
+  const parts = [];
+  for (const [word, suggestion] of words) {
+    if (parts.length) parts.push(" · ");
+    const q = s.q.split(/(\s+)/).map((token) => (token === word ? suggestion : token === "title:" + word ? "title:" + suggestion : token)).join("");
+    parts.push("هل تقصد: ", element("a", { href: searchHref({ ...s, q, offset: 0 }) }, suggestion), "؟");
+    if (instead.has(word)) parts.push(` لم يُعثر على «${word}»، فعُرضت نتائج «${suggestion}».`);
+  }
+  $("suggestions").replaceChildren(...parts);
+  $("suggestions").hidden = false;
 }
 
 function showVariants(variants) {

@@ -6,7 +6,7 @@
 //! rank ahead of those containing some (the all-words query decides the tier of a
 //! [`super::tiered::TieredScore`]), and among each tier BM25 decides.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Bound;
 
 use tantivy::query::{
@@ -22,9 +22,12 @@ use super::lexicon::Lexicon;
 use super::notes::Note;
 use super::query::{DateRange, Node, ParsedQuery, QueryFilters};
 use super::ranking::{is_query_stopword, Operator, Ranking};
-use super::settings::{SearchSettings, Spelling};
+use super::settings::{SearchSettings, Spelling, Typos};
 use super::tiered::Tiered;
+use super::typos::{self, Correction};
+use super::variants::Variant;
 use crate::analysis;
+use crate::analysis::normalizer::is_arabic_letter;
 use crate::index::Fields;
 
 /// Queries with more positive parts than this rank as OR under "all, then any".
@@ -83,6 +86,10 @@ pub struct BuiltQuery {
     /// Stems of the positive plain words (feedback does not add them again).
     pub positive_stems: Vec<String>,
     pub variants: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Typed word → the index term it was probably meant to be (see [`typos`]).
+    pub suggestions: BTreeMap<String, String>,
+    /// The typed words that found nothing and whose suggestion was searched instead.
+    pub searched_instead: BTreeSet<String>,
     pub notes: Vec<Note>,
 }
 
@@ -151,8 +158,14 @@ struct Builder<'a> {
     selection: FieldSelection,
     ranking: Ranking,
     use_variants: bool,
+    correct_typos: bool,
     highlight: HighlightTerms,
     variants: BTreeMap<String, BTreeMap<String, u64>>,
+    /// The lexicon's variants of each exact term asked about (a word is weighed for typos and
+    /// then searched: the lexicon is asked once).
+    known_variants: HashMap<String, Vec<Variant>>,
+    suggestions: BTreeMap<String, String>,
+    searched_instead: BTreeSet<String>,
     notes: Vec<Note>,
 }
 
@@ -174,12 +187,26 @@ pub fn build(
         selection: settings.fields,
         ranking: settings.ranking,
         use_variants: settings.spelling == Spelling::WithVariants,
+        correct_typos: settings.spelling == Spelling::WithVariants
+            && settings.typos == Typos::Corrected,
         highlight: HighlightTerms::default(),
         variants: BTreeMap::new(),
+        known_variants: HashMap::new(),
+        suggestions: BTreeMap::new(),
+        searched_instead: BTreeSet::new(),
         notes: parsed.notes.clone(),
     };
     let nodes = builder.without_stopwords(&parsed.nodes);
-    // Stems of consecutive plain words, for the proximity boost and for feedback.
+    let mut positives: Vec<Box<dyn Query>> = Vec::new();
+    let mut negatives: Vec<Box<dyn Query>> = excluded_filters(fields, &parsed.filters);
+    for node in &nodes {
+        match node {
+            Node::Not(inner) => negatives.extend(builder.node(inner, Polarity::Excluded)),
+            other => positives.extend(builder.node(other, Polarity::Wanted)),
+        }
+    }
+    // Stems of consecutive plain words (as searched: a word that found nothing by its
+    // suggestion), for the proximity boost and for feedback.
     let mut positive_stems: Vec<String> = Vec::new();
     for node in &nodes {
         if let Node::Word {
@@ -188,15 +215,11 @@ pub fn build(
             ..
         } = node
         {
-            positive_stems.extend(analysis::query_terms(builder.analyzers.stem, text));
-        }
-    }
-    let mut positives: Vec<Box<dyn Query>> = Vec::new();
-    let mut negatives: Vec<Box<dyn Query>> = excluded_filters(fields, &parsed.filters);
-    for node in &nodes {
-        match node {
-            Node::Not(inner) => negatives.extend(builder.node(inner, Polarity::Excluded)),
-            other => positives.extend(builder.node(other, Polarity::Wanted)),
+            let searched = match builder.suggestions.get(text) {
+                Some(suggestion) if builder.searched_instead.contains(text) => suggestion,
+                _ => text,
+            };
+            positive_stems.extend(analysis::query_terms(builder.analyzers.stem, searched));
         }
     }
     let proximity = builder.proximity(&positive_stems);
@@ -224,6 +247,8 @@ pub fn build(
         highlight: builder.highlight,
         positive_stems,
         variants: builder.variants,
+        suggestions: builder.suggestions,
+        searched_instead: builder.searched_instead,
         notes: builder.notes,
     }
 }
@@ -558,7 +583,92 @@ impl Builder<'_> {
         pairs
     }
 
+    /// A plain word: searched as typed, or, when it finds nothing in the index and a term a typo
+    /// away does, as that term (and either way a suggestion is noted when there is one).
     fn word(&mut self, word: &str, title_only: bool, polarity: Polarity) -> Option<Box<dyn Query>> {
+        if polarity == Polarity::Wanted && self.correct_typos {
+            if let Some(correction) = self.correction(word, title_only) {
+                self.suggestions
+                    .insert(word.to_owned(), correction.term.clone());
+                if correction.searched_instead {
+                    self.searched_instead.insert(word.to_owned());
+                    return self.spelled_word(&correction.term, title_only, polarity);
+                }
+            }
+        }
+        self.spelled_word(word, title_only, polarity)
+    }
+
+    /// The lexicon's spelling variants of the exact term `term`, asked once per query.
+    fn variants_of(&mut self, term: &str) -> Vec<Variant> {
+        if let Some(known) = self.known_variants.get(term) {
+            return known.clone();
+        }
+        let found = self.lexicon.variants(term);
+        self.known_variants.insert(term.to_owned(), found.clone());
+        found
+    }
+
+    /// What to do about `word` being a typo (see [`typos::decide`]): `None` for a word that is
+    /// no candidate (short, not all Arabic letters, several terms) or has no likelier term.
+    fn correction(&mut self, word: &str, title_only: bool) -> Option<Correction> {
+        if let Some(known) = self.suggestions.get(word) {
+            return Some(Correction {
+                term: known.clone(),
+                searched_instead: self.searched_instead.contains(word),
+            });
+        }
+        let exact_terms = analysis::query_terms(self.analyzers.exact, word);
+        let stem_terms = analysis::query_terms(self.analyzers.stem, word);
+        let ([typed], [stem]) = (exact_terms.as_slice(), stem_terms.as_slice()) else {
+            return None;
+        };
+        if !typos::is_candidate(typed) {
+            return None;
+        }
+        let variants = self.variants_of(typed);
+        // Passages the word finds: as typed, stemmed, or in a spelling variant.
+        let mut found: u64 = variants.iter().map(|v| v.passages).sum();
+        for (exact_field, stem_field, _) in self.text_fields(title_only) {
+            found += self.lexicon.doc_freq(exact_field, typed);
+            found += self.lexicon.doc_freq(stem_field, stem);
+        }
+        let typed_passages = self.lexicon.doc_freq(self.fields.text, typed);
+        if !typos::may_correct(found, typed_passages) {
+            return None;
+        }
+        let edits = typos::max_edits(typed.chars().count());
+        // Terms with digits or Latin letters are never suggested for an Arabic word.
+        let near: Vec<typos::NearTerm> = self
+            .lexicon
+            .near_terms(typed, edits)
+            .into_iter()
+            .filter(|candidate| candidate.term.chars().all(is_arabic_letter))
+            .collect();
+        // Found anyway: a variant is searched already, a term with the word's stem through the
+        // stemmed field (والمفاوضات is no typo of المفاوضات).
+        let mut found_anyway: HashSet<&str> = HashSet::new();
+        for candidate in &near {
+            let is_variant = variants.iter().any(|v| v.term == candidate.term);
+            let same_stem = analysis::query_terms(self.analyzers.stem, &candidate.term)
+                .iter()
+                .any(|s| s == stem);
+            if is_variant || same_stem {
+                found_anyway.insert(&candidate.term);
+            }
+        }
+        typos::decide(typed, found, typed_passages, &near, |candidate| {
+            found_anyway.contains(candidate.term.as_str())
+        })
+    }
+
+    /// `word` as spelled (with its spelling variants).
+    fn spelled_word(
+        &mut self,
+        word: &str,
+        title_only: bool,
+        polarity: Polarity,
+    ) -> Option<Box<dyn Query>> {
         let exact_terms = analysis::query_terms(self.analyzers.exact, word);
         let stem_terms = analysis::query_terms(self.analyzers.stem, word);
         if exact_terms.is_empty() {
@@ -599,7 +709,7 @@ impl Builder<'_> {
         // An excluded word is excluded in all its spellings too (but neither highlighted nor
         // reported).
         if self.use_variants && exact_terms.len() == 1 {
-            for variant in self.lexicon.variants(&exact_terms[0]) {
+            for variant in self.variants_of(&exact_terms[0]) {
                 let variant_stems = analysis::query_terms(self.analyzers.stem, &variant.term);
                 for &(exact_field, stem_field, weight) in &pairs {
                     clauses.push(term_query(
@@ -701,6 +811,10 @@ mod tests {
     struct FakeLexicon {
         variants: HashMap<&'static str, Vec<(&'static str, u64)>>,
         prefixes: HashMap<&'static str, Vec<&'static str>>,
+        /// Passages per (field, term); none for the others.
+        doc_freqs: HashMap<(Field, &'static str), u64>,
+        /// Terms near a word: (term, edits, passages).
+        near: HashMap<&'static str, Vec<(&'static str, u8, u64)>>,
         asked: RefCell<Vec<String>>,
     }
 
@@ -725,6 +839,28 @@ mod tests {
                 .into_iter()
                 .flatten()
                 .map(|t| t.to_string())
+                .collect()
+        }
+
+        fn doc_freq(&self, field: Field, term: &str) -> u64 {
+            self.doc_freqs
+                .iter()
+                .find(|((f, t), _)| *f == field && *t == term)
+                .map_or(0, |(_, &n)| n)
+        }
+
+        fn near_terms(&self, term: &str, edits: u8) -> Vec<typos::NearTerm> {
+            self.asked.borrow_mut().push(format!("~{term}"));
+            self.near
+                .get(term)
+                .into_iter()
+                .flatten()
+                .filter(|(_, distance, _)| *distance <= edits)
+                .map(|&(term, distance, passages)| typos::NearTerm {
+                    term: term.to_owned(),
+                    distance,
+                    passages,
+                })
                 .collect()
         }
     }
@@ -776,7 +912,8 @@ mod tests {
         assert!(query.highlight.exact.contains("بوتن"));
         let core = query.core.expect("a word is searched");
         assert!(terms_in(&*core, fields().text).contains(&"بوتن".to_owned()));
-        assert_eq!(*lexicon.asked.borrow(), ["بوتين"]);
+        // Asked once for the variants (weighing a typo reuses them), once for near terms.
+        assert_eq!(*lexicon.asked.borrow(), ["بوتين", "~بوتين"]);
     }
 
     #[test]
@@ -892,5 +1029,94 @@ mod tests {
         assert!(built("قمة", &SearchSettings::default(), &lexicon)
             .lead
             .is_none());
+    }
+
+    /// A lexicon holding هلسنكي in 400 passages, the typo هلنسكي nowhere, the typo هلسمكي once.
+    fn helsinki_lexicon() -> FakeLexicon {
+        let text = fields().text;
+        FakeLexicon {
+            doc_freqs: HashMap::from([((text, "هلسنكي"), 400), ((text, "هلسمكي"), 1)]),
+            near: HashMap::from([
+                ("هلنسكي", vec![("هلسنكي", 1, 400)]),
+                ("هلسمكي", vec![("هلسنكي", 1, 400)]),
+            ]),
+            ..FakeLexicon::default()
+        }
+    }
+
+    #[test]
+    fn a_word_that_finds_nothing_is_searched_as_its_suggestion_and_highlighted_so() {
+        let lexicon = helsinki_lexicon();
+        let query = built("قمة هلنسكي", &SearchSettings::default(), &lexicon);
+        assert_eq!(query.suggestions["هلنسكي"], "هلسنكي");
+        assert!(query.searched_instead.contains("هلنسكي"));
+        let core = query.core.expect("searched");
+        let searched = terms_in(&*core, fields().text);
+        assert!(searched.contains(&"هلسنكي".to_owned()), "{searched:?}");
+        assert!(!searched.contains(&"هلنسكي".to_owned()), "{searched:?}");
+        assert!(query.highlight.exact.contains("هلسنكي"));
+        assert!(!query.highlight.exact.contains("هلنسكي"));
+    }
+
+    #[test]
+    fn a_word_that_finds_something_keeps_it_and_is_only_given_a_suggestion() {
+        let lexicon = helsinki_lexicon();
+        let query = built("هلسمكي", &SearchSettings::default(), &lexicon);
+        assert_eq!(query.suggestions["هلسمكي"], "هلسنكي");
+        assert!(query.searched_instead.is_empty());
+        let searched = terms_in(&*query.core.expect("searched"), fields().text);
+        assert_eq!(searched, ["هلسمكي"]);
+    }
+
+    #[test]
+    fn excluded_words_phrases_prefixes_short_words_and_variants_are_never_corrected() {
+        let lexicon = helsinki_lexicon();
+        for text in ["قمة -هلنسكي", "\"هلنسكي\"", "هلنسكي*", "هلنس", "helsinki"]
+        {
+            let query = built(text, &SearchSettings::default(), &lexicon);
+            assert!(
+                query.suggestions.is_empty(),
+                "{text}: {:?}",
+                query.suggestions
+            );
+        }
+        let as_typed = SearchSettings {
+            spelling: Spelling::AsTyped,
+            ..SearchSettings::default()
+        };
+        assert!(built("هلنسكي", &as_typed, &lexicon).suggestions.is_empty());
+        // A known spelling variant is searched already: no suggestion of it.
+        let text = fields().text;
+        let putin = FakeLexicon {
+            variants: HashMap::from([("بوتن", vec![("بوتين", 900)])]),
+            doc_freqs: HashMap::from([((text, "بوتن"), 7), ((text, "بوتين"), 900)]),
+            near: HashMap::from([("بوتن", vec![("بوتين", 1, 900)])]),
+            ..FakeLexicon::default()
+        };
+        // Four letters: not even weighed.
+        assert!(built("بوتن", &SearchSettings::default(), &putin)
+            .suggestions
+            .is_empty());
+        let putin = FakeLexicon {
+            variants: HashMap::from([("ترامب", vec![("ترمب", 900)])]),
+            doc_freqs: HashMap::from([((text, "ترامب"), 7), ((text, "ترمب"), 900)]),
+            near: HashMap::from([("ترامب", vec![("ترمب", 1, 900)])]),
+            ..FakeLexicon::default()
+        };
+        assert!(built("ترامب", &SearchSettings::default(), &putin)
+            .suggestions
+            .is_empty());
+    }
+
+    #[test]
+    fn a_term_with_the_words_stem_is_no_suggestion() {
+        let text = fields().text;
+        let lexicon = FakeLexicon {
+            doc_freqs: HashMap::from([((text, "والمفاوضات"), 5), ((text, "المفاوضات"), 900)]),
+            near: HashMap::from([("والمفاوضات", vec![("المفاوضات", 1, 900)])]),
+            ..FakeLexicon::default()
+        };
+        let query = built("والمفاوضات", &SearchSettings::default(), &lexicon);
+        assert!(query.suggestions.is_empty(), "{:?}", query.suggestions);
     }
 }

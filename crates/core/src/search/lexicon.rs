@@ -5,9 +5,10 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use tantivy::schema::Field;
+use tantivy::schema::{Field, Term};
 use tantivy::Searcher;
 
+use super::typos::{self, NearTerm};
 use super::variants::{self, Variant};
 use super::Caches;
 use crate::index::Fields;
@@ -23,6 +24,11 @@ pub trait Lexicon {
     /// The exact terms that start with `prefix`, most frequent first, at most
     /// [`MAX_PREFIX_TERMS`].
     fn prefix_expansions(&self, prefix: &str) -> Vec<String>;
+    /// Passages whose `field` holds `term`.
+    fn doc_freq(&self, field: Field, term: &str) -> u64;
+    /// The exact terms at most `edits` edits from the exact term `term` (see
+    /// [`typos::near_terms`]).
+    fn near_terms(&self, term: &str, edits: u8) -> Vec<NearTerm>;
 }
 
 /// The vocabulary of the index a searcher reads, variants remembered for its generation.
@@ -52,6 +58,39 @@ impl Lexicon for IndexLexicon<'_> {
 
     fn prefix_expansions(&self, prefix: &str) -> Vec<String> {
         most_frequent_with_prefix(self.searcher, self.fields.text, prefix)
+    }
+
+    fn doc_freq(&self, field: Field, term: &str) -> u64 {
+        let term = Term::from_field_text(field, term);
+        let generation = self.searcher.generation().generation_id();
+        let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+        let caches = caches.for_generation(generation);
+        if let Some(&known) = caches.doc_freqs.get(&term) {
+            return known;
+        }
+        // An unreadable segment counts as holding nothing (the search itself reports it).
+        let found = self.searcher.doc_freq(&term).unwrap_or(0);
+        caches.doc_freqs.insert(term, found);
+        found
+    }
+
+    fn near_terms(&self, term: &str, edits: u8) -> Vec<NearTerm> {
+        let generation = self.searcher.generation().generation_id();
+        let key = (term.to_owned(), edits);
+        {
+            let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(found) = caches.for_generation(generation).near_terms.get(&key) {
+                return found.clone();
+            }
+        }
+        // The dictionary walk runs without the lock (other requests go on meanwhile).
+        let found = typos::near_terms(self.searcher, self.fields.text, term, edits);
+        let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+        caches
+            .for_generation(generation)
+            .near_terms
+            .insert(key, found.clone());
+        found
     }
 }
 

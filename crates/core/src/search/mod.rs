@@ -14,9 +14,10 @@ pub mod query;
 pub mod ranking;
 pub mod settings;
 pub mod tiered;
+pub mod typos;
 pub mod variants;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -37,7 +38,7 @@ pub use notes::Note;
 pub use ranking::{Operator, Prf, Ranking};
 pub use settings::{
     ArticleRanking, Bounds, Copies, Highlighting, SearchSettings, SettingError, SettingsInput,
-    Sort, Spelling, Surface, Syntax,
+    Sort, Spelling, Surface, Syntax, Typos,
 };
 
 /// One ranked passage.
@@ -86,6 +87,14 @@ pub struct SearchResults {
     pub took_ms: f64,
     /// For each query word that was expanded: variant → passages containing it.
     pub variants: BTreeMap<String, BTreeMap<String, u64>>,
+    /// "Did you mean": typed word → the index term it was probably meant to be (a word that
+    /// finds nothing, or far fewer passages than a term a typo away). Absent when empty.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub suggestions: BTreeMap<String, String>,
+    /// The typed words (keys of `suggestions`) that found nothing and whose suggestion was
+    /// searched instead. Absent when empty.
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    pub searched_instead: BTreeSet<String>,
     /// What the query parser had to guess and what the search could not do (printed as
     /// English sentences).
     #[serde(serialize_with = "notes::as_sentences")]
@@ -171,8 +180,11 @@ pub struct Caches {
     generation: u64,
     pub variants: HashMap<String, Vec<variants::Variant>>,
     copies: HashMap<String, Vec<copies::Copy>>,
-    /// Document frequencies of the terms queries scored (BM25's idf).
+    /// Document frequencies of the terms queries scored (BM25's idf) and of the words typo
+    /// correction weighed.
     doc_freqs: HashMap<Term, u64>,
+    /// The exact terms within (word, edits) of a query word (typo correction).
+    near_terms: HashMap<(String, u8), Vec<typos::NearTerm>>,
     /// Each segment's passages' articles and articles' facet values (built on the first query).
     article_tables: HashMap<tantivy::index::SegmentId, std::sync::Arc<articles::ArticleTable>>,
 }
@@ -184,12 +196,14 @@ impl Caches {
     fn for_generation(&mut self, generation: u64) -> &mut Self {
         let full = self.variants.len() > CACHE_ENTRIES
             || self.copies.len() > CACHE_ENTRIES
-            || self.doc_freqs.len() > CACHE_ENTRIES;
+            || self.doc_freqs.len() > CACHE_ENTRIES
+            || self.near_terms.len() > CACHE_ENTRIES;
         if self.generation != generation || full {
             self.generation = generation;
             self.variants.clear();
             self.copies.clear();
             self.doc_freqs.clear();
+            self.near_terms.clear();
             self.article_tables.clear();
         }
         self
@@ -275,6 +289,8 @@ impl Engine {
                 histogram: None,
                 took_ms: started.elapsed().as_secs_f64() * 1e3,
                 variants: built.variants,
+                suggestions: built.suggestions,
+                searched_instead: built.searched_instead,
                 notes: built.notes,
             });
         };
@@ -311,6 +327,8 @@ impl Engine {
                 .map(|interval| matches.histogram(interval)),
             took_ms: started.elapsed().as_secs_f64() * 1e3,
             variants: built.variants,
+            suggestions: built.suggestions,
+            searched_instead: built.searched_instead,
             notes: built.notes,
         })
     }
@@ -821,6 +839,11 @@ impl Engine {
     /// searches and for adding a query's articles to a collection.
     pub fn article_ids(&mut self, request: &SearchSettings) -> Result<Vec<String>> {
         let searcher = self.reader.searcher();
+        // Saved searches and collections are built from the words as typed (see `Typos`).
+        let request = &SearchSettings {
+            typos: Typos::AsTyped,
+            ..request.clone()
+        };
         let (_, query) = self.prepare(&searcher, request, Unit::Articles)?;
         let Some(query) = query else {
             return Ok(Vec::new());
@@ -1045,6 +1068,11 @@ impl Engine {
     ) -> Result<usize> {
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
+        // Files and collections are built from the words as typed (see `Typos`).
+        let request = &SearchSettings {
+            typos: Typos::AsTyped,
+            ..request.clone()
+        };
         let (built, query) = self.prepare(&searcher, request, Unit::Articles)?;
         let Some(query) = query else {
             return Ok(0);

@@ -106,10 +106,21 @@ impl Bounds {
 /// Spelling variants of the words typed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Spelling {
-    /// The words and the index's other spellings of them.
+    /// The words and the index's other spellings of them, typos corrected (see `typos`).
     #[default]
     WithVariants,
-    /// The words as typed.
+    /// The words as typed (no variants, no typo correction).
+    AsTyped,
+}
+
+/// Whether a wanted word that finds nothing is searched as the likeliest term a typo away
+/// (see `typos`). Searches a reader sees correct it and say so; exports, collections and saved
+/// searches are built from the words as typed, so that nothing lands in a file or a collection
+/// under a word nobody chose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Typos {
+    #[default]
+    Corrected,
     AsTyped,
 }
 
@@ -185,6 +196,7 @@ pub struct SearchSettings {
     /// Passages per article at most.
     pub per_article: NonZeroUsize,
     pub spelling: Spelling,
+    pub typos: Typos,
     pub syntax: Syntax,
     pub highlighting: Highlighting,
     pub copies: Copies,
@@ -215,6 +227,7 @@ impl Default for SearchSettings {
             fields: FieldSelection::default(),
             per_article: NonZeroUsize::MIN,
             spelling: Spelling::default(),
+            typos: Typos::default(),
             syntax: Syntax::default(),
             highlighting: Highlighting::default(),
             copies: Copies::default(),
@@ -406,6 +419,7 @@ impl SettingsInput {
             } else {
                 Spelling::WithVariants
             },
+            typos: Typos::default(),
             syntax: if self.ranking.plain {
                 Syntax::PlainWords
             } else {
