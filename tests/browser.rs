@@ -257,6 +257,13 @@ fn the_page_works_as_a_reader_uses_it_on_a_laptop_and_a_phone() {
     // Arabic throughout: notes and errors are Arabic sentences, counts agree.
     let notes = text("notes");
     assert!(!notes.is_empty() && no_latin(&notes), "{seen}");
+    // Did you mean, in Arabic, with a link to the corrected search.
+    let suggestion = text("suggestion");
+    assert!(
+        suggestion.contains("هل تقصد") && suggestion.contains("المنكقة"),
+        "{seen}"
+    );
+    assert!(text("suggestionHref").starts_with("/?q="), "{seen}");
     let too_long = text("tooLongError");
     assert!(too_long.contains("أطول من"), "{seen}");
     assert_eq!(

@@ -129,6 +129,11 @@ const HOSTILE_QUERY = "تقرير";
   await page.goto(base + "?q=" + encodeURIComponent('"' + QUERY));
   await results();
   seen.notes = await page.locator("#notes").textContent();
+  // A word that finds nothing is searched as the word a typo away, and the page says so.
+  await page.goto(base + "?q=" + encodeURIComponent("المنكقة"));
+  await results();
+  seen.suggestion = await page.locator("#suggestions").textContent();
+  seen.suggestionHref = await page.locator("#suggestions a").first().getAttribute("href");
   await page.goto(base + "?q=" + "ب".repeat(1001));
   await page.waitForSelector("#error:not([hidden])");
   seen.tooLongError = await page.locator("#error").textContent();
