@@ -83,18 +83,6 @@ fn ids(articles: &[Value]) -> Vec<String> {
         .collect()
 }
 
-fn hit_ids(index: &Path, extra: &[&str]) -> Vec<String> {
-    let mut args = vec!["--limit", "50"];
-    args.extend_from_slice(extra);
-    let (hits, _) = search_json(index, &args);
-    let mut ids: Vec<String> = hits
-        .iter()
-        .map(|h| h["article_id"].as_str().unwrap().to_owned())
-        .collect();
-    ids.sort();
-    ids
-}
-
 #[test]
 fn articles_are_added_by_query_and_by_id_noted_tagged_and_dropped() {
     let (_dirs, index) = fixture();
@@ -178,11 +166,14 @@ fn articles_are_added_by_query_and_by_id_noted_tagged_and_dropped() {
 
     // The collection filter sees the curated articles; the tag filter too.
     assert_eq!(
-        hit_ids(&index, &["--collection", "قمم", "--all-copies", ""]),
+        sorted_hit_ids(&index, &["--collection", "قمم", "--all-copies", ""]),
         ["F1", "G1", "G2", "G3", "G4", "H2"]
     );
-    assert_eq!(hit_ids(&index, &["--collection", "قمم", "هلسنكي"]), ["H2"]);
-    assert_eq!(hit_ids(&index, &["--tag", "أخرى", ""]), ["F1", "H2"]);
+    assert_eq!(
+        sorted_hit_ids(&index, &["--collection", "قمم", "هلسنكي"]),
+        ["H2"]
+    );
+    assert_eq!(sorted_hit_ids(&index, &["--tag", "أخرى", ""]), ["F1", "H2"]);
     // A tag is scoped to the collections named with it.
     ok(&[
         "collections",
@@ -194,9 +185,12 @@ fn articles_are_added_by_query_and_by_id_noted_tagged_and_dropped() {
         "--index",
         idx(&index),
     ]);
-    assert_eq!(hit_ids(&index, &["--tag", "أخرى", ""]), ["F1", "H1", "H2"]);
     assert_eq!(
-        hit_ids(&index, &["--tag", "أخرى", "--collection", "قمم", ""]),
+        sorted_hit_ids(&index, &["--tag", "أخرى", ""]),
+        ["F1", "H1", "H2"]
+    );
+    assert_eq!(
+        sorted_hit_ids(&index, &["--tag", "أخرى", "--collection", "قمم", ""]),
         ["F1", "H2"]
     );
     let unknown = run(&["search", "--index", idx(&index), "--tag", "لا", "جنيف"]);
@@ -219,7 +213,7 @@ fn articles_are_added_by_query_and_by_id_noted_tagged_and_dropped() {
     ]);
     assert!(stderr_of(&dropped).contains("dropped 2 articles from قمم"));
     assert_eq!(ids(&show(&index, "قمم")), ["G1", "G3", "G4", "H2"]);
-    assert_eq!(hit_ids(&index, &["جنيف"]), ["G1", "G2", "G3", "G4"]);
+    assert_eq!(sorted_hit_ids(&index, &["جنيف"]), ["G1", "G2", "G3", "G4"]);
     // Its note went with it.
     ok(&["collections", "add", "قمم", "G2", "--index", idx(&index)]);
     assert_eq!(show(&index, "قمم")[1]["note"], "");
@@ -274,10 +268,13 @@ fn one_name_is_one_collection_filed_and_curated() {
     ok(&["collections", "add", "alpha", "B1", "--index", idx(&index)]);
     ok(&["collections", "add", "gamma", "A1", "--index", idx(&index)]);
     assert_eq!(
-        hit_ids(&index, &["--collection", "alpha", ""]),
+        sorted_hit_ids(&index, &["--collection", "alpha", ""]),
         ["A1", "B1"]
     );
-    assert_eq!(hit_ids(&index, &["--collection", "gamma", ""]), ["A1"]);
+    assert_eq!(
+        sorted_hit_ids(&index, &["--collection", "gamma", ""]),
+        ["A1"]
+    );
     let members = show(&index, "alpha");
     assert_eq!(ids(&members), ["A1", "B1"]);
     assert_eq!(members[0]["curated"], false);
@@ -324,8 +321,8 @@ fn one_name_is_one_collection_filed_and_curated() {
         "{}",
         stderr_of(&removed)
     );
-    assert_eq!(hit_ids(&index, &["هلسنكي"]), ["B1"]);
-    assert!(hit_ids(&index, &["جنيف"]).is_empty());
+    assert_eq!(sorted_hit_ids(&index, &["هلسنكي"]), ["B1"]);
+    assert!(sorted_hit_ids(&index, &["جنيف"]).is_empty());
     let gone = run(&[
         "search",
         "--index",
@@ -390,7 +387,7 @@ fn collections_survive_reindexing_and_rebuild() {
         "--quiet",
     ]);
     assert_eq!(show(&index, "قمم"), before);
-    assert_eq!(hit_ids(&index, &["--tag", "مهم", ""]), ["G1", "H1"]);
+    assert_eq!(sorted_hit_ids(&index, &["--tag", "مهم", ""]), ["G1", "H1"]);
 }
 
 #[test]
@@ -779,17 +776,7 @@ fn the_collection_facet_counts_the_articles_chosen_into_a_collection() {
         idx(&index),
     ]);
     let (_, summary) = search_json(&index, &["--facets", "القمة OR هلسنكي"]);
-    let collections: Vec<(String, u64)> = summary["facets"]["collection"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["value"].as_str().unwrap().to_owned(),
-                c["articles"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let collections = facet_counts(&summary, "collection");
     // G1 and H1 match and were chosen into قمم; F1 was chosen but does not match.
     assert!(
         collections.contains(&("قمم".to_owned(), 2)),

@@ -765,15 +765,7 @@ fn dates_are_read_with_arabic_digits_and_month_names() {
     }
     let index = dirs.index();
     index_quietly(&corpus, &index);
-    let ids = |extra: &[&str]| -> Vec<String> {
-        let (hits, _) = search_json(&index, extra);
-        let mut ids: Vec<String> = hits
-            .iter()
-            .map(|h| h["article_id"].as_str().unwrap().to_owned())
-            .collect();
-        ids.sort();
-        ids
-    };
+    let ids = |extra: &[&str]| sorted_hit_ids(&index, extra);
     for (flags, expected) in [
         (
             vec!["--from", "٢٠١٨-٠٧", "--to", "٢٠١٨-٠٧", "قمة"],

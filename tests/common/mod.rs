@@ -92,6 +92,34 @@ pub fn search_json(index: &Path, extra: &[&str]) -> (Vec<serde_json::Value>, ser
     (values, summary)
 }
 
+/// The ids of the articles `fahras search --format json EXTRA…` lists (up to 50), sorted.
+pub fn sorted_hit_ids(index: &Path, extra: &[&str]) -> Vec<String> {
+    let mut args = vec!["--limit", "50"];
+    args.extend_from_slice(extra);
+    let (hits, _) = search_json(index, &args);
+    let mut ids: Vec<String> = hits
+        .iter()
+        .map(|h| h["article_id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// A facet of a search summary as (value, articles) pairs, in its order.
+pub fn facet_counts(summary: &serde_json::Value, facet: &str) -> Vec<(String, u64)> {
+    summary["facets"][facet]
+        .as_array()
+        .unwrap_or_else(|| panic!("no facet {facet} in {summary}"))
+        .iter()
+        .map(|c| {
+            (
+                c["value"].as_str().unwrap().to_owned(),
+                c["articles"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
 /// (article_id, passage ordinal, text) of every passage in the index, sorted.
 pub fn all_passages(index: &Path) -> Vec<(String, u64, String)> {
     use tantivy::collector::TopDocs;
