@@ -572,6 +572,17 @@ fn the_page_keeps_articles_in_collections_and_refuses_writes_from_other_sites() 
         serde_json::from_str(String::from_utf8(jsonl).unwrap().lines().next().unwrap()).unwrap();
     assert_eq!(row["tags"], serde_json::json!(["تصريحات"]), "{row}");
     assert_eq!(row["notes"], serde_json::json!(["للمراجعة"]), "{row}");
+    // The collection facet counts it, and stops when it is dropped (the server reads the
+    // store again after each change).
+    let facet = |server: &Server| -> Vec<(String, u64)> {
+        let (_, result) = server.get_json(&format!("/api/search?q={}&facets=1", encode("جنيف")));
+        facet_counts(&result, "collection")
+    };
+    assert!(
+        facet(&server).contains(&("ملف القمة".to_owned(), 1)),
+        "{:?}",
+        facet(&server)
+    );
     // A note edited, then the article dropped (from the collection, never from the index).
     let (status, answer) = server.post(
         &format!("/api/collections/{name}/note"),
@@ -590,6 +601,11 @@ fn the_page_keeps_articles_in_collections_and_refuses_writes_from_other_sites() 
     assert_eq!(answer["dropped"], 1);
     let (_, collection) = server.get_json(&format!("/api/collections/{name}"));
     assert!(collection["articles"].as_array().unwrap().is_empty());
+    assert!(
+        !facet(&server).iter().any(|(value, _)| value == "ملف القمة"),
+        "{:?}",
+        facet(&server)
+    );
     let (status, answer) = server.post(
         &format!("/api/collections/{name}/note"),
         &page,

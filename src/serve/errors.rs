@@ -68,9 +68,9 @@ pub fn internal(err: impl std::fmt::Display) -> ApiError {
     )
 }
 
-/// The HTTP status of a library error:
+/// The HTTP status of a library error and the stable name the answer carries:
 /// - 404 when what the request names is not there (no index in the folder, an unknown
-///   collection);
+///   collection, article or saved search);
 /// - 400 when the request is at fault (a filter naming nothing the index holds, a bad setting);
 /// - 409 when the index is in a state another process controls (a first run building it, another
 ///   writer holding its lock) or was built with other settings than asked: the request may
@@ -78,64 +78,36 @@ pub fn internal(err: impl std::fmt::Display) -> ApiError {
 ///   `Retry-After` (503 with `Retry-After` stays the answer to the server's own overload, which
 ///   clears within a second);
 /// - 500 for everything else (I/O, tantivy, an index this build cannot use, a full disk).
-pub fn library_error_status(err: &crate::Error) -> StatusCode {
+fn classify(err: &crate::Error) -> (StatusCode, &'static str) {
     use crate::Error;
     match err {
-        Error::NoIndex(_)
-        | Error::UnknownCollection { .. }
-        | Error::NotInCollection { .. }
-        | Error::UnknownArticle(_)
-        | Error::UnknownSavedSearch(_) => StatusCode::NOT_FOUND,
-        Error::UnknownFilter { .. } | Error::BadSetting(_) => StatusCode::BAD_REQUEST,
-        Error::IndexBeingBuilt(_)
-        | Error::Locked(_)
-        | Error::IncompatibleSettings { .. }
-        | Error::SavedSearchExists(_) => StatusCode::CONFLICT,
-        Error::Io { .. }
-        | Error::Index(_)
-        | Error::ForeignIndex(_)
-        | Error::IncompatibleIndex(_)
-        | Error::DamagedManifest(_)
-        | Error::ReadOnly(_)
-        | Error::DiskFull(_)
-        | Error::Curation { .. }
-        | Error::UnusableFolder { .. } => StatusCode::INTERNAL_SERVER_ERROR,
-    }
-}
-
-/// The stable name of a library error.
-fn library_error_code(err: &crate::Error) -> &'static str {
-    use crate::Error;
-    match err {
-        Error::NoIndex(_) => "no_index",
-        Error::UnknownCollection { .. } => "unknown_collection",
-        Error::NotInCollection { .. } => "not_in_collection",
-        Error::UnknownArticle(_) => "no_article",
-        Error::UnknownSavedSearch(_) => "unknown_saved_search",
-        Error::SavedSearchExists(_) => "saved_search_exists",
-        Error::ReadOnly(_) => "read_only",
-        Error::UnknownFilter { .. } => "unknown_filter",
-        Error::BadSetting(_) => "bad_setting",
-        Error::IndexBeingBuilt(_) => "index_being_built",
-        Error::Locked(_) => "index_locked",
-        Error::IncompatibleSettings { .. } | Error::IncompatibleIndex(_) => "incompatible_index",
-        Error::DiskFull(_) => "disk_full",
+        Error::NoIndex(_) => (StatusCode::NOT_FOUND, "no_index"),
+        Error::UnknownCollection { .. } => (StatusCode::NOT_FOUND, "unknown_collection"),
+        Error::NotInCollection { .. } => (StatusCode::NOT_FOUND, "not_in_collection"),
+        Error::UnknownArticle(_) => (StatusCode::NOT_FOUND, "no_article"),
+        Error::UnknownSavedSearch(_) => (StatusCode::NOT_FOUND, "unknown_saved_search"),
+        Error::UnknownFilter { .. } => (StatusCode::BAD_REQUEST, "unknown_filter"),
+        Error::BadSetting(_) => (StatusCode::BAD_REQUEST, "bad_setting"),
+        Error::IndexBeingBuilt(_) => (StatusCode::CONFLICT, "index_being_built"),
+        Error::Locked(_) => (StatusCode::CONFLICT, "index_locked"),
+        Error::IncompatibleSettings { .. } => (StatusCode::CONFLICT, "incompatible_index"),
+        Error::SavedSearchExists(_) => (StatusCode::CONFLICT, "saved_search_exists"),
+        Error::IncompatibleIndex(_) => (StatusCode::INTERNAL_SERVER_ERROR, "incompatible_index"),
+        Error::ReadOnly(_) => (StatusCode::INTERNAL_SERVER_ERROR, "read_only"),
+        Error::DiskFull(_) => (StatusCode::INTERNAL_SERVER_ERROR, "disk_full"),
         Error::Io { .. }
         | Error::Index(_)
         | Error::ForeignIndex(_)
         | Error::DamagedManifest(_)
         | Error::Curation { .. }
-        | Error::UnusableFolder { .. } => "internal",
+        | Error::UnusableFolder { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }
 }
 
-/// A library error as an answer, with the status [`library_error_status`] gives it.
+/// A library error as an answer, with the status and code [`classify`] gives it.
 pub fn from_library(err: crate::Error) -> ApiError {
-    let answer = ApiError::new(
-        library_error_status(&err),
-        library_error_code(&err),
-        err.to_string(),
-    );
+    let (status, code) = classify(&err);
+    let answer = ApiError::new(status, code, err.to_string());
     match err {
         crate::Error::UnknownFilter { what, name, known } => answer
             .with("filter", what)
@@ -156,7 +128,7 @@ mod tests {
         use crate::index::IndexSettings;
         use crate::Error;
         let dir = PathBuf::from("idx");
-        let status = |err: Error| library_error_status(&err).as_u16();
+        let status = |err: Error| classify(&err).0.as_u16();
         assert_eq!(status(Error::NoIndex(dir.clone())), 404);
         assert_eq!(
             status(Error::UnknownCollection {

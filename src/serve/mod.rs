@@ -16,7 +16,7 @@
 //!
 //! Bad parameters get `{"error": "...", "code": "..."}` with status 400 (the settings are checked by the same
 //! code as the command line's, with the server's [`Bounds::HTTP`]), and errors of the library a
-//! status that says whose fault they are (`library_error_status`: 404, 400, 409 or 500); limits
+//! status that says whose fault they are (`errors::classify`: 404, 400, 409 or 500, with a code); limits
 //! on query length, `limit` and `offset` keep one request from monopolising the server. Request
 //! parameters never reach the file
 //! system: the only path used is the index folder given at start. The reader follows new commits

@@ -130,10 +130,12 @@ function errorText(body, status, s) {
 
 class ApiFailure extends Error {}
 
-async function getJson(url, s) {
+// The JSON answer of `url` (`init` for a POST), or an ApiFailure worded in Arabic (`s`: the
+// view asked for, to word a date error).
+async function fetchJson(url, s, init) {
   let response;
   try {
-    response = await fetch(url);
+    response = await fetch(url, init);
   } catch (_) {
     throw new ApiFailure("تعذر الاتصال بالخادم. هل ما زال «fahras serve» يعمل؟");
   }
@@ -146,6 +148,8 @@ async function getJson(url, s) {
   if (!response.ok) throw new ApiFailure(errorText(body, response.status, s));
   return body;
 }
+
+const getJson = (url, s) => fetchJson(url, s);
 
 // ---------------------------------------------------------------------------------------------
 // The address
@@ -656,17 +660,9 @@ async function copyCitation() {
 // one collection with its notes, tags and exports.
 
 // POSTs `body` as JSON (the browser adds the Origin the server checks).
-async function postJson(url, body) {
-  let response;
-  try {
-    response = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-  } catch (_) {
-    throw new ApiFailure("تعذر الاتصال بالخادم. هل ما زال «fahras serve» يعمل؟");
-  }
-  const answer = await response.json().catch(() => ({}));
-  if (!response.ok) throw new ApiFailure(errorText(answer, response.status));
-  return answer;
-}
+const postJson = (url, body) => fetchJson(url, null, {
+  method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+});
 
 const collectionUrl = (name, rest = "") => "/api/collections/" + encodeURIComponent(name) + rest;
 

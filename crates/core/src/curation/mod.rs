@@ -38,6 +38,23 @@ pub fn path(index_dir: &Path) -> PathBuf {
     index_dir.join(FILE_NAME)
 }
 
+/// The size and modification time of the database and of its write-ahead log: equal stamps mean
+/// no change was committed in between (a commit appends to the log; a checkpoint writes the
+/// database), so what was read from it can be reused. `None` without a database.
+pub type Stamp = [(u64, Option<std::time::SystemTime>); 2];
+
+/// The [`Stamp`] of the database of the index in `index_dir`.
+pub fn stamp(index_dir: &Path) -> Option<Stamp> {
+    let of = |path: PathBuf| {
+        std::fs::metadata(path)
+            .map(|m| (m.len(), m.modified().ok()))
+            .ok()
+    };
+    let database = of(path(index_dir))?;
+    let log = of(index_dir.join(format!("{FILE_NAME}-wal"))).unwrap_or((0, None));
+    Some([database, log])
+}
+
 /// What the store keeps of an article: enough to show and cite it after it left the index.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ArticleRecord {

@@ -185,6 +185,9 @@ pub struct Caches {
     doc_freqs: HashMap<Term, u64>,
     /// The exact terms within (word, edits) of a query word (typo correction).
     near_terms: HashMap<(String, u8), Vec<typos::NearTerm>>,
+    /// The curated articles of this generation, each with the collections it was chosen into
+    /// besides its own, as of the curation database's stamp (the collection facet counts them).
+    curated: Option<(crate::curation::Stamp, std::sync::Arc<Vec<CuratedArticle>>)>,
     /// Each segment's passages' articles and articles' facet values (built on the first query).
     article_tables: HashMap<tantivy::index::SegmentId, std::sync::Arc<articles::ArticleTable>>,
 }
@@ -204,10 +207,18 @@ impl Caches {
             self.copies.clear();
             self.doc_freqs.clear();
             self.near_terms.clear();
+            self.curated = None;
             self.article_tables.clear();
         }
         self
     }
+}
+
+/// A live article chosen into collections it was not filed under at index time.
+struct CuratedArticle {
+    segment: u32,
+    ord: u64,
+    collections: Vec<String>,
 }
 
 /// What a search ranks.
@@ -343,45 +354,30 @@ impl Engine {
         matches: &articles::ArticleMatches,
         facets: &mut Facets,
     ) -> Result<()> {
-        let Some(store) = crate::curation::Store::open_existing(&self.handle.dir)? else {
+        let Some(stamp) = crate::curation::stamp(&self.handle.dir) else {
             return Ok(());
         };
-        // Each curated article with the collections it was chosen into.
-        let mut chosen: HashMap<String, Vec<String>> = HashMap::new();
-        for collection in store.collections()? {
-            for id in store.ids_in(std::slice::from_ref(&collection.name))? {
-                chosen.entry(id).or_default().push(collection.name.clone());
+        let generation = searcher.generation().generation_id();
+        let cached = self
+            .lock_caches(searcher)
+            .curated
+            .as_ref()
+            .filter(|(known, _)| *known == stamp)
+            .map(|(_, curated)| std::sync::Arc::clone(curated));
+        let curated = match cached {
+            Some(curated) => curated,
+            None => {
+                let curated = std::sync::Arc::new(self.curated_articles(searcher, tables)?);
+                let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+                caches.for_generation(generation).curated =
+                    Some((stamp, std::sync::Arc::clone(&curated)));
+                curated
             }
-        }
-        if chosen.is_empty() {
-            return Ok(());
-        }
-        // Their live passages in one search, then each matching article once.
-        let field = self.handle.fields.article_id;
-        let terms = chosen.keys().map(|id| Term::from_field_text(field, id));
-        let passages = searcher.search(
-            &tantivy::query::TermSetQuery::new(terms),
-            &tantivy::collector::DocSetCollector,
-        )?;
-        let mut seen = std::collections::HashSet::new();
+        };
         let mut added: HashMap<&str, usize> = HashMap::new();
-        for address in passages {
-            let Some(table) = tables.get(&address.segment_ord) else {
-                continue;
-            };
-            let Some(ord) = table.article_of(address.doc_id) else {
-                continue;
-            };
-            if !seen.insert((address.segment_ord, ord))
-                || matches.passages_of(address.segment_ord, ord) == 0
-            {
-                continue;
-            }
-            let id = articles::article_id_at(searcher, address.segment_ord, ord);
-            let filed = table.collection_of(ord).map(str::to_lowercase);
-            for name in chosen.get(&id).into_iter().flatten() {
-                // Filed under that same name at index time: counted already.
-                if filed.as_deref() != Some(name.to_lowercase().as_str()) {
+        for article in curated.iter() {
+            if matches.passages_of(article.segment, article.ord) > 0 {
+                for name in &article.collections {
                     *added.entry(name).or_default() += 1;
                 }
             }
@@ -390,6 +386,64 @@ impl Engine {
             facets.add_to_collection(name, count);
         }
         Ok(())
+    }
+
+    /// The live curated articles with the collections they were chosen into besides the one
+    /// they were filed under (read from the store and one search over their ids).
+    fn curated_articles(
+        &self,
+        searcher: &tantivy::Searcher,
+        tables: &HashMap<u32, std::sync::Arc<articles::ArticleTable>>,
+    ) -> Result<Vec<CuratedArticle>> {
+        let Some(store) = crate::curation::Store::open_existing(&self.handle.dir)? else {
+            return Ok(Vec::new());
+        };
+        let mut chosen: HashMap<String, Vec<String>> = HashMap::new();
+        for collection in store.collections()? {
+            for id in store.ids_in(std::slice::from_ref(&collection.name))? {
+                chosen.entry(id).or_default().push(collection.name.clone());
+            }
+        }
+        if chosen.is_empty() {
+            return Ok(Vec::new());
+        }
+        let field = self.handle.fields.article_id;
+        let terms = chosen.keys().map(|id| Term::from_field_text(field, id));
+        let passages = searcher.search(
+            &tantivy::query::TermSetQuery::new(terms),
+            &tantivy::collector::DocSetCollector,
+        )?;
+        let mut seen = std::collections::HashSet::new();
+        let mut curated = Vec::new();
+        for address in passages {
+            let Some(table) = tables.get(&address.segment_ord) else {
+                continue;
+            };
+            let Some(ord) = table.article_of(address.doc_id) else {
+                continue;
+            };
+            if !seen.insert((address.segment_ord, ord)) {
+                continue;
+            }
+            let id = articles::article_id_at(searcher, address.segment_ord, ord);
+            let filed = table.collection_of(ord).map(str::to_lowercase);
+            // Filed under that same name at index time: counted already.
+            let collections: Vec<String> = chosen
+                .get(&id)
+                .into_iter()
+                .flatten()
+                .filter(|name| filed.as_deref() != Some(name.to_lowercase().as_str()))
+                .cloned()
+                .collect();
+            if !collections.is_empty() {
+                curated.push(CuratedArticle {
+                    segment: address.segment_ord,
+                    ord,
+                    collections,
+                });
+            }
+        }
+        Ok(curated)
     }
 
     /// The articles `query` matches (collected by `collector`) and the passages of the page up
