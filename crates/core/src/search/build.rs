@@ -619,13 +619,22 @@ impl Builder<'_> {
             });
         }
         let exact_terms = analysis::query_terms(self.analyzers.exact, word);
-        let stem_terms = analysis::query_terms(self.analyzers.stem, word);
-        let ([typed], [stem]) = (exact_terms.as_slice(), stem_terms.as_slice()) else {
+        let [typed] = exact_terms.as_slice() else {
             return None;
         };
         if !typos::is_candidate(typed) {
             return None;
         }
+        // A word the archive writes often is no typo: decided before any other lookup, since
+        // nearly every word of a query is one (`may_correct` below would refuse it anyway).
+        let typed_passages = self.lexicon.doc_freq(self.fields.text, typed);
+        if !typos::may_correct(typed_passages, typed_passages) {
+            return None;
+        }
+        let stem_terms = analysis::query_terms(self.analyzers.stem, word);
+        let [stem] = stem_terms.as_slice() else {
+            return None;
+        };
         let variants = self.variants_of(typed);
         // Passages the word finds: as typed, stemmed, or in a spelling variant.
         let mut found: u64 = variants.iter().map(|v| v.passages).sum();
@@ -633,7 +642,6 @@ impl Builder<'_> {
             found += self.lexicon.doc_freq(exact_field, typed);
             found += self.lexicon.doc_freq(stem_field, stem);
         }
-        let typed_passages = self.lexicon.doc_freq(self.fields.text, typed);
         if !typos::may_correct(found, typed_passages) {
             return None;
         }
