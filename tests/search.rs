@@ -182,13 +182,8 @@ fn spelling_variants_are_used_reported_and_can_be_turned_off() {
     assert_eq!(summary["variants"]["بوتين"]["بوتن"], 3);
     let b1 = hits.iter().find(|h| h["article_id"] == "B1").unwrap();
     assert_eq!(highlighted(b1), ["بوتن"]);
-    // The word as typed weighs more than its variant in a passage of similar length.
-    let score = |id: &str| {
-        hits.iter().find(|h| h["article_id"] == id).unwrap()["score"]
-            .as_f64()
-            .unwrap()
-    };
-    assert!(score("A1") > score("B1"), "{hits:?}");
+    // (A spelling counts as the word typed: tests/variants.rs checks that either spelling
+    // ranks the same articles the same.)
     let (hits, summary) = search(&index, &["--exact", "بوتين"]);
     assert_eq!(ids(&hits), ["A1"]);
     assert!(summary["variants"].as_object().unwrap().is_empty());

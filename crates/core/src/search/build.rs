@@ -599,6 +599,28 @@ impl Builder<'_> {
         self.spelled_word(word, title_only, polarity)
     }
 
+    /// Boosts that give each of `terms` (one word's spellings in `field`) BM25's idf of all of
+    /// them together: idf(sum of their passages) / idf(its own passages).
+    fn one_word_boosts(&self, field: Field, terms: &[String]) -> Vec<f32> {
+        let n = self.lexicon.num_docs() as f64;
+        let idf = |df: f64| (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        let dfs: Vec<f64> = terms
+            .iter()
+            .map(|t| self.lexicon.doc_freq(field, t) as f64)
+            .collect();
+        let together = idf(dfs.iter().sum::<f64>().min(n));
+        dfs.iter()
+            .map(|&df| {
+                let own = idf(df);
+                if df == 0.0 || own <= 0.0 {
+                    1.0
+                } else {
+                    (together / own) as f32
+                }
+            })
+            .collect()
+    }
+
     /// The lexicon's spelling variants of the exact term `term`, asked once per query.
     fn variants_of(&mut self, term: &str) -> Vec<Variant> {
         if let Some(known) = self.known_variants.get(term) {
@@ -684,8 +706,85 @@ impl Builder<'_> {
         }
         let wanted = polarity == Polarity::Wanted;
         let pairs = self.text_fields(title_only);
+        // An excluded word is excluded in all its spellings too (but neither highlighted nor
+        // reported).
+        let variants = if self.use_variants && exact_terms.len() == 1 {
+            self.variants_of(&exact_terms[0])
+        } else {
+            Vec::new()
+        };
         let mut clauses: Vec<Box<dyn Query>> = Vec::new();
         for &(exact_field, stem_field, weight) in &pairs {
+            if !variants.is_empty() {
+                // The spellings of one word are scored as that word: each with the idf of all
+                // of them together (as Lucene's SynonymQuery does), so that a rarer house
+                // spelling neither outranks the common one nor is outranked by it.
+                let typed_stems = match stem_terms.as_slice() {
+                    [single] => Some(single.clone()),
+                    _ => None,
+                };
+                let variant_stems: Vec<Vec<String>> = variants
+                    .iter()
+                    .map(|v| analysis::query_terms(self.analyzers.stem, &v.term))
+                    .collect();
+                let exact_group: Vec<String> = exact_terms
+                    .iter()
+                    .chain(variants.iter().map(|v| &v.term))
+                    .cloned()
+                    .collect();
+                let exact_boosts = self.one_word_boosts(exact_field, &exact_group);
+                clauses.push(term_query(
+                    exact_field,
+                    &exact_terms[0],
+                    self.ranking.exact_weight * weight * exact_boosts[0],
+                ));
+                let mut stem_group: Vec<String> = typed_stems.iter().cloned().collect();
+                for stems in &variant_stems {
+                    if let [single] = stems.as_slice() {
+                        if !stem_group.contains(single) {
+                            stem_group.push(single.clone());
+                        }
+                    }
+                }
+                let stem_boosts = self.one_word_boosts(stem_field, &stem_group);
+                let stem_boost = |term: &String| {
+                    stem_group
+                        .iter()
+                        .position(|t| t == term)
+                        .map_or(1.0, |i| stem_boosts[i])
+                };
+                match &typed_stems {
+                    Some(stem) => {
+                        clauses.push(term_query(stem_field, stem, weight * stem_boost(stem)))
+                    }
+                    None => clauses.push(phrase_query(stem_field, &stem_terms, weight)),
+                }
+                for ((variant, stems), exact_boost) in
+                    variants.iter().zip(&variant_stems).zip(&exact_boosts[1..])
+                {
+                    clauses.push(term_query(
+                        exact_field,
+                        &variant.term,
+                        self.ranking.exact_weight
+                            * weight
+                            * self.ranking.variant_weight
+                            * exact_boost,
+                    ));
+                    // A stem the typed word shares is searched once, above.
+                    if typed_stems.as_ref() != stems.first().filter(|_| stems.len() == 1) {
+                        let boost = match stems.as_slice() {
+                            [single] => stem_boost(single),
+                            _ => 1.0,
+                        };
+                        clauses.push(phrase_query(
+                            stem_field,
+                            stems,
+                            weight * self.ranking.variant_weight * boost,
+                        ));
+                    }
+                }
+                continue;
+            }
             clauses.push(phrase_query(
                 exact_field,
                 &exact_terms,
@@ -694,19 +793,30 @@ impl Builder<'_> {
             clauses.push(phrase_query(stem_field, &stem_terms, weight));
         }
         if self.ranking.reading_weight > 0.0 {
-            let readings = analysis::query_readings(self.analyzers.stem, word);
-            if let [single] = readings.as_slice() {
-                for alternate in single.iter().skip(1).filter(|r| r.chars().count() >= 4) {
-                    for &(_, stem_field, weight) in &pairs {
-                        clauses.push(term_query(
-                            stem_field,
-                            alternate,
-                            weight * self.ranking.reading_weight,
-                        ));
+            // Every spelling has its other readings, so that one spelling gets no bonus the
+            // others lack (بوتين is also read و+تين, بوتن is not).
+            let mut alternates: Vec<String> = Vec::new();
+            let spellings = std::iter::once(word).chain(variants.iter().map(|v| v.term.as_str()));
+            for spelling in spellings {
+                if let [single] = analysis::query_readings(self.analyzers.stem, spelling).as_slice()
+                {
+                    for alternate in single.iter().skip(1).filter(|r| r.chars().count() >= 4) {
+                        if !alternates.contains(alternate) {
+                            alternates.push(alternate.clone());
+                        }
                     }
-                    if wanted {
-                        self.highlight.stem.insert(alternate.clone());
-                    }
+                }
+            }
+            for alternate in &alternates {
+                for &(_, stem_field, weight) in &pairs {
+                    clauses.push(term_query(
+                        stem_field,
+                        alternate,
+                        weight * self.ranking.reading_weight,
+                    ));
+                }
+                if wanted {
+                    self.highlight.stem.insert(alternate.clone());
                 }
             }
         }
@@ -714,31 +824,16 @@ impl Builder<'_> {
             self.highlight.exact.extend(exact_terms.iter().cloned());
             self.highlight.stem.extend(stem_terms.iter().cloned());
         }
-        // An excluded word is excluded in all its spellings too (but neither highlighted nor
-        // reported).
-        if self.use_variants && exact_terms.len() == 1 {
-            for variant in self.variants_of(&exact_terms[0]) {
-                let variant_stems = analysis::query_terms(self.analyzers.stem, &variant.term);
-                for &(exact_field, stem_field, weight) in &pairs {
-                    clauses.push(term_query(
-                        exact_field,
-                        &variant.term,
-                        self.ranking.exact_weight * weight * self.ranking.variant_weight,
-                    ));
-                    clauses.push(phrase_query(
-                        stem_field,
-                        &variant_stems,
-                        weight * self.ranking.variant_weight,
-                    ));
-                }
-                if wanted {
-                    self.highlight.exact.insert(variant.term.clone());
-                    self.highlight.stem.extend(variant_stems);
-                    self.variants
-                        .entry(word.to_owned())
-                        .or_default()
-                        .insert(variant.term, variant.passages);
-                }
+        if wanted {
+            for variant in variants {
+                self.highlight.exact.insert(variant.term.clone());
+                self.highlight
+                    .stem
+                    .extend(analysis::query_terms(self.analyzers.stem, &variant.term));
+                self.variants
+                    .entry(word.to_owned())
+                    .or_default()
+                    .insert(variant.written, variant.passages);
             }
         }
         should(clauses)
@@ -835,6 +930,7 @@ mod tests {
                 .flatten()
                 .map(|&(term, passages)| Variant {
                     term: term.to_owned(),
+                    written: term.to_owned(),
                     passages,
                 })
                 .collect()
@@ -848,6 +944,10 @@ mod tests {
                 .flatten()
                 .map(|t| t.to_string())
                 .collect()
+        }
+
+        fn num_docs(&self) -> u64 {
+            1_000
         }
 
         fn doc_freq(&self, field: Field, term: &str) -> u64 {

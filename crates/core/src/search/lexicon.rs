@@ -26,6 +26,8 @@ pub trait Lexicon {
     fn prefix_expansions(&self, prefix: &str) -> Vec<String>;
     /// Passages whose `field` holds `term`.
     fn doc_freq(&self, field: Field, term: &str) -> u64;
+    /// Passages in the index (BM25's N).
+    fn num_docs(&self) -> u64;
     /// The exact terms at most `edits` edits from the exact term `term` (see
     /// [`typos::near_terms`]).
     fn near_terms(&self, term: &str, edits: u8) -> Vec<NearTerm>;
@@ -46,18 +48,17 @@ impl Lexicon for IndexLexicon<'_> {
         if let Some(found) = caches.variants.get(term) {
             return found.clone();
         }
-        let found = variants::find_variants(
-            self.searcher,
-            self.fields.text,
-            self.fields.article_id,
-            term,
-        );
+        let found = variants::find_variants(self.searcher, self.fields, term);
         caches.variants.insert(term.to_owned(), found.clone());
         found
     }
 
     fn prefix_expansions(&self, prefix: &str) -> Vec<String> {
         most_frequent_with_prefix(self.searcher, self.fields.text, prefix)
+    }
+
+    fn num_docs(&self) -> u64 {
+        self.searcher.num_docs()
     }
 
     fn doc_freq(&self, field: Field, term: &str) -> u64 {

@@ -94,7 +94,7 @@ impl Default for Ranking {
         Ranking {
             exact_weight: 0.5,
             title_weight: 0.5,
-            variant_weight: 0.5,
+            variant_weight: 1.0,
             operator: Operator::AllThenAny,
             drop_stopwords: true,
             proximity_weight: 0.0,

@@ -1,25 +1,46 @@
-//! Spelling variants of transliterated names.
+//! Spelling variants of transliterated names: the other spellings of a query word that are the
+//! same word.
 //!
 //! Arabic news spells foreign names many ways: بوتين/بوتن, ترامب/ترمب, جنيف/جينيف,
-//! سوريا/سورية. For a query word, Fahras also searches index terms that differ from it only by
-//! one long vowel letter (ا و ي) added or dropped inside the word, or by a final ه/ا swap (ة and
-//! ى are already folded to ه and ي), when the index holds them often enough to be a spelling and
-//! not a typo.
+//! ميونيخ/ميونخ, each outlet with its house spelling. A spelling of a name is the same name, so a
+//! variant counts as the word typed. But one long vowel more or less also turns an Arabic word
+//! into another word (محمد/محمود, العالم/العلم, مقطع/مقاطع, الحكومة/الحكومية), so a variant is
+//! searched only when the archive's evidence says it is the same word:
 //!
-//! Guards keep ordinary words from being expanded into unrelated ones: words shorter than
-//! [`MIN_WORD_CHARS`] letters (كان, قال, من …) are never expanded, the first letter is never
-//! touched, the result keeps at least [`MIN_WORD_CHARS`] letters, and a variant must be found in
-//! at least [`MIN_VARIANT_PASSAGES`] passages and at least 1/[`MAX_RARITY`] as often as the word
-//! typed. A rarer variant of a rare word still counts when an article uses both spellings (the
-//! seed article writes بوتين and, twice, بوتن): an archive of a few articles holds too few
-//! passages for frequency alone to be evidence, but one article spelling a name two ways is.
+//! 1. **Its letters** ([`candidates`]): it differs from the word typed by one long vowel (ا و ي)
+//!    added or dropped inside the word, or by a final ه/ا swap (ة and ى are already folded to ه
+//!    and ي). Never at the first or the last letter (شمال/شمالي, مزيد/مزيدا, حسابه/حسابها are
+//!    suffixes), never the second of two equal first letters (وزير/ووزير: the conjunction), never
+//!    ي before a final ه (الدولة/الدولية: the adjective ending ـية). Words shorter than
+//!    [`MIN_WORD_CHARS`] letters are never expanded.
+//! 2. **Its frequency**: found in at least [`MIN_VARIANT_PASSAGES`] passages and at least
+//!    1/[`MAX_RARITY`] as often as the word typed (a rarer form is a typo, not a spelling).
+//! 3. **Names, not dictionary words** ([`is_dictionary_word`]): an Arabic noun or verb takes
+//!    the attached pronouns (موقعها, مقاطعهم); a foreign name almost never does (no ترامبها). A
+//!    form whose base (clitics removed) is found with them in more than 2% of its passages is a
+//!    dictionary word, and dictionary words have no spelling variants.
+//! 4. **Its contexts** ([`Contexts`]): the words around the two forms in a sample of their
+//!    passages must be alike (cosine ≥ [`MIN_CONTEXT_COSINE`]). Around بوتين and بوتن stand the
+//!    same words (الرئيس الروسي فلاديمير …); around محمد and محمود, مقطع and مقاطع, other ones.
+//!    When a form is too rare for its contexts to say much (fewer than
+//!    [`MIN_SAMPLED_OCCURRENCES`] occurrences, as in an archive of a few articles), one word
+//!    beside both, or one article writing both, is evidence too (the seed article writes بوتين
+//!    and, twice, بوتن).
+//!
+//! Measured on the labelled pairs of `tests/variant_pairs.tsv` (ANT's vocabulary) by
+//! `benches/variants.sh`; see the README.
+
+use std::collections::HashMap;
 
 use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Term};
-use tantivy::{DocSet, Searcher, TERMINATED};
+use tantivy::schema::{IndexRecordOption, Term, Value};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, TERMINATED};
 
-use crate::analysis::normalizer::is_arabic_letter;
+use super::ranking::is_query_stopword;
+use crate::analysis::normalizer::{is_arabic_letter, is_combining_mark, TATWEEL};
+use crate::index::Fields;
 
 /// Words shorter than this are never expanded.
 pub const MIN_WORD_CHARS: usize = 4;
@@ -29,8 +50,28 @@ pub const MIN_VARIANT_PASSAGES: u64 = 3;
 pub const MAX_RARITY: u64 = 50;
 /// At most this many variants per word, the most frequent first.
 pub const MAX_VARIANTS: usize = 4;
+/// A form whose base is found with an attached pronoun in more than this share of its passages
+/// (plus [`DICTIONARY_SLACK`]) is a dictionary word.
+pub const DICTIONARY_SHARE: f64 = 0.02;
+/// …a few such passages are noise (a name misread as a word, a typo).
+pub const DICTIONARY_SLACK: u64 = 2;
+/// Passages whose words are sampled around a form (at most two per article).
+pub const CONTEXT_PASSAGES: usize = 16;
+/// Words on each side of an occurrence that make its context.
+pub const CONTEXT_WINDOW: usize = 2;
+/// Contexts at least this alike (cosine of the counts of the words around) are one word's. On
+/// the labelled pairs, same-word pairs score 0.2–0.96 and different words 0–0.15, except
+/// plurals and verbal nouns that letters and pronouns do not catch (مقطع/مقاطع).
+pub const MIN_CONTEXT_COSINE: f64 = 0.2;
+/// Below this many sampled occurrences a form's context is no evidence.
+pub const MIN_SAMPLED_OCCURRENCES: usize = 3;
 
 const LONG_VOWELS: [char; 3] = ['ا', 'و', 'ي'];
+/// Attached pronouns that show a form is an Arabic noun or verb (ه is left out: after ة→ه
+/// folding it cannot be told from a feminine ending).
+const PRONOUN_SUFFIXES: [&str; 6] = ["ها", "هم", "هما", "هن", "كم", "نا"];
+/// Proclitics stripped to find a form's base, longest first.
+const PROCLITICS: [&str; 10] = ["وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل"];
 
 /// Candidate spellings of a normalized `term` (without looking at the index).
 pub fn candidates(term: &str) -> Vec<String> {
@@ -46,20 +87,28 @@ pub fn candidates(term: &str) -> Vec<String> {
             out.push(candidate);
         }
     };
-    // Drop one long vowel (never the first letter).
+    // Drop one long vowel: not the first or last letter, not the second of two equal first
+    // letters (ووزير), not ي before a final ه (الدوليه).
     if n > MIN_WORD_CHARS {
-        for i in 1..n {
-            if LONG_VOWELS.contains(&letters[i]) {
+        for i in 1..n - 1 {
+            let vowel = LONG_VOWELS.contains(&letters[i]);
+            let doubled_first = i == 1 && letters[0] == letters[1];
+            let nisba = letters[i] == 'ي' && i == n - 2 && letters[n - 1] == 'ه';
+            if vowel && !doubled_first && !nisba {
                 let mut candidate = letters.clone();
                 candidate.remove(i);
                 push(candidate);
             }
         }
     }
-    // Add one long vowel between two letters, not next to the same vowel.
+    // Add one long vowel between two letters (doubling a vowel: السوفيتي/السوفييتي), but
+    // never doubling the first letter (وزير/ووزير) or adding ي before a final ه.
     for i in 1..n {
         for vowel in LONG_VOWELS {
-            if letters[i - 1] == vowel || letters[i] == vowel {
+            if i == 1 && letters[0] == vowel {
+                continue;
+            }
+            if i == n - 1 && vowel == 'ي' && letters[n - 1] == 'ه' {
                 continue;
             }
             let mut candidate = letters.clone();
@@ -68,8 +117,7 @@ pub fn candidates(term: &str) -> Vec<String> {
         }
     }
     // Final ه ↔ ا (سوريه/سوريا, امريكا/امريكه).
-    let last = letters[n - 1];
-    let swapped = match last {
+    let swapped = match letters[n - 1] {
         'ه' => Some('ا'),
         'ا' => Some('ه'),
         _ => None,
@@ -82,42 +130,68 @@ pub fn candidates(term: &str) -> Vec<String> {
     out
 }
 
-/// A variant found in the index, with the number of passages that contain it.
+/// A variant found in the index: its normalized term (what is searched), the spelling the
+/// archive writes it with most often (what is reported), and the passages that contain it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Variant {
     pub term: String,
+    pub written: String,
     pub passages: u64,
 }
 
-/// The variants of `term` that occur often enough in `field` (an exact field), or that share an
-/// article (`article_id` field) with it.
-pub fn find_variants(
-    searcher: &Searcher,
-    field: Field,
-    article_id: Field,
-    term: &str,
-) -> Vec<Variant> {
+/// The spellings of `term` (normalized, as the exact field holds it) that the archive's
+/// evidence says are the same word (see the module comment), the most frequent first.
+pub fn find_variants(searcher: &Searcher, fields: &Fields, term: &str) -> Vec<Variant> {
     let candidates = candidates(term);
     if candidates.is_empty() {
         return Vec::new();
     }
     let doc_freq = |t: &str| {
         searcher
-            .doc_freq(&Term::from_field_text(field, t))
+            .doc_freq(&Term::from_field_text(fields.text, t))
             .unwrap_or(0)
     };
     let typed = doc_freq(term);
+    if typed == 0 {
+        // Nothing to compare with: a word the archive lacks is a case for typo correction.
+        return Vec::new();
+    }
     let threshold = MIN_VARIANT_PASSAGES.max(typed / MAX_RARITY);
-    let mut found: Vec<Variant> = candidates
+    let mut frequent: Vec<(String, u64)> = candidates
         .into_iter()
         .filter_map(|candidate| {
             let passages = doc_freq(&candidate);
+            // A small archive: a rarer spelling is still a candidate when an article writes
+            // both (its contexts decide below, or, too rare for them, that article does).
             let evidence = passages >= threshold
                 || (threshold == MIN_VARIANT_PASSAGES
                     && passages > 0
-                    && typed > 0
-                    && share_an_article(searcher, field, article_id, term, &candidate));
-            evidence.then_some(Variant {
+                    && share_an_article(searcher, fields, term, &candidate));
+            evidence.then_some((candidate, passages))
+        })
+        .collect();
+    if frequent.is_empty() || is_dictionary_word(&doc_freq, term) {
+        return Vec::new();
+    }
+    frequent.retain(|(candidate, _)| !is_dictionary_word(&doc_freq, candidate));
+    if frequent.is_empty() {
+        return Vec::new();
+    }
+    let mut analyzer = crate::analysis::exact_analyzer();
+    let typed_contexts = Contexts::sample(searcher, fields, &mut analyzer, term);
+    let mut found: Vec<Variant> = frequent
+        .into_iter()
+        .filter_map(|(candidate, passages)| {
+            let contexts = Contexts::sample(searcher, fields, &mut analyzer, &candidate);
+            let cosine = typed_contexts.cosine(&contexts, &[term, &candidate]);
+            let few = typed_contexts.occurrences < MIN_SAMPLED_OCCURRENCES
+                || contexts.occurrences < MIN_SAMPLED_OCCURRENCES;
+            // Too few occurrences for a cosine to mean much: a word beside both forms, or one
+            // article writing both, is what a small archive can offer.
+            let same = cosine >= MIN_CONTEXT_COSINE
+                || (few && (cosine > 0.0 || share_an_article(searcher, fields, term, &candidate)));
+            same.then(|| Variant {
+                written: contexts.most_written().unwrap_or_else(|| candidate.clone()),
                 term: candidate,
                 passages,
             })
@@ -132,15 +206,171 @@ pub fn find_variants(
     found
 }
 
+/// Whether the normalized `term` is an Arabic noun or verb rather than a name: its base (the
+/// form without its proclitics) is found with an attached pronoun (موقعها, مقاطعهم) in more
+/// than [`DICTIONARY_SHARE`] of as many passages as the base or the form has.
+pub fn is_dictionary_word(doc_freq: &dyn Fn(&str) -> u64, term: &str) -> bool {
+    let base = PROCLITICS
+        .iter()
+        .find_map(|clitic| {
+            term.strip_prefix(clitic)
+                .filter(|rest| rest.chars().count() >= 3)
+        })
+        .unwrap_or(term);
+    // ة (folded to ه) is written ت before a pronoun: حكومه → حكومتها.
+    let stem = match base.strip_suffix('ه') {
+        Some(rest) => format!("{rest}ت"),
+        None => base.to_owned(),
+    };
+    let with_pronouns: u64 = PRONOUN_SUFFIXES
+        .iter()
+        .map(|suffix| doc_freq(&format!("{stem}{suffix}")))
+        .sum();
+    let frequency = doc_freq(base).max(doc_freq(term));
+    with_pronouns as f64 > DICTIONARY_SHARE * frequency as f64 + DICTIONARY_SLACK as f64
+}
+
+/// The words around a form in a sample of its passages, and how the form is written there.
+#[derive(Debug, Default)]
+pub struct Contexts {
+    /// Terms (exact field) standing within [`CONTEXT_WINDOW`] words of an occurrence, with
+    /// how often; query stopwords and numbers left out.
+    pub words: HashMap<String, u32>,
+    /// The form as written (diacritics and tatweel removed), with how often.
+    pub written: HashMap<String, u32>,
+    /// Occurrences seen.
+    pub occurrences: usize,
+}
+
+impl Contexts {
+    /// Reads the first [`CONTEXT_PASSAGES`] passages holding `term` in the exact text field (at
+    /// most two per article, so that one long story does not make the sample), in index order:
+    /// the same sample for the same index.
+    pub fn sample(
+        searcher: &Searcher,
+        fields: &Fields,
+        analyzer: &mut TextAnalyzer,
+        term: &str,
+    ) -> Contexts {
+        let mut contexts = Contexts::default();
+        let mut per_article: HashMap<String, usize> = HashMap::new();
+        let mut sampled = 0;
+        let key = Term::from_field_text(fields.text, term);
+        'segments: for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+            let Ok(inverted) = segment.inverted_index(fields.text) else {
+                continue;
+            };
+            let Ok(Some(mut postings)) = inverted.read_postings(&key, IndexRecordOption::Basic)
+            else {
+                continue;
+            };
+            let ids = segment
+                .fast_fields()
+                .str(crate::index::schema::names::ARTICLE_ID)
+                .ok()
+                .flatten();
+            let alive = segment.alive_bitset();
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if sampled >= CONTEXT_PASSAGES {
+                    break 'segments;
+                }
+                if alive.is_none_or(|bits| bits.is_alive(doc)) {
+                    let mut id = String::new();
+                    if let Some(ids) = &ids {
+                        if let Some(ord) = ids.term_ords(doc).next() {
+                            let _ = ids.ord_to_str(ord, &mut id);
+                        }
+                    }
+                    let seen = per_article.entry(id).or_default();
+                    if *seen < 2 {
+                        *seen += 1;
+                        sampled += 1;
+                        let address = DocAddress::new(ordinal as u32, doc);
+                        if let Ok(stored) = searcher.doc::<TantivyDocument>(address) {
+                            if let Some(text) =
+                                stored.get_first(fields.text).and_then(|v| v.as_str())
+                            {
+                                contexts.add_passage(analyzer, text, term);
+                            }
+                        }
+                    }
+                }
+                doc = postings.advance();
+            }
+        }
+        contexts
+    }
+
+    fn add_passage(&mut self, analyzer: &mut TextAnalyzer, text: &str, term: &str) {
+        let mut tokens: Vec<(String, usize, usize)> = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while let Some(token) = stream.next() {
+            tokens.push((token.text.clone(), token.offset_from, token.offset_to));
+        }
+        for (i, (token, from, to)) in tokens.iter().enumerate() {
+            if token != term {
+                continue;
+            }
+            self.occurrences += 1;
+            let written: String = text[*from..*to]
+                .chars()
+                .filter(|&c| !is_combining_mark(c) && c != TATWEEL)
+                .collect();
+            *self.written.entry(written).or_default() += 1;
+            let window =
+                i.saturating_sub(CONTEXT_WINDOW)..(i + CONTEXT_WINDOW + 1).min(tokens.len());
+            for (j, (neighbour, _, _)) in tokens[window.clone()].iter().enumerate() {
+                if window.start + j == i
+                    || is_query_stopword(neighbour)
+                    || !neighbour.chars().all(is_arabic_letter)
+                    || neighbour.chars().count() < 2
+                {
+                    continue;
+                }
+                *self.words.entry(neighbour.clone()).or_default() += 1;
+            }
+        }
+    }
+
+    /// Cosine similarity of the two context counts, leaving out `excluded` (the two forms,
+    /// which stand beside each other when an article repeats a name).
+    pub fn cosine(&self, other: &Contexts, excluded: &[&str]) -> f64 {
+        let kept = |word: &String| !excluded.contains(&word.as_str());
+        let norm = |words: &HashMap<String, u32>| {
+            words
+                .iter()
+                .filter(|(w, _)| kept(w))
+                .map(|(_, &n)| f64::from(n) * f64::from(n))
+                .sum::<f64>()
+                .sqrt()
+        };
+        let (a, b) = (norm(&self.words), norm(&other.words));
+        if a == 0.0 || b == 0.0 {
+            return 0.0;
+        }
+        let dot: f64 = self
+            .words
+            .iter()
+            .filter(|(w, _)| kept(w))
+            .map(|(w, &n)| f64::from(n) * f64::from(other.words.get(w).copied().unwrap_or(0)))
+            .sum();
+        dot / (a * b)
+    }
+
+    /// The spelling seen most often (ties: the first in Unicode order, so it is stable).
+    pub fn most_written(&self) -> Option<String> {
+        self.written
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|(w, _)| w.clone())
+    }
+}
+
 /// Whether some article has passages containing `typed` and `variant` (either may be in any of
-/// its passages). Only asked for variants found in fewer than [`MIN_VARIANT_PASSAGES`] passages.
-fn share_an_article(
-    searcher: &Searcher,
-    field: Field,
-    article_id: Field,
-    typed: &str,
-    variant: &str,
-) -> bool {
+/// its passages).
+fn share_an_article(searcher: &Searcher, fields: &Fields, typed: &str, variant: &str) -> bool {
+    let (field, article_id) = (fields.text, fields.article_id);
     let variant_term = Term::from_field_text(field, variant);
     for segment in searcher.segment_readers() {
         let Ok(inverted) = segment.inverted_index(field) else {

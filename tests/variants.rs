@@ -1,0 +1,230 @@
+//! Spelling variants: the labelled pairs of `tests/variant_pairs.tsv` (ANT's vocabulary) against
+//! the rule's letters, and its evidence (dictionary words, contexts, one article writing both)
+//! on a fixture archive. Precision and recall of the whole rule on ANT: `benches/variants.sh`.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use fahras::analysis::normalizer::normalize_word;
+use fahras::search::variants::candidates;
+
+fn normalized(word: &str) -> String {
+    normalize_word(word).concat()
+}
+
+/// (form, other form, same word?) from `tests/variant_pairs.tsv`.
+fn pairs() -> Vec<(String, String, bool)> {
+    let list = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/variant_pairs.tsv"),
+    )
+    .expect("tests/variant_pairs.tsv");
+    list.lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .map(|line| {
+            let cells: Vec<&str> = line.split('\t').collect();
+            assert_eq!(cells.len(), 3, "{line}");
+            let same = match cells[2] {
+                "same" => true,
+                "different" => false,
+                other => panic!("{other}: same or different"),
+            };
+            (cells[0].to_owned(), cells[1].to_owned(), same)
+        })
+        .collect()
+}
+
+#[test]
+fn the_labelled_list_has_thirty_pairs_of_each_kind() {
+    let pairs = pairs();
+    let same = pairs.iter().filter(|p| p.2).count();
+    assert!(same >= 30, "{same} same-word pairs");
+    assert!(pairs.len() - same >= 30, "{} different", pairs.len() - same);
+}
+
+#[test]
+fn every_spelling_pair_is_a_candidate_both_ways() {
+    for (a, b, same) in pairs() {
+        if !same {
+            continue;
+        }
+        let (a, b) = (normalized(&a), normalized(&b));
+        assert!(candidates(&a).contains(&b), "{a} → {b}");
+        assert!(candidates(&b).contains(&a), "{b} → {a}");
+    }
+}
+
+#[test]
+fn suffixes_conjunctions_and_adjective_endings_are_no_spellings() {
+    // The letters alone settle these different-word pairs of the list: a final letter added
+    // (شمالي, مزيدا, حسابها), the conjunction و doubled (ووزير), the adjective ending ـية.
+    let mut rejected = Vec::new();
+    for (a, b, same) in pairs() {
+        let (na, nb) = (normalized(&a), normalized(&b));
+        if !same && !candidates(&na).contains(&nb) && !candidates(&nb).contains(&na) {
+            rejected.push(format!("{a}/{b}"));
+        }
+    }
+    println!(
+        "different words the letters alone reject: {}",
+        rejected.len()
+    );
+    for expected in [
+        "شمال/شمالي",
+        "مزيد/مزيدا",
+        "حسابه/حسابها",
+        "وزير/ووزير",
+        "الدولة/الدولية",
+        "الحكومة/الحكومية",
+        "تركيا/تركي",
+    ] {
+        assert!(
+            rejected.iter().any(|r| r == expected),
+            "{expected}: {rejected:?}"
+        );
+    }
+}
+
+/// Filler that keeps the fixture's articles apart (the words around the names are the
+/// evidence; these are not near them).
+fn filler(n: usize) -> String {
+    const WORDS: [&str; 12] = [
+        "المدينة",
+        "الطقس",
+        "الأسبوع",
+        "المقبل",
+        "ملعب",
+        "الفريق",
+        "المصرف",
+        "الأسعار",
+        "الشتاء",
+        "القطار",
+        "الجامعة",
+        "الطلاب",
+    ];
+    (0..8)
+        .map(|i| WORDS[(n * 5 + i * 7) % WORDS.len()])
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// An archive where بوتين and بوتن stand in the same words (one name, two house spellings),
+/// محمد and محمود in different ones (two names), and موقع and مواقع (a noun and its plural,
+/// which take pronouns: موقعها, مواقعهم) in the same ones.
+fn write_archive(corpus: &Path) {
+    let mut n = 0;
+    let mut article = |text: String| {
+        n += 1;
+        write(
+            corpus.join(format!("a{n:03}.txt")),
+            format!("خبر رقم {n}\n{text} {}.\n", filler(n)),
+        );
+    };
+    for (spelling, copies) in [("بوتين", 12), ("بوتن", 6)] {
+        for i in 0..copies {
+            article(format!(
+                "قال الرئيس الروسي فلاديمير {spelling} إن الكرملين يتابع الملف {}",
+                filler(i + 40)
+            ));
+        }
+    }
+    for i in 0..12 {
+        article(format!(
+            "أعلن ولي العهد الأمير محمد بن سلمان خطة {}",
+            filler(i + 60)
+        ));
+    }
+    for i in 0..6 {
+        article(format!(
+            "قال الرئيس الفلسطيني محمود عباس في رام الله {}",
+            filler(i + 80)
+        ));
+    }
+    for i in 0..12 {
+        article(format!(
+            "نشر موقع إخباري صورا من موقعها الجديد {}",
+            filler(i + 100)
+        ));
+    }
+    for i in 0..6 {
+        article(format!(
+            "نشرت مواقع إخبارية صورا من مواقعهم {}",
+            filler(i + 120)
+        ));
+    }
+}
+
+fn variants_of(index: &Path, word: &str) -> Vec<String> {
+    let (_, summary) = search_json(index, &["--limit", "1", word]);
+    summary["variants"][word]
+        .as_object()
+        .map(|found| found.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn ranked_ids(index: &Path, query: &str) -> Vec<String> {
+    let (hits, _) = search_json(index, &["--limit", "50", "--all-copies", query]);
+    hits.iter()
+        .map(|h| h["article_id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn only_a_spelling_the_archive_uses_alike_is_the_same_word() {
+    let dirs = TempDirs::new();
+    write_archive(&dirs.corpus());
+    index_quietly(&dirs.corpus(), &dirs.index());
+    let index = dirs.index();
+    assert_eq!(variants_of(&index, "بوتين"), ["بوتن"]);
+    assert_eq!(variants_of(&index, "بوتن"), ["بوتين"]);
+    // Two names one letter apart, in other words: not one name.
+    assert!(variants_of(&index, "محمد").is_empty());
+    assert!(variants_of(&index, "محمود").is_empty());
+    // A noun and its plural in the same words: a dictionary word has no spellings.
+    assert!(variants_of(&index, "موقع").is_empty());
+    assert!(variants_of(&index, "مواقع").is_empty());
+}
+
+#[test]
+fn either_spelling_finds_the_same_articles_in_the_same_order() {
+    let dirs = TempDirs::new();
+    write_archive(&dirs.corpus());
+    index_quietly(&dirs.corpus(), &dirs.index());
+    let index = dirs.index();
+    let typed = ranked_ids(&index, "بوتين");
+    assert_eq!(typed.len(), 18, "{typed:?}");
+    assert_eq!(typed, ranked_ids(&index, "بوتن"));
+}
+
+#[test]
+fn a_variant_is_reported_as_the_archive_writes_it() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    for i in 0..4 {
+        write(
+            corpus.join(format!("r{i}.txt")),
+            format!(
+                "خبر\nقال وزير الدفاع الأمريكي جيمس ماتيس في البنتاغون {}.\n",
+                filler(i)
+            ),
+        );
+        write(
+            corpus.join(format!("s{i}.txt")),
+            format!(
+                "خبر\nقال وزير الدفاع الأمريكي جيمس ماتيّس في البنتاجون {}.\n",
+                filler(i + 9)
+            ),
+        );
+        write(
+            corpus.join(format!("t{i}.txt")),
+            format!(
+                "خبر\nقال وزير الدفاع الأمريكي جيمس ماتس في البنتاغون {}.\n",
+                filler(i + 20)
+            ),
+        );
+    }
+    index_quietly(&corpus, &dirs.index());
+    // ماتيس is written with a shadda in half its articles: reported without it.
+    assert_eq!(variants_of(&dirs.index(), "ماتس"), ["ماتيس"]);
+}
