@@ -83,7 +83,7 @@ pub fn candidates(term: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut push = |candidate: Vec<char>| {
         let candidate: String = candidate.into_iter().collect();
-        if candidate != term && !out.contains(&candidate) {
+        if candidate != term && !out.contains(&candidate) && !one_pattern_apart(term, &candidate) {
             out.push(candidate);
         }
     };
@@ -128,6 +128,37 @@ pub fn candidates(term: &str) -> Vec<String> {
         push(candidate);
     }
     out
+}
+
+/// Whether `a` and `b` are two words of one root in two of Arabic's templates that differ by
+/// a long vowel: a noun and its broken plural (مقطع/مقاطع, مرصد/مراصد: مَفعَل/مَفاعِل; حائط/حوائط:
+/// فاعِل/فَواعِل) or a verb and its verbal noun (تسلط/تسليط, تمهد/تمهيد: تَفَعَّل/تَفعيل). Compared
+/// on the words without a shared proclitic (المقطع/المقاطع).
+fn one_pattern_apart(a: &str, b: &str) -> bool {
+    let strip = |word: &str| -> Vec<char> {
+        for clitic in PROCLITICS {
+            if let (Some(rest), true) = (word.strip_prefix(clitic), true) {
+                if rest.chars().count() >= 4 {
+                    return rest.chars().collect();
+                }
+            }
+        }
+        word.chars().collect()
+    };
+    let (a, b) = (strip(a), strip(b));
+    let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
+    if short.len() != 4 || long.len() != 5 {
+        return false;
+    }
+    let Some(i) = (0..5).find(|&i| long[..i] == short[..i] && long[i + 1..] == short[i..]) else {
+        return false;
+    };
+    match (i, long[i]) {
+        (2, 'ا') => short[0] == 'م',
+        (3, 'ي') => short[0] == 'ت',
+        (1, 'و') => short[1] == 'ا',
+        _ => false,
+    }
 }
 
 /// A variant found in the index: its normalized term (what is searched), the spelling the
@@ -184,8 +215,12 @@ pub fn find_variants(searcher: &Searcher, fields: &Fields, term: &str) -> Vec<Va
         .filter_map(|(candidate, passages)| {
             let contexts = Contexts::sample(searcher, fields, &mut analyzer, &candidate);
             let cosine = typed_contexts.cosine(&contexts, &[term, &candidate]);
-            let few = typed_contexts.occurrences < MIN_SAMPLED_OCCURRENCES
-                || contexts.occurrences < MIN_SAMPLED_OCCURRENCES;
+            // …and only when both forms were read in all their passages: a sample of a
+            // frequent form says what it needs to.
+            let few = (typed_contexts.occurrences < MIN_SAMPLED_OCCURRENCES
+                || contexts.occurrences < MIN_SAMPLED_OCCURRENCES)
+                && typed < CONTEXT_PASSAGES as u64
+                && passages < CONTEXT_PASSAGES as u64;
             // Too few occurrences for a cosine to mean much: a word beside both forms, or one
             // article writing both, is what a small archive can offer.
             let same = cosine >= MIN_CONTEXT_COSINE
@@ -217,14 +252,24 @@ pub fn is_dictionary_word(doc_freq: &dyn Fn(&str) -> u64, term: &str) -> bool {
                 .filter(|rest| rest.chars().count() >= 3)
         })
         .unwrap_or(term);
-    // ة (folded to ه) is written ت before a pronoun: حكومه → حكومتها.
-    let stem = match base.strip_suffix('ه') {
-        Some(rest) => format!("{rest}ت"),
-        None => base.to_owned(),
-    };
-    let with_pronouns: u64 = PRONOUN_SUFFIXES
+    // ة (folded to ه) is written ت before a pronoun (حكومه → حكومتها); a final ه may itself be
+    // a pronoun (انتصاره → انتصارها), a final ا the accusative ending (انتصارا).
+    let mut stems = vec![base.to_owned()];
+    if let Some(rest) = base.strip_suffix('ه') {
+        stems.push(format!("{rest}ت"));
+        stems.push(rest.to_owned());
+    } else if let Some(rest) = base.strip_suffix('ا') {
+        stems.push(rest.to_owned());
+    }
+    stems.retain(|stem| stem.chars().count() >= 3);
+    let with_pronouns: u64 = stems
         .iter()
-        .map(|suffix| doc_freq(&format!("{stem}{suffix}")))
+        .flat_map(|stem| {
+            PRONOUN_SUFFIXES
+                .iter()
+                .map(move |suffix| format!("{stem}{suffix}"))
+        })
+        .map(|form| doc_freq(&form))
         .sum();
     let frequency = doc_freq(base).max(doc_freq(term));
     with_pronouns as f64 > DICTIONARY_SHARE * frequency as f64 + DICTIONARY_SLACK as f64
