@@ -24,6 +24,7 @@ use super::query::{DateRange, Node, ParsedQuery, QueryFilters};
 use super::ranking::{is_query_stopword, Operator, Ranking};
 use super::settings::{SearchSettings, Spelling, Typos};
 use super::tiered::Tiered;
+use super::transliteration;
 use super::typos::{self, Correction};
 use super::variants::Variant;
 use crate::analysis;
@@ -836,6 +837,58 @@ impl Builder<'_> {
                     .insert(variant.written, variant.passages);
             }
         }
+        // A Latin word is also its Arabic spellings, at the weight of the word itself: they are
+        // the same name, not a rarer spelling (and an excluded one is excluded in them too).
+        if self.use_variants
+            && exact_terms.len() == 1
+            && transliteration::is_candidate(&exact_terms[0])
+            && !transliteration::is_acronym(word)
+        {
+            let forms = self.lexicon.transliterations(&exact_terms[0]);
+            // The Arabic forms are scored as one word, as spelling variants are (see
+            // `one_word_boosts`).
+            let group: Vec<String> = forms.iter().map(|f| f.term.clone()).collect();
+            for (i, form) in forms.into_iter().enumerate() {
+                let form_stems = analysis::query_terms(self.analyzers.stem, &form.term);
+                for &(exact_field, stem_field, weight) in &pairs {
+                    let exact_boost = self.one_word_boosts(exact_field, &group)[i];
+                    clauses.push(term_query(
+                        exact_field,
+                        &form.term,
+                        self.ranking.exact_weight * weight * exact_boost,
+                    ));
+                    if let [stem] = form_stems.as_slice() {
+                        let mut stems: Vec<String> = group
+                            .iter()
+                            .filter_map(|t| {
+                                match analysis::query_terms(self.analyzers.stem, t).as_slice() {
+                                    [single] => Some(single.clone()),
+                                    _ => None,
+                                }
+                            })
+                            .collect();
+                        stems.dedup();
+                        let at = stems.iter().position(|t| t == stem).unwrap_or(0);
+                        let boost = self
+                            .one_word_boosts(stem_field, &stems)
+                            .get(at)
+                            .copied()
+                            .unwrap_or(1.0);
+                        clauses.push(term_query(stem_field, stem, weight * boost));
+                    } else if !form_stems.is_empty() {
+                        clauses.push(phrase_query(stem_field, &form_stems, weight));
+                    }
+                }
+                if wanted {
+                    self.highlight.exact.insert(form.term.clone());
+                    self.highlight.stem.extend(form_stems);
+                    self.variants
+                        .entry(word.to_owned())
+                        .or_default()
+                        .insert(form.written, form.passages);
+                }
+            }
+        }
         should(clauses)
     }
 
@@ -918,6 +971,8 @@ mod tests {
         doc_freqs: HashMap<(Field, &'static str), u64>,
         /// Terms near a word: (term, edits, passages).
         near: HashMap<&'static str, Vec<(&'static str, u8, u64)>>,
+        /// Arabic forms of a Latin exact term: (term, passages).
+        latin: HashMap<&'static str, Vec<(&'static str, u64)>>,
         asked: RefCell<Vec<String>>,
     }
 
@@ -967,6 +1022,20 @@ mod tests {
                 .map(|&(term, distance, passages)| typos::NearTerm {
                     term: term.to_owned(),
                     distance,
+                    passages,
+                })
+                .collect()
+        }
+
+        fn transliterations(&self, term: &str) -> Vec<Variant> {
+            self.asked.borrow_mut().push(format!("latin:{term}"));
+            self.latin
+                .get(term)
+                .into_iter()
+                .flatten()
+                .map(|&(term, passages)| Variant {
+                    term: term.to_owned(),
+                    written: term.to_owned(),
                     passages,
                 })
                 .collect()
@@ -1226,5 +1295,90 @@ mod tests {
         };
         let query = built("والمفاوضات", &SearchSettings::default(), &lexicon);
         assert!(query.suggestions.is_empty(), "{:?}", query.suggestions);
+    }
+
+    /// A lexicon where `putin` is spelt بوتين (900 passages) and بوتن (400) in the archive.
+    fn latin_lexicon() -> FakeLexicon {
+        FakeLexicon {
+            latin: HashMap::from([("putin", vec![("بوتين", 900), ("بوتن", 400)])]),
+            ..FakeLexicon::default()
+        }
+    }
+
+    /// The boosts of the exact-field clauses on `term` (each printed `…"term"…, boost=B)`).
+    fn boosts_of(query: &dyn Query, term: &str) -> Vec<String> {
+        let debug = format!("{query:?}");
+        debug
+            .match_indices(term)
+            .filter_map(|(at, _)| {
+                let after = &debug[at..];
+                let boost = after.find("boost=")?;
+                let end = after[boost..].find(')')?;
+                Some(after[boost + 6..boost + end].to_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_latin_word_is_searched_as_written_and_as_its_arabic_forms_at_full_weight() {
+        let lexicon = latin_lexicon();
+        let query = built("Putin", &SearchSettings::default(), &lexicon);
+        assert_eq!(
+            query.variants["Putin"],
+            BTreeMap::from([("بوتين".to_owned(), 900), ("بوتن".to_owned(), 400)])
+        );
+        let core = query.core.expect("searched");
+        let searched = terms_in(&*core, fields().text);
+        for term in ["putin", "بوتين", "بوتن"] {
+            assert!(searched.contains(&term.to_owned()), "{searched:?}");
+        }
+        // The Arabic forms weigh what the word typed weighs (not the variant weight).
+        let typed = boosts_of(&*core, "putin");
+        assert!(!typed.is_empty(), "{core:?}");
+        assert_eq!(boosts_of(&*core, "بوتين")[0], typed[0]);
+        assert_eq!(boosts_of(&*core, "بوتن")[0], typed[0]);
+        assert!(query.highlight.exact.contains("بوتين"));
+        assert!(query.highlight.exact.contains("بوتن"));
+        assert!(query.suggestions.is_empty());
+    }
+
+    #[test]
+    fn excluded_latin_words_exclude_their_arabic_forms_unreported() {
+        let lexicon = latin_lexicon();
+        let query = built("قمة -Putin", &SearchSettings::default(), &lexicon);
+        let excluded = terms_in(&*query.negatives[0], fields().text);
+        for term in ["putin", "بوتين", "بوتن"] {
+            assert!(excluded.contains(&term.to_owned()), "{excluded:?}");
+        }
+        assert!(query.variants.is_empty());
+        assert!(!query.highlight.exact.contains("بوتين"));
+    }
+
+    #[test]
+    fn phrases_exact_spelling_acronyms_and_arabic_words_are_not_transliterated() {
+        let lexicon = latin_lexicon();
+        let as_typed = SearchSettings {
+            spelling: Spelling::AsTyped,
+            ..SearchSettings::default()
+        };
+        for (text, settings) in [
+            ("\"Putin\"", SearchSettings::default()),
+            ("Putin", as_typed),
+            ("Put*", SearchSettings::default()),
+            ("BBC", SearchSettings::default()),
+            ("قمة", SearchSettings::default()),
+        ] {
+            let query = built(text, &settings, &lexicon);
+            assert!(query.variants.is_empty(), "{text}: {:?}", query.variants);
+            assert!(
+                !lexicon
+                    .asked
+                    .borrow()
+                    .iter()
+                    .any(|a| a.starts_with("latin:")),
+                "{text}: {:?}",
+                lexicon.asked.borrow()
+            );
+        }
     }
 }

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use tantivy::schema::{Field, Term};
 use tantivy::Searcher;
 
+use super::transliteration;
 use super::typos::{self, NearTerm};
 use super::variants::{self, Variant};
 use super::Caches;
@@ -31,6 +32,9 @@ pub trait Lexicon {
     /// The exact terms at most `edits` edits from the exact term `term` (see
     /// [`typos::near_terms`]).
     fn near_terms(&self, term: &str, edits: u8) -> Vec<NearTerm>;
+    /// The Arabic forms of the Latin exact term `term` the index holds, with the passages
+    /// holding each, likeliest first (see [`transliteration::transliterations`]).
+    fn transliterations(&self, term: &str) -> Vec<Variant>;
 }
 
 /// The vocabulary of the index a searcher reads, variants remembered for its generation.
@@ -91,6 +95,27 @@ impl Lexicon for IndexLexicon<'_> {
             .for_generation(generation)
             .near_terms
             .insert(key, found.clone());
+        found
+    }
+
+    fn transliterations(&self, term: &str) -> Vec<Variant> {
+        let generation = self.searcher.generation().generation_id();
+        {
+            let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(found) = caches.for_generation(generation).transliterations.get(term) {
+                return found.clone();
+            }
+        }
+        // The dictionary walk runs without the lock, as for near terms.
+        let mut found = transliteration::transliterations(self.searcher, self.fields.text, term);
+        for form in &mut found {
+            form.written = variants::written_form(self.searcher, self.fields, &form.term);
+        }
+        let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+        caches
+            .for_generation(generation)
+            .transliterations
+            .insert(term.to_owned(), found.clone());
         found
     }
 }

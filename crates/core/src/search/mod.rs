@@ -14,6 +14,7 @@ pub mod query;
 pub mod ranking;
 pub mod settings;
 pub mod tiered;
+pub mod transliteration;
 pub mod typos;
 pub mod variants;
 
@@ -185,6 +186,8 @@ pub struct Caches {
     doc_freqs: HashMap<Term, u64>,
     /// The exact terms within (word, edits) of a query word (typo correction).
     near_terms: HashMap<(String, u8), Vec<typos::NearTerm>>,
+    /// The Arabic forms of a Latin query word (see [`transliteration`]).
+    transliterations: HashMap<String, Vec<variants::Variant>>,
     /// The curated articles of this generation, each with the collections it was chosen into
     /// besides its own, as of the curation database's stamp (the collection facet counts them).
     curated: Option<(crate::curation::Stamp, std::sync::Arc<Vec<CuratedArticle>>)>,
@@ -200,13 +203,15 @@ impl Caches {
         let full = self.variants.len() > CACHE_ENTRIES
             || self.copies.len() > CACHE_ENTRIES
             || self.doc_freqs.len() > CACHE_ENTRIES
-            || self.near_terms.len() > CACHE_ENTRIES;
+            || self.near_terms.len() > CACHE_ENTRIES
+            || self.transliterations.len() > CACHE_ENTRIES;
         if self.generation != generation || full {
             self.generation = generation;
             self.variants.clear();
             self.copies.clear();
             self.doc_freqs.clear();
             self.near_terms.clear();
+            self.transliterations.clear();
             self.curated = None;
             self.article_tables.clear();
         }

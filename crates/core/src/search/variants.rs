@@ -63,6 +63,8 @@ pub const CONTEXT_WINDOW: usize = 2;
 /// the labelled pairs, same-word pairs score 0.2–0.96 and different words 0–0.15, except
 /// plurals and verbal nouns that letters and pronouns do not catch (مقطع/مقاطع).
 pub const MIN_CONTEXT_COSINE: f64 = 0.2;
+/// Passages read to tell how a form found otherwise (a Latin name's Arabic form) is written.
+pub const WRITTEN_FORM_PASSAGES: usize = 4;
 /// Below this many sampled occurrences a form's context is no evidence.
 pub const MIN_SAMPLED_OCCURRENCES: usize = 3;
 
@@ -241,6 +243,15 @@ pub fn find_variants(searcher: &Searcher, fields: &Fields, term: &str) -> Vec<Va
     found
 }
 
+/// How the archive most often writes the normalized `term` (diacritics removed), read from
+/// [`WRITTEN_FORM_PASSAGES`] of its passages; `term` itself when none can be read.
+pub fn written_form(searcher: &Searcher, fields: &Fields, term: &str) -> String {
+    let mut analyzer = crate::analysis::exact_analyzer();
+    Contexts::sample_of(searcher, fields, &mut analyzer, term, WRITTEN_FORM_PASSAGES)
+        .most_written()
+        .unwrap_or_else(|| term.to_owned())
+}
+
 /// Whether the normalized `term` is an Arabic noun or verb rather than a name: its base (the
 /// form without its proclitics) is found with an attached pronoun (موقعها, مقاطعهم) in more
 /// than [`DICTIONARY_SHARE`] of as many passages as the base or the form has.
@@ -297,6 +308,17 @@ impl Contexts {
         analyzer: &mut TextAnalyzer,
         term: &str,
     ) -> Contexts {
+        Contexts::sample_of(searcher, fields, analyzer, term, CONTEXT_PASSAGES)
+    }
+
+    /// [`Contexts::sample`] of at most `limit` passages.
+    pub fn sample_of(
+        searcher: &Searcher,
+        fields: &Fields,
+        analyzer: &mut TextAnalyzer,
+        term: &str,
+        limit: usize,
+    ) -> Contexts {
         let mut contexts = Contexts::default();
         let mut per_article: HashMap<String, usize> = HashMap::new();
         let mut sampled = 0;
@@ -317,7 +339,7 @@ impl Contexts {
             let alive = segment.alive_bitset();
             let mut doc = postings.doc();
             while doc != TERMINATED {
-                if sampled >= CONTEXT_PASSAGES {
+                if sampled >= limit {
                     break 'segments;
                 }
                 if alive.is_none_or(|bits| bits.is_alive(doc)) {
