@@ -35,7 +35,7 @@ for line in open(LIST):
     typed, forms, verdict, kind = line.rstrip("\n").split("\t")
     forms = [norm(f) for f in forms.split(",")] if verdict == "find" else []
     summary = search("--limit", "1", typed)[-1]
-    reported = list(summary.get("variants", {}).get(typed, {}))
+    reported = [norm(f) for f in summary.get("variants", {}).get(typed, {})]
     for form in reported:
         if form in forms:
             right += 1

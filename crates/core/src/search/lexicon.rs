@@ -108,6 +108,19 @@ impl Lexicon for IndexLexicon<'_> {
         }
         // The dictionary walk runs without the lock, as for near terms.
         let mut found = transliteration::transliterations(self.searcher, self.fields.text, term);
+        // The likeliest form decides the name; another is kept only when it is that name: one
+        // of its spelling variants by the archive's evidence (see `variants`), or it with the
+        // article ال (Twitter is تويتر, not also توتر "tension").
+        if let Some(best) = found.first().map(|form| form.term.clone()) {
+            let spellings = self.variants(&best);
+            let with_article = |a: &str, b: &str| a.strip_prefix("ال") == Some(b);
+            found.retain(|form| {
+                form.term == best
+                    || spellings.iter().any(|v| v.term == form.term)
+                    || with_article(&form.term, &best)
+                    || with_article(&best, &form.term)
+            });
+        }
         for form in &mut found {
             form.written = variants::written_form(self.searcher, self.fields, &form.term);
         }
