@@ -600,6 +600,53 @@ impl Builder<'_> {
         self.spelled_word(word, title_only, polarity)
     }
 
+    /// How a word whose first letters may be a proclitic (لدرعا: ل + درعا, or one word) is read:
+    /// the factor for its first reading (the whole word, the stemmer's choice) and its other
+    /// readings of at least four letters, each with its factor. Every spelling of the word has
+    /// its readings (بوتين is also read و+تين, بوتن is not: one spelling gets no bonus the others
+    /// lack). A reading weighs by how often the index holds it, relative to the most frequent
+    /// one: the archive says which reading a writer means (لدرعا is "to Daraa": درعا is in
+    /// hundreds of passages, لدرعا in a few; لبنان is Lebanon, not ل + بنان).
+    fn readings(&mut self, word: &str, variants: &[Variant]) -> (f32, Vec<(String, f32)>) {
+        if self.ranking.reading_weight <= 0.0 {
+            return (1.0, Vec::new());
+        }
+        let mut primary: Option<String> = None;
+        let mut alternates: Vec<String> = Vec::new();
+        let spellings = std::iter::once(word).chain(variants.iter().map(|v| v.term.as_str()));
+        for (i, spelling) in spellings.enumerate() {
+            if let [single] = analysis::query_readings(self.analyzers.stem, spelling).as_slice() {
+                if i == 0 {
+                    primary = single.first().cloned();
+                }
+                for alternate in single.iter().skip(1).filter(|r| r.chars().count() >= 4) {
+                    if !alternates.contains(alternate) && primary.as_ref() != Some(alternate) {
+                        alternates.push(alternate.clone());
+                    }
+                }
+            }
+        }
+        let (Some(primary), false) = (primary, alternates.is_empty()) else {
+            return (1.0, Vec::new());
+        };
+        let field = self.fields.text_stem;
+        let primary_df = self.lexicon.doc_freq(field, &primary) as f32;
+        let dfs: Vec<f32> = alternates
+            .iter()
+            .map(|a| self.lexicon.doc_freq(field, a) as f32)
+            .collect();
+        let most = dfs.iter().copied().fold(primary_df, f32::max);
+        if most <= 0.0 {
+            return (1.0, alternates.into_iter().map(|a| (a, 1.0)).collect());
+        }
+        let factors = alternates
+            .into_iter()
+            .zip(dfs)
+            .map(|(a, df)| (a, df / most))
+            .collect();
+        (primary_df / most, factors)
+    }
+
     /// Boosts that give each of `terms` (one word's spellings in `field`) BM25's idf of all of
     /// them together: idf(sum of their passages) / idf(its own passages).
     fn one_word_boosts(&self, field: Field, terms: &[String]) -> Vec<f32> {
@@ -714,6 +761,7 @@ impl Builder<'_> {
         } else {
             Vec::new()
         };
+        let (primary_factor, alternates) = self.readings(word, &variants);
         let mut clauses: Vec<Box<dyn Query>> = Vec::new();
         for &(exact_field, stem_field, weight) in &pairs {
             if !variants.is_empty() {
@@ -754,11 +802,14 @@ impl Builder<'_> {
                         .position(|t| t == term)
                         .map_or(1.0, |i| stem_boosts[i])
                 };
+                let typed_weight = weight * primary_factor;
                 match &typed_stems {
-                    Some(stem) => {
-                        clauses.push(term_query(stem_field, stem, weight * stem_boost(stem)))
-                    }
-                    None => clauses.push(phrase_query(stem_field, &stem_terms, weight)),
+                    Some(stem) => clauses.push(term_query(
+                        stem_field,
+                        stem,
+                        typed_weight * stem_boost(stem),
+                    )),
+                    None => clauses.push(phrase_query(stem_field, &stem_terms, typed_weight)),
                 }
                 for ((variant, stems), exact_boost) in
                     variants.iter().zip(&variant_stems).zip(&exact_boosts[1..])
@@ -791,34 +842,22 @@ impl Builder<'_> {
                 &exact_terms,
                 self.ranking.exact_weight * weight,
             ));
-            clauses.push(phrase_query(stem_field, &stem_terms, weight));
+            clauses.push(phrase_query(
+                stem_field,
+                &stem_terms,
+                weight * primary_factor,
+            ));
         }
-        if self.ranking.reading_weight > 0.0 {
-            // Every spelling has its other readings, so that one spelling gets no bonus the
-            // others lack (بوتين is also read و+تين, بوتن is not).
-            let mut alternates: Vec<String> = Vec::new();
-            let spellings = std::iter::once(word).chain(variants.iter().map(|v| v.term.as_str()));
-            for spelling in spellings {
-                if let [single] = analysis::query_readings(self.analyzers.stem, spelling).as_slice()
-                {
-                    for alternate in single.iter().skip(1).filter(|r| r.chars().count() >= 4) {
-                        if !alternates.contains(alternate) {
-                            alternates.push(alternate.clone());
-                        }
-                    }
-                }
+        for (alternate, factor) in &alternates {
+            for &(_, stem_field, weight) in &pairs {
+                clauses.push(term_query(
+                    stem_field,
+                    alternate,
+                    weight * self.ranking.reading_weight * factor,
+                ));
             }
-            for alternate in &alternates {
-                for &(_, stem_field, weight) in &pairs {
-                    clauses.push(term_query(
-                        stem_field,
-                        alternate,
-                        weight * self.ranking.reading_weight,
-                    ));
-                }
-                if wanted {
-                    self.highlight.stem.insert(alternate.clone());
-                }
+            if wanted {
+                self.highlight.stem.insert(alternate.clone());
             }
         }
         if wanted {
@@ -1295,6 +1334,48 @@ mod tests {
         };
         let query = built("والمفاوضات", &SearchSettings::default(), &lexicon);
         assert!(query.suggestions.is_empty(), "{:?}", query.suggestions);
+    }
+
+    #[test]
+    fn a_proclitic_reading_weighs_by_how_often_the_archive_holds_it() {
+        let f = fields();
+        let lexicon = FakeLexicon {
+            doc_freqs: HashMap::from([((f.text_stem, "درعا"), 300), ((f.text_stem, "لدرعا"), 3)]),
+            ..FakeLexicon::default()
+        };
+        let query = built("لدرعا", &SearchSettings::default(), &lexicon);
+        let core = format!("{:?}", query.core.expect("searched"));
+        let stem = |term: &str| {
+            format!(
+                "Term(field={}, type=Str, \"{term}\")",
+                f.text_stem.field_id()
+            )
+        };
+        // درعا (ل + درعا) is 100 times as frequent as the whole word: it weighs 1, the whole
+        // word's stem 3/300 (its exact form keeps its own weight).
+        assert!(
+            core.contains(&format!("(Should, TermQuery({}))", stem("درعا"))),
+            "{core}"
+        );
+        assert!(
+            core.contains(&format!("TermQuery({}), boost=0.01)", stem("لدرعا"))),
+            "{core}"
+        );
+        // The other way round (لبنان is Lebanon, not ل + بنان): the whole word's stem weighs 1.
+        let lexicon = FakeLexicon {
+            doc_freqs: HashMap::from([((f.text_stem, "لبن"), 900), ((f.text_stem, "بنان"), 9)]),
+            ..FakeLexicon::default()
+        };
+        let query = built("لبنان", &SearchSettings::default(), &lexicon);
+        let core = format!("{:?}", query.core.expect("searched"));
+        assert!(
+            core.contains(&format!("(Should, TermQuery({}))", stem("لبن"))),
+            "{core}"
+        );
+        assert!(
+            core.contains(&format!("TermQuery({}), boost=0.01)", stem("بنان"))),
+            "{core}"
+        );
     }
 
     /// A lexicon where `putin` is spelt بوتين (900 passages) and بوتن (400) in the archive.

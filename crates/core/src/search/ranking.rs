@@ -98,7 +98,7 @@ impl Default for Ranking {
             operator: Operator::AllThenAny,
             drop_stopwords: true,
             proximity_weight: 0.0,
-            reading_weight: 0.5,
+            reading_weight: 1.0,
             prf: None,
             bm25_b: super::bm25::Bm25B::TANTIVY,
         }
