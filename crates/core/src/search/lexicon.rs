@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use tantivy::schema::{Field, Term};
 use tantivy::Searcher;
 
+use super::ranking::is_query_stopword;
 use super::transliteration;
 use super::typos::{self, NearTerm};
 use super::variants::{self, Variant};
@@ -120,6 +121,11 @@ impl Lexicon for IndexLexicon<'_> {
                     || with_article(&form.term, &best)
                     || with_article(&best, &form.term)
             });
+            // A Latin word read likeliest as an Arabic particle (bein → بين "between") is no
+            // name the archive writes in Arabic.
+            if is_query_stopword(&best) {
+                found.clear();
+            }
         }
         for form in &mut found {
             form.written = variants::written_form(self.searcher, self.fields, &form.term);

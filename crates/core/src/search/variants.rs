@@ -8,10 +8,11 @@
 //! searched only when the archive's evidence says it is the same word:
 //!
 //! 1. **Its letters** ([`candidates`]): it differs from the word typed by one long vowel (ا و ي)
-//!    added or dropped inside the word, or by a final ه/ا swap (ة and ى are already folded to ه
-//!    and ي). Never at the first or the last letter (شمال/شمالي, مزيد/مزيدا, حسابه/حسابها are
-//!    suffixes), never the second of two equal first letters (وزير/ووزير: the conjunction), never
-//!    ي before a final ه (الدولة/الدولية: the adjective ending ـية). Words shorter than
+//!    added or dropped inside the word, by a final ه/ا swap (ة and ى are already folded to ه
+//!    and ي), or by the foreign g written ج or غ (جونج/جونغ). A vowel never at the first or the
+//!    last letter (شمال/شمالي, مزيد/مزيدا, حسابه/حسابها are suffixes), never the second of two
+//!    equal first letters (وزير/ووزير: the conjunction), never ي before a final ه (الدولة/الدولية:
+//!    the adjective ending ـية). Words shorter than
 //!    [`MIN_WORD_CHARS`] letters are never expanded.
 //! 2. **Its frequency**: found in at least [`MIN_VARIANT_PASSAGES`] passages and at least
 //!    1/[`MAX_RARITY`] as often as the word typed (a rarer form is a typo, not a spelling).
@@ -117,6 +118,23 @@ pub fn candidates(term: &str) -> Vec<String> {
             candidate.insert(i, vowel);
             push(candidate);
         }
+    }
+    // The foreign g written ج or غ (جونج/جونغ, الكونجرس/الكونغرس, جوجل/غوغل): one letter
+    // swapped, or all of them.
+    let g_swap = |c: char| match c {
+        'ج' => Some('غ'),
+        'غ' => Some('ج'),
+        _ => None,
+    };
+    for i in 0..n {
+        if let Some(swapped) = g_swap(letters[i]) {
+            let mut candidate = letters.clone();
+            candidate[i] = swapped;
+            push(candidate);
+        }
+    }
+    if letters.iter().filter(|&&c| g_swap(c).is_some()).count() > 1 {
+        push(letters.iter().map(|&c| g_swap(c).unwrap_or(c)).collect());
     }
     // Final ه ↔ ا (سوريه/سوريا, امريكا/امريكه).
     let swapped = match letters[n - 1] {
