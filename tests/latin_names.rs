@@ -328,3 +328,38 @@ proptest! {
         }
     }
 }
+
+/// Regression: `Twitter` also reached توتر ("tension", تويتر with a vowel dropped) and `bein`
+/// (beIN Sports) reached بين ("between"): the Arabic forms kept beside the likeliest must be its
+/// spellings by the archive's evidence, and a particle is no name.
+#[test]
+fn regression_latin_names_reached_other_words_a_vowel_away() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    let places = [
+        "المدينة",
+        "العاصمة",
+        "الجامعة",
+        "الملعب",
+        "السوق",
+        "الميناء",
+    ];
+    for i in 0..12 {
+        let place = places[i % places.len()];
+        write(
+            corpus.join(format!("t{i:02}.txt")),
+            format!("خبر\nكتب الوزير في تغريدة على حسابه في تويتر أن {place} هادئة.\n"),
+        );
+        write(
+            corpus.join(format!("u{i:02}.txt")),
+            format!("خبر\nيسود توتر شديد بين البلدين منذ أسابيع في {place} الحدودية.\n"),
+        );
+    }
+    index_quietly(&corpus, &dirs.index());
+    let mut engine = Engine::new(fahras::index::open(&dirs.index()).unwrap()).unwrap();
+    let twitter = search(&mut engine, "Twitter");
+    let forms: Vec<&String> = twitter.variants["Twitter"].keys().collect();
+    assert_eq!(forms, ["تويتر"], "{:?}", twitter.variants);
+    let bein = search(&mut engine, "bein");
+    assert!(bein.variants.is_empty(), "{:?}", bein.variants);
+}
