@@ -21,9 +21,37 @@ use std::collections::HashMap;
 
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Term};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Searcher;
 
 use super::ranking::{is_query_stopword, Prf};
+use crate::analysis;
+
+/// Words that open a question (normalized as the exact analyzer writes them): what, which,
+/// who, when, where, how, how many, whether, why.
+const INTERROGATIVES: &[&str] = &[
+    "ما",
+    "ماذا",
+    "من",
+    "متي",
+    "متى",
+    "اين",
+    "كيف",
+    "كم",
+    "هل",
+    "لماذا",
+    "لم",
+    "اي",
+];
+
+/// Whether `query` is a question: it has a question mark, or its first word is an
+/// interrogative. `exact` is the exact (normalizing, unstemmed) analyzer.
+pub fn is_question(exact: &mut TextAnalyzer, query: &str) -> bool {
+    query.contains(['?', '؟'])
+        || analysis::query_terms(exact, query)
+            .first()
+            .is_some_and(|first| INTERROGATIVES.contains(&first.as_str()))
+}
 
 /// Terms in more than this share of passages are too common to help.
 pub const MAX_DOC_SHARE: f64 = 0.1;

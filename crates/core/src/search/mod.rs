@@ -35,7 +35,7 @@ pub use articles::{Facets, Histogram, Interval};
 pub use build::{BuiltQuery, FieldSelection};
 pub use highlight::HighlightTerms;
 pub use notes::Note;
-pub use ranking::{Operator, Prf, Ranking};
+pub use ranking::{Operator, Prf, PrfQueries, Ranking};
 pub use settings::{
     ArticleRanking, Bounds, Copies, Highlighting, SearchSettings, SettingError, SettingsInput,
     Sort, Spelling, Surface, Syntax, Typos,
@@ -1035,7 +1035,11 @@ impl Engine {
         let Some(prf) = ranking.prf else {
             return Ok(Some(query));
         };
-        if built.core.is_none() {
+        if built.core.is_none()
+            || (prf.queries == PrfQueries::Topical
+                && (built.positive_parts > build::MAX_TIERED_PARTS
+                    || feedback::is_question(&mut self.exact, &request.query)))
+        {
             return Ok(Some(query));
         }
         let fields = self.handle.fields;
