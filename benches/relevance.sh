@@ -3,14 +3,20 @@
 #   benches/relevance.sh [SEARCH FLAGS...]
 # Index settings come from the environment: STEMMER (light|snowball|none), PASSAGE_MIN,
 # PASSAGE_MAX. Indexes are cached per setting in $FAHRAS_RELEVANCE_DIR (default a folder in /tmp).
+# The binary is built in $CARGO_TARGET_DIR (default target/), or FAHRAS_BIN names one already built
+# (a sweep can then run while the sources change).
 # Queries are natural language (questions, headlines), so they are read as plain words
 # (--plain), the way the peers read them: quotation marks in a headline are not phrase searches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=${FAHRAS_SHARED:-../shared}
 eval_dir=$shared/eval
-cargo build --release --quiet
-bin=$PWD/target/release/fahras
+if [ -n "${FAHRAS_BIN:-}" ]; then
+  bin=$FAHRAS_BIN
+else
+  cargo build --release --quiet
+  bin=${CARGO_TARGET_DIR:-$PWD/target}/release/fahras
+fi
 stemmer=${STEMMER:-light}
 pmin=${PASSAGE_MIN:-80}
 pmax=${PASSAGE_MAX:-200}
@@ -36,8 +42,9 @@ print("\t".join([name, field, "%.4f" % m[field], "%.3f" % m["recall_100"], "%.2f
 }
 
 topics=$(mktemp)
+result=$(mktemp) # not in $work: the index cache may be shared by runs in parallel
 tail -n +2 "$eval_dir/ant-news-topics/topics.tsv" > "$topics"
-trap 'rm -f "$topics"' EXIT
+trap 'rm -f "$topics" "$result"' EXIT
 {
   measure quran "$work/quran-$key" "$eval_dir/quran-qa-2023/QQA23_TaskA_QPC_v1.1.tsv" \
     "$eval_dir/quran-qa-2023/QQA23_TaskA_train.tsv" "$eval_dir/quran-qa-2023/QQA23_TaskA_qrels_train.gold" map_10 "$@"
@@ -47,9 +54,9 @@ trap 'rm -f "$topics"' EXIT
     "$eval_dir/ant-known-item/qrels.txt" mrr_10 --fields text "$@"
   measure ant-news-topics "$work/ant-$key" "$shared/corpora/ant-v2.1" "$topics" \
     "$eval_dir/ant-news-topics/qrels.txt" ndcg_10 "$@"
-} > "$work/result.tsv"
+} > "$result"
 
-python3 - "$work/result.tsv" "$*" "$key" <<'PY'
+python3 - "$result" "$*" "$key" <<'PY'
 import sys
 lucene = {"quran": (0.225, 0.235, 0.26), "arcd": (0.768, 0.768, 0.84),
           "ant-known-item": (0.620, 0.648, 0.71), "ant-news-topics": (0.935, 0.935, None)}

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::index;
 use crate::search::settings::RankingInput;
 use crate::search::{
-    ArticleRanking, Bounds, Engine, Hit, Note, Operator, Prf, Ranking, SearchResults,
+    ArticleRanking, Bounds, Engine, Hit, Note, Operator, Prf, PrfQueries, Ranking, SearchResults,
     SearchSettings, SettingsInput, Surface,
 };
 
@@ -130,10 +130,11 @@ pub struct RankingArgs {
     /// BM25 length normalization b, between 0 and 1 (k1 follows so that k1·(1 − b) = 0.3).
     #[arg(long, default_value_t = Ranking::default().bm25_b.get())]
     pub bm25_b: f32,
-    /// Pseudo-relevance feedback: on or off.
-    #[arg(long, value_enum, default_value_t = if Ranking::default().prf.is_some() { Switch::On } else { Switch::Off })]
-    pub prf: Switch,
-    /// Feedback passages.
+    /// Pseudo-relevance feedback (RM3 over the top articles): on, off, or topical (only for
+    /// queries of at most four parts that are not questions).
+    #[arg(long, value_enum, default_value_t = PrfSwitch::from(Ranking::default().prf.map(|p| p.queries)))]
+    pub prf: PrfSwitch,
+    /// Feedback articles (the top articles of a first search, read whole).
     #[arg(long, default_value_t = Prf::default().docs)]
     pub prf_docs: usize,
     /// Feedback terms added.
@@ -151,9 +152,30 @@ pub enum Stopwords {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Switch {
+pub enum PrfSwitch {
     On,
     Off,
+    Topical,
+}
+
+impl From<Option<PrfQueries>> for PrfSwitch {
+    fn from(queries: Option<PrfQueries>) -> Self {
+        match queries {
+            None => PrfSwitch::Off,
+            Some(PrfQueries::All) => PrfSwitch::On,
+            Some(PrfQueries::Topical) => PrfSwitch::Topical,
+        }
+    }
+}
+
+impl From<PrfSwitch> for Option<PrfQueries> {
+    fn from(switch: PrfSwitch) -> Self {
+        match switch {
+            PrfSwitch::Off => None,
+            PrfSwitch::On => Some(PrfQueries::All),
+            PrfSwitch::Topical => Some(PrfQueries::Topical),
+        }
+    }
 }
 
 impl RankingArgs {
@@ -173,7 +195,7 @@ impl RankingArgs {
             lead_boost: self.lead_boost,
             passage_decay: self.passage_decay,
             bm25_b: self.bm25_b,
-            prf: self.prf == Switch::On,
+            prf: self.prf.into(),
             prf_docs: self.prf_docs,
             prf_terms: self.prf_terms,
             prf_weight: self.prf_weight,

@@ -86,6 +86,8 @@ pub struct BuiltQuery {
     pub highlight: HighlightTerms,
     /// Stems of the positive plain words (feedback does not add them again).
     pub positive_stems: Vec<String>,
+    /// Positive parts (words, phrases, groups) after stopwords were dropped.
+    pub positive_parts: usize,
     pub variants: BTreeMap<String, BTreeMap<String, u64>>,
     /// Typed word → the index term it was probably meant to be (see [`typos`]).
     pub suggestions: BTreeMap<String, String>,
@@ -224,6 +226,7 @@ pub fn build(
         }
     }
     let proximity = builder.proximity(&positive_stems);
+    let positive_parts = positives.len();
     let (core, all_words) = combine(positives, builder.ranking.operator, proximity);
     let lead = lead_boost.filter(|boost| *boost > 0.0).map(|boost| {
         Box::new(ConstScoreQuery::new(
@@ -247,6 +250,7 @@ pub fn build(
         filters: filters(fields, settings, &parsed.filters),
         highlight: builder.highlight,
         positive_stems,
+        positive_parts,
         variants: builder.variants,
         suggestions: builder.suggestions,
         searched_instead: builder.searched_instead,

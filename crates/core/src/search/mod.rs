@@ -36,7 +36,7 @@ pub use articles::{Facets, Histogram, Interval};
 pub use build::{BuiltQuery, FieldSelection};
 pub use highlight::HighlightTerms;
 pub use notes::Note;
-pub use ranking::{Operator, Prf, Ranking};
+pub use ranking::{Operator, Prf, PrfQueries, Ranking};
 pub use settings::{
     ArticleRanking, Bounds, Copies, Highlighting, SearchSettings, SettingError, SettingsInput,
     Sort, Spelling, Surface, Syntax, Typos,
@@ -841,7 +841,7 @@ impl Engine {
             .filters
             .extend(self.curation_filters(searcher, request)?);
         self.exclude_whole_articles(searcher, &mut built)?;
-        let query = self.final_query(searcher, &built, &request.ranking)?;
+        let query = self.final_query(searcher, &built, request)?;
         Ok((built, query))
     }
 
@@ -1024,39 +1024,62 @@ impl Engine {
         )
     }
 
-    /// The query to run: the built query, extended by pseudo-relevance feedback when enabled.
+    /// The query to run: the built query, extended by pseudo-relevance feedback when enabled
+    /// (see [`feedback`]): the top `prf.docs` articles of a first search (an article scores as
+    /// its best passage) are read whole, every passage and, when titles are searched, the title.
     fn final_query(
         &mut self,
         searcher: &tantivy::Searcher,
         built: &BuiltQuery,
-        ranking: &Ranking,
+        request: &SearchSettings,
     ) -> Result<Option<Box<dyn tantivy::query::Query>>> {
+        let ranking = &request.ranking;
         let Some(query) = built.query() else {
             return Ok(None);
         };
         let Some(prf) = ranking.prf else {
             return Ok(Some(query));
         };
-        if built.core.is_none() {
+        if built.core.is_none()
+            || (prf.queries == PrfQueries::Topical
+                && (built.positive_parts > build::MAX_TIERED_PARTS
+                    || feedback::is_question(&mut self.exact, &request.query)))
+        {
             return Ok(Some(query));
         }
+        let fields = self.handle.fields;
+        // Passages enough for `prf.docs` articles (ANT articles have a few passages each).
         let top = searcher.search_with_statistics_provider(
             &*query,
-            &TopDocs::with_limit(prf.docs).order_by_score(),
+            &TopDocs::with_limit((prf.docs * 10).max(50)).order_by_score(),
             &self.statistics(searcher, ranking.bm25_b),
         )?;
-        let mut feedback = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            feedback.push((
-                display_score(score, built.has_tiers()),
-                text_of(&doc, self.handle.fields.text),
-            ));
+        let ids = article_ids(searcher, &fields, &top)?;
+        let mut best: Vec<(String, f32)> = Vec::new();
+        for ((score, _), id) in top.iter().zip(ids) {
+            if best.len() >= prf.docs {
+                break;
+            }
+            if !best.iter().any(|(known, _)| *known == id) {
+                best.push((id, display_score(*score, built.has_tiers())));
+            }
+        }
+        let with_title = request.fields.title;
+        let mut feedback = Vec::with_capacity(best.len());
+        for (id, score) in best {
+            let text = self.article_text(searcher, &id, with_title)?;
+            feedback.push(feedback::FeedbackArticle {
+                score,
+                terms: analysis::query_terms(&mut self.stem, &text),
+            });
+        }
+        let mut expansion_fields = vec![(fields.text_stem, 1.0)];
+        if with_title && ranking.title_weight > 0.0 {
+            expansion_fields.push((fields.title_stem, ranking.title_weight));
         }
         let expansion = feedback::expansion_query(
             searcher,
-            self.handle.fields.text_stem,
-            &mut self.stem,
+            &expansion_fields,
             &feedback,
             &built.positive_stems,
             prf,
@@ -1065,6 +1088,42 @@ impl Engine {
             Some(expansion) => built.assemble(Some(expansion)),
             None => Some(query),
         })
+    }
+
+    /// The whole text of the article `article_id`: its passages in order, after its title when
+    /// `with_title`.
+    fn article_text(
+        &self,
+        searcher: &tantivy::Searcher,
+        article_id: &str,
+        with_title: bool,
+    ) -> Result<String> {
+        let fields = self.handle.fields;
+        let query = TermQuery::new(
+            Term::from_field_text(fields.article_id, article_id),
+            IndexRecordOption::Basic,
+        );
+        let addresses = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+        let mut passages: Vec<(u64, String)> = Vec::with_capacity(addresses.len());
+        let mut title = String::new();
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let ordinal = doc
+                .get_first(fields.passage)
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0);
+            if with_title && title.is_empty() {
+                title = text_of(&doc, fields.title);
+            }
+            passages.push((ordinal, text_of(&doc, fields.text)));
+        }
+        passages.sort_by_key(|(ordinal, _)| *ordinal);
+        let mut text = title;
+        for (_, passage) in passages {
+            text.push('\n');
+            text.push_str(&passage);
+        }
+        Ok(text)
     }
 
     /// The best passage of each article, best article first, at most `limit` articles (for TREC

@@ -67,11 +67,14 @@ pub struct Ranking {
     pub bm25_b: super::bm25::Bm25B,
 }
 
-/// RM3-style pseudo-relevance feedback: terms of the top passages of a first search, weighted by
-/// their share of those passages and by the passages' scores, are added to the query.
+/// Pseudo-relevance feedback, a relevance model (RM3) over whole articles: terms of the top
+/// articles of a first search, weighted by their share of each article and by the articles'
+/// scores, are added to the query (see `feedback`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Prf {
-    /// Passages taken as feedback.
+    /// Which queries get feedback.
+    pub queries: PrfQueries,
+    /// Articles taken as feedback.
     pub docs: usize,
     /// Expansion terms added.
     pub terms: usize,
@@ -79,9 +82,23 @@ pub struct Prf {
     pub weight: f32,
 }
 
+/// Which queries get feedback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PrfQueries {
+    /// Every query.
+    All,
+    /// Topical queries only: short (at most [`super::build::MAX_TIERED_PARTS`] parts, the
+    /// bound under which a query is short enough for the all-words tier) and not a question.
+    /// A question asks for the passage that answers it and a headline for its one article;
+    /// terms from articles on the same subject pull the ranking towards the subject instead.
+    Topical,
+}
+
 impl Default for Prf {
     fn default() -> Self {
         Prf {
+            queries: PrfQueries::All,
             docs: 10,
             terms: 10,
             weight: 0.3,

@@ -15,7 +15,7 @@ use super::articles::Interval;
 use super::bm25::Bm25B;
 use super::build::FieldSelection;
 use super::query::parse_period;
-use super::ranking::{Operator, Prf, Ranking};
+use super::ranking::{Operator, Prf, PrfQueries, Ranking};
 
 /// Where settings come from, for naming them in messages (`--per-article` or `per_article`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -291,7 +291,8 @@ pub struct RankingInput {
     pub lead_boost: f32,
     pub passage_decay: f32,
     pub bm25_b: f32,
-    pub prf: bool,
+    /// Feedback for which queries (`None`: off).
+    pub prf: Option<PrfQueries>,
     pub prf_docs: usize,
     pub prf_terms: usize,
     pub prf_weight: f32,
@@ -316,7 +317,7 @@ impl Default for RankingInput {
             lead_boost: articles.lead_boost,
             passage_decay: articles.passage_decay,
             bm25_b: ranking.bm25_b.get(),
-            prf: ranking.prf.is_some(),
+            prf: ranking.prf.map(|p| p.queries),
             prf_docs: prf.docs,
             prf_terms: prf.terms,
             prf_weight: prf.weight,
@@ -488,7 +489,8 @@ impl RankingInput {
             proximity_weight: self.proximity,
             reading_weight: self.reading_weight,
             bm25_b,
-            prf: self.prf.then_some(Prf {
+            prf: self.prf.map(|queries| Prf {
+                queries,
                 docs: prf_docs.get(),
                 terms: self.prf_terms,
                 weight: self.prf_weight,
