@@ -28,7 +28,7 @@ pub trait Lexicon {
     fn prefix_expansions(&self, prefix: &str) -> Vec<String>;
     /// Passages whose `field` holds `term`.
     fn doc_freq(&self, field: Field, term: &str) -> u64;
-    /// Passages in the index (BM25's N).
+    /// Passages in the index as BM25 counts them (its N).
     fn num_docs(&self) -> u64;
     /// The exact terms at most `edits` edits from the exact term `term` (see
     /// [`typos::near_terms`]).
@@ -48,13 +48,20 @@ pub struct IndexLexicon<'a> {
 impl Lexicon for IndexLexicon<'_> {
     fn variants(&self, term: &str) -> Vec<Variant> {
         let generation = self.searcher.generation().generation_id();
-        let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
-        let caches = caches.for_generation(generation);
-        if let Some(found) = caches.variants.get(term) {
-            return found.clone();
+        {
+            let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(found) = caches.for_generation(generation).variants.get(term) {
+                return found.clone();
+            }
         }
+        // Weighing the evidence reads passages: not while holding the lock every request's
+        // document frequencies go through.
         let found = variants::find_variants(self.searcher, self.fields, term);
-        caches.variants.insert(term.to_owned(), found.clone());
+        let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+        caches
+            .for_generation(generation)
+            .variants
+            .insert(term.to_owned(), found.clone());
         found
     }
 
@@ -63,7 +70,10 @@ impl Lexicon for IndexLexicon<'_> {
     }
 
     fn num_docs(&self) -> u64 {
-        self.searcher.num_docs()
+        // BM25's N as tantivy counts it (deleted documents included, as in document
+        // frequencies), so that boosts computed from it match tantivy's idf.
+        tantivy::query::Bm25StatisticsProvider::total_num_docs(self.searcher)
+            .unwrap_or_else(|_| self.searcher.num_docs())
     }
 
     fn doc_freq(&self, field: Field, term: &str) -> u64 {

@@ -89,6 +89,8 @@ pub fn fold_latin(word: &str) -> Option<String> {
                 out.push(c);
                 continue;
             }
+            // Marks left by lowercasing (İ → i + U+0307) or typed as combining accents.
+            '\u{0300}'..='\u{036F}' => continue,
             'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
             'æ' => "ae",
             'ç' | 'ć' | 'ĉ' | 'ċ' => "c",
@@ -728,6 +730,13 @@ pub fn transliterations(searcher: &Searcher, field: Field, term: &str) -> Vec<Va
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dotted_capital_i_folds_like_its_plain_letter() {
+        // Regression: İstanbul lowercases to i + U+0307, and the mark made the word unfoldable.
+        assert_eq!(fold_latin("İstanbul").as_deref(), Some("istanbul"));
+        assert_eq!(fold_latin("Erdoğan").as_deref(), Some("erdogan"));
+    }
     use tantivy_fst::{IntoStreamer, Map, Streamer};
 
     /// The terms of `vocabulary` the automaton of `latin` accepts.

@@ -15,7 +15,9 @@
 //!    the adjective ending ـية). Words shorter than
 //!    [`MIN_WORD_CHARS`] letters are never expanded.
 //! 2. **Its frequency**: found in at least [`MIN_VARIANT_PASSAGES`] passages and at least
-//!    1/[`MAX_RARITY`] as often as the word typed (a rarer form is a typo, not a spelling).
+//!    1/[`MAX_RARITY`] as often as the word typed (a rarer form is a typo, not a spelling), or,
+//!    for a word typed in fewer than `MIN_VARIANT_PASSAGES × MAX_RARITY` passages, in fewer
+//!    when one article writes both forms.
 //! 3. **Names, not dictionary words** ([`is_dictionary_word`]): an Arabic noun or verb takes
 //!    the attached pronouns (موقعها, مقاطعهم); a foreign name almost never does (no ترامبها). A
 //!    form whose base (clitics removed) is found with them in more than 2% of its passages is a
@@ -274,34 +276,51 @@ pub fn written_form(searcher: &Searcher, fields: &Fields, term: &str) -> String 
 /// form without its proclitics) is found with an attached pronoun (موقعها, مقاطعهم) in more
 /// than [`DICTIONARY_SHARE`] of as many passages as the base or the form has.
 pub fn is_dictionary_word(doc_freq: &dyn Fn(&str) -> u64, term: &str) -> bool {
-    let base = PROCLITICS
-        .iter()
-        .find_map(|clitic| {
-            term.strip_prefix(clitic)
-                .filter(|rest| rest.chars().count() >= 3)
-        })
-        .unwrap_or(term);
-    // ة (folded to ه) is written ت before a pronoun (حكومه → حكومتها); a final ه may itself be
-    // a pronoun (انتصاره → انتصارها), a final ا the accusative ending (انتصارا).
-    let mut stems = vec![base.to_owned()];
-    if let Some(rest) = base.strip_suffix('ه') {
-        stems.push(format!("{rest}ت"));
-        stems.push(rest.to_owned());
-    } else if let Some(rest) = base.strip_suffix('ا') {
-        stems.push(rest.to_owned());
+    // The form as a whole and without each proclitic it may begin with: ولاية is a word of its
+    // own (ولايتها), not و + لاية; a noun or a verb by any reading is one.
+    let bases = std::iter::once(term).chain(PROCLITICS.iter().filter_map(|clitic| {
+        term.strip_prefix(clitic)
+            .filter(|rest| rest.chars().count() >= 3)
+    }));
+    for base in bases {
+        // A form that already ends in a pronoun (سفارتها) is one when the archive has it
+        // without (سفارة, written سفارت before the pronoun).
+        for suffix in PRONOUN_SUFFIXES.iter().filter(|s| **s != "نا") {
+            if let Some(rest) = base.strip_suffix(suffix).filter(|r| r.chars().count() >= 3) {
+                let bare = match rest.strip_suffix('ت') {
+                    Some(r) => format!("{r}ه"),
+                    None => rest.to_owned(),
+                };
+                if doc_freq(rest) > 0 || doc_freq(&bare) > 0 {
+                    return true;
+                }
+            }
+        }
+        // ة (folded to ه) is written ت before a pronoun (حكومه → حكومتها); a final ه may
+        // itself be a pronoun (انتصاره → انتصارها), a final ا the accusative ending (انتصارا).
+        let mut stems = vec![base.to_owned()];
+        if let Some(rest) = base.strip_suffix('ه') {
+            stems.push(format!("{rest}ت"));
+            stems.push(rest.to_owned());
+        } else if let Some(rest) = base.strip_suffix('ا') {
+            stems.push(rest.to_owned());
+        }
+        stems.retain(|stem| stem.chars().count() >= 3);
+        let with_pronouns: u64 = stems
+            .iter()
+            .flat_map(|stem| {
+                PRONOUN_SUFFIXES
+                    .iter()
+                    .map(move |suffix| format!("{stem}{suffix}"))
+            })
+            .map(|form| doc_freq(&form))
+            .sum();
+        let frequency = doc_freq(base).max(doc_freq(term));
+        if with_pronouns as f64 > DICTIONARY_SHARE * frequency as f64 + DICTIONARY_SLACK as f64 {
+            return true;
+        }
     }
-    stems.retain(|stem| stem.chars().count() >= 3);
-    let with_pronouns: u64 = stems
-        .iter()
-        .flat_map(|stem| {
-            PRONOUN_SUFFIXES
-                .iter()
-                .map(move |suffix| format!("{stem}{suffix}"))
-        })
-        .map(|form| doc_freq(&form))
-        .sum();
-    let frequency = doc_freq(base).max(doc_freq(term));
-    with_pronouns as f64 > DICTIONARY_SHARE * frequency as f64 + DICTIONARY_SLACK as f64
+    false
 }
 
 /// The words around a form in a sample of its passages, and how the form is written there.
@@ -510,6 +529,35 @@ fn share_an_article(searcher: &Searcher, fields: &Fields, typed: &str, variant: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn counts<'a>(known: &'a [(&'a str, u64)]) -> impl Fn(&str) -> u64 + 'a {
+        move |term| {
+            known
+                .iter()
+                .find(|(t, _)| *t == term)
+                .map_or(0, |&(_, n)| n)
+        }
+    }
+
+    #[test]
+    fn a_form_carrying_a_pronoun_is_a_dictionary_word() {
+        // Regression: سفارتها took سفاراتها (its plural) for a spelling.
+        let df = counts(&[("سفاره", 400), ("سفارتها", 60), ("سفاراتها", 24)]);
+        assert!(is_dictionary_word(&df, "سفارتها"));
+        // A name ending in نا is no pronoun (كورونا, فيينا).
+        let df = counts(&[("فيينا", 300), ("فيين", 2)]);
+        assert!(!is_dictionary_word(&df, "فيينا"));
+    }
+
+    #[test]
+    fn a_first_letter_that_may_be_a_proclitic_is_also_read_as_the_words_own() {
+        // Regression: ولاية was only read as و + لاية (and بيان as ب + يان), so the pronouns it
+        // takes (ولايتها) were never counted.
+        let df = counts(&[("ولايه", 500), ("ولايتها", 32), ("ولايتهم", 10)]);
+        assert!(is_dictionary_word(&df, "ولايه"));
+        let df = counts(&[("بوتين", 848)]);
+        assert!(!is_dictionary_word(&df, "بوتين"));
+    }
 
     #[test]
     fn candidates_cover_the_known_spellings() {
