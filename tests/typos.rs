@@ -194,6 +194,24 @@ fn regression_هلنسكي_found_nothing() {
     assert_eq!(rare.total_articles, 1);
 }
 
+/// Regression: an excluded word the archive lacks excluded nothing, although a wanted one is
+/// searched as its correction (`-هلنسكي` kept the article about the Helsinki summit).
+#[test]
+fn regression_an_excluded_typo_excluded_nothing() {
+    let fixture = fixture();
+    let mut engine = Engine::new(fahras::index::open(&fixture.index).unwrap()).unwrap();
+    let all = search(&mut engine, "قمة");
+    let without = search(&mut engine, "قمة -هلنسكي");
+    assert!(all.total_articles > 0);
+    assert_eq!(
+        without.total_articles,
+        all.total_articles - 1,
+        "{:?}",
+        without.notes
+    );
+    assert_eq!(without.suggestions["هلنسكي"], "هلسنكي");
+}
+
 #[test]
 fn the_cli_says_did_you_mean_and_its_json_carries_the_suggestions() {
     let fixture = fixture();

@@ -589,9 +589,11 @@ impl Builder<'_> {
     }
 
     /// A plain word: searched as typed, or, when it finds nothing in the index and a term a typo
-    /// away does, as that term (and either way a suggestion is noted when there is one).
+    /// away does, as that term (and either way a suggestion is noted when there is one). An
+    /// excluded word is corrected the same way: `-خاشوقجي` excludes خاشقجي, which is what it
+    /// means (a word the archive lacks excludes nothing).
     fn word(&mut self, word: &str, title_only: bool, polarity: Polarity) -> Option<Box<dyn Query>> {
-        if polarity == Polarity::Wanted && self.correct_typos {
+        if self.correct_typos {
             if let Some(correction) = self.correction(word, title_only) {
                 self.suggestions
                     .insert(word.to_owned(), correction.term.clone());
