@@ -280,7 +280,9 @@ fn the_cli_and_its_json_disclose_the_arabic_forms_keyed_by_the_word_as_typed() {
     let index = path_str(fixture_index());
     let text = ok(&["search", "--index", index, "Putin"]);
     assert!(
-        text.contains("Putin: also matched: بوتن (4 passages), بوتين (12 passages)"),
+        text.contains(
+            "Putin: also matched: بوتن (4 articles, 4 passages), بوتين (12 articles, 12 passages)"
+        ),
         "{text}"
     );
     let (_, summary) = search_json(fixture_index(), &["Erdoğan"]);

@@ -180,6 +180,8 @@ fn spelling_variants_are_used_reported_and_can_be_turned_off() {
     found.sort();
     assert_eq!(found, ["A1", "B1", "D1", "F1"]);
     assert_eq!(summary["variants"]["بوتين"]["بوتن"], 3);
+    // The same variant counted in articles, the unit of results (issue 19).
+    assert_eq!(summary["variant_articles"]["بوتين"]["بوتن"], 3);
     let b1 = hits.iter().find(|h| h["article_id"] == "B1").unwrap();
     assert_eq!(highlighted(b1), ["بوتن"]);
     // (A spelling counts as the word typed: tests/variants.rs checks that either spelling
@@ -269,7 +271,10 @@ fn text_output_marks_hits_and_trec_batch_lists_articles() {
     let (dirs, index) = fixture();
     let out = ok(&["search", "--index", path_str(&index), "بوتين"]);
     assert!(out.contains("[[بوتين]]"), "{out}");
-    assert!(out.contains("also matched: بوتن (3 passages)"), "{out}");
+    assert!(
+        out.contains("also matched: بوتن (3 articles, 3 passages)"),
+        "{out}"
+    );
     let queries = dirs.root.path().join("q.tsv");
     write(&queries, "q1\tبوتين\nq2\tالنفط\n");
     let out = ok(&[

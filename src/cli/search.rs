@@ -346,6 +346,8 @@ struct JsonSummary<'a> {
     histogram: Option<&'a crate::search::Histogram>,
     took_ms: f64,
     variants: &'a BTreeMap<String, BTreeMap<String, u64>>,
+    /// The same variants counted in articles.
+    variant_articles: &'a BTreeMap<String, BTreeMap<String, u64>>,
     /// Typed word → the term it was probably meant to be ("did you mean"), when any.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     suggestions: &'a BTreeMap<String, String>,
@@ -378,6 +380,7 @@ fn write_results(
                 histogram: results.histogram.as_ref(),
                 took_ms: results.took_ms,
                 variants: &results.variants,
+                variant_articles: &results.variant_articles,
                 suggestions: &results.suggestions,
                 searched_instead: &results.searched_instead,
                 notes: &results.notes,
@@ -430,13 +433,18 @@ fn write_text(
         writeln!(out, "note: {note}")?;
     }
     for (word, variants) in &results.variants {
+        let articles = results.variant_articles.get(word);
         let list: Vec<String> = variants
             .iter()
             .map(|(term, passages)| {
-                format!(
-                    "{term} ({})",
-                    count_of(*passages as usize, "passage", "passages")
-                )
+                let passages = count_of(*passages as usize, "passage", "passages");
+                match articles.and_then(|a| a.get(term)) {
+                    Some(&n) => format!(
+                        "{term} ({}, {passages})",
+                        count_of(n as usize, "article", "articles")
+                    ),
+                    None => format!("{term} ({passages})"),
+                }
             })
             .collect();
         writeln!(out, "{word}: also matched: {}", list.join(", "))?;

@@ -293,6 +293,7 @@ struct SearchResponse {
     histogram: Option<crate::search::Histogram>,
     took_ms: f64,
     variants: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
+    variant_articles: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
     /// Typed word → the term it was probably meant to be ("did you mean"), when any.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     suggestions: std::collections::BTreeMap<String, String>,
@@ -327,6 +328,7 @@ async fn search(
         histogram: results.histogram,
         took_ms: results.took_ms,
         variants: results.variants,
+        variant_articles: results.variant_articles,
         suggestions: results.suggestions,
         searched_instead: results.searched_instead,
         notes_detail: results.notes.clone(),

@@ -407,7 +407,7 @@ async function runSearch(s, how) {
   showFacets(result.facets, s);
   showTimeline(result.histogram, s);
   showSuggestions(result.suggestions, result.searched_instead, s);
-  showVariants(result.variants);
+  showVariants(result.variant_articles || result.variants, result.variant_articles ? ARTICLES : PASSAGES);
   showNotes(result.notes_detail);
   for (const hit of result.hits) $("results").append(resultItem(hit, s));
   showPager(s, shown, result.total_articles);
@@ -580,11 +580,11 @@ function showSuggestions(suggestions, searchedInstead, s) {
   $("suggestions").hidden = false;
 }
 
-function showVariants(variants) {
+function showVariants(variants, unit) {
   const words = Object.entries(variants || {});
   if (!words.length) return;
   $("variants").textContent = "طابق البحث أيضًا: " + words.map(([word, found]) =>
-    `${word} ← ` + Object.entries(found).map(([v, n]) => `${v} (${counted(n, PASSAGES)})`).join("، ")).join(" · ");
+    `${word} ← ` + Object.entries(found).map(([v, n]) => `${v} (${counted(n, unit)})`).join("، ")).join(" · ");
   $("variants").hidden = false;
 }
 

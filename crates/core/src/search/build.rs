@@ -89,6 +89,8 @@ pub struct BuiltQuery {
     /// Positive parts (words, phrases, groups) after stopwords were dropped.
     pub positive_parts: usize,
     pub variants: BTreeMap<String, BTreeMap<String, u64>>,
+    /// The same variants counted in articles.
+    pub variant_articles: BTreeMap<String, BTreeMap<String, u64>>,
     /// Typed word → the index term it was probably meant to be (see [`typos`]).
     pub suggestions: BTreeMap<String, String>,
     /// The typed words that found nothing and whose suggestion was searched instead.
@@ -164,6 +166,7 @@ struct Builder<'a> {
     correct_typos: bool,
     highlight: HighlightTerms,
     variants: BTreeMap<String, BTreeMap<String, u64>>,
+    variant_articles: BTreeMap<String, BTreeMap<String, u64>>,
     /// The lexicon's variants of each exact term asked about (a word is weighed for typos and
     /// then searched: the lexicon is asked once).
     known_variants: HashMap<String, Vec<Variant>>,
@@ -194,6 +197,7 @@ pub fn build(
             && settings.typos == Typos::Corrected,
         highlight: HighlightTerms::default(),
         variants: BTreeMap::new(),
+        variant_articles: BTreeMap::new(),
         known_variants: HashMap::new(),
         suggestions: BTreeMap::new(),
         searched_instead: BTreeSet::new(),
@@ -252,6 +256,7 @@ pub fn build(
         positive_stems,
         positive_parts,
         variants: builder.variants,
+        variant_articles: builder.variant_articles,
         suggestions: builder.suggestions,
         searched_instead: builder.searched_instead,
         notes: builder.notes,
@@ -669,6 +674,18 @@ impl Builder<'_> {
         (typed_df / most, factors)
     }
 
+    /// Reports `variant` as used for `word` (as typed), in passages and in articles.
+    fn report_variant(&mut self, word: &str, variant: &Variant) {
+        self.variants
+            .entry(word.to_owned())
+            .or_default()
+            .insert(variant.written.clone(), variant.passages);
+        self.variant_articles
+            .entry(word.to_owned())
+            .or_default()
+            .insert(variant.written.clone(), variant.articles);
+    }
+
     /// Boosts that give each of `terms` (one word's spellings in `field`) BM25's idf of all of
     /// them together: idf(sum of their passages) / idf(its own passages).
     fn one_word_boosts(&self, field: Field, terms: &[String]) -> Vec<f32> {
@@ -895,10 +912,7 @@ impl Builder<'_> {
                 self.highlight
                     .stem
                     .extend(analysis::query_terms(self.analyzers.stem, &variant.term));
-                self.variants
-                    .entry(word.to_owned())
-                    .or_default()
-                    .insert(variant.written, variant.passages);
+                self.report_variant(word, &variant);
             }
         }
         // A Latin word is also its Arabic spellings, at the weight of the word itself: they are
@@ -945,10 +959,7 @@ impl Builder<'_> {
                 self.highlight.stem.extend(stems.iter().cloned());
                 self.highlight.stem.extend(phrases.into_iter().flatten());
                 for form in forms {
-                    self.variants
-                        .entry(word.to_owned())
-                        .or_default()
-                        .insert(form.written, form.passages);
+                    self.report_variant(word, &form);
                 }
             }
         }
@@ -1050,6 +1061,7 @@ mod tests {
                     term: term.to_owned(),
                     written: term.to_owned(),
                     passages,
+                    articles: passages,
                 })
                 .collect()
         }
@@ -1100,6 +1112,7 @@ mod tests {
                     term: term.to_owned(),
                     written: term.to_owned(),
                     passages,
+                    articles: passages,
                 })
                 .collect()
         }

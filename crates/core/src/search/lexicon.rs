@@ -139,6 +139,7 @@ impl Lexicon for IndexLexicon<'_> {
         }
         for form in &mut found {
             form.written = variants::written_form(self.searcher, self.fields, &form.term);
+            form.articles = variants::articles_with(self.searcher, self.fields, &form.term);
         }
         let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
         caches

@@ -88,6 +88,8 @@ pub struct SearchResults {
     pub took_ms: f64,
     /// For each query word that was expanded: variant → passages containing it.
     pub variants: BTreeMap<String, BTreeMap<String, u64>>,
+    /// The same variants counted in articles (the unit of results).
+    pub variant_articles: BTreeMap<String, BTreeMap<String, u64>>,
     /// "Did you mean": typed word → the index term it was probably meant to be (a word that
     /// finds nothing, or far fewer passages than a term a typo away). Absent when empty.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -305,6 +307,7 @@ impl Engine {
                 histogram: None,
                 took_ms: started.elapsed().as_secs_f64() * 1e3,
                 variants: built.variants,
+                variant_articles: built.variant_articles,
                 suggestions: built.suggestions,
                 searched_instead: built.searched_instead,
                 notes: built.notes,
@@ -343,6 +346,7 @@ impl Engine {
                 .map(|interval| matches.histogram(interval)),
             took_ms: started.elapsed().as_secs_f64() * 1e3,
             variants: built.variants,
+            variant_articles: built.variant_articles,
             suggestions: built.suggestions,
             searched_instead: built.searched_instead,
             notes: built.notes,

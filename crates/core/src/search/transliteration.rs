@@ -654,6 +654,7 @@ pub fn choose(mut candidates: Vec<Candidate>) -> Vec<Variant> {
             written: c.term.clone(),
             term: c.term,
             passages: c.passages,
+            articles: 0,
         })
         .collect()
 }

@@ -184,12 +184,14 @@ fn one_pattern_apart(a: &str, b: &str) -> bool {
 }
 
 /// A variant found in the index: its normalized term (what is searched), the spelling the
-/// archive writes it with most often (what is reported), and the passages that contain it.
+/// archive writes it with most often (what is reported), and the passages and articles that
+/// contain it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Variant {
     pub term: String,
     pub written: String,
     pub passages: u64,
+    pub articles: u64,
 }
 
 /// The spellings of `term` (normalized, as the exact field holds it) that the archive's
@@ -249,6 +251,7 @@ pub fn find_variants(searcher: &Searcher, fields: &Fields, term: &str) -> Vec<Va
                 || (few && (cosine > 0.0 || share_an_article(searcher, fields, term, &candidate)));
             same.then(|| Variant {
                 written: contexts.most_written().unwrap_or_else(|| candidate.clone()),
+                articles: articles_with(searcher, fields, &candidate),
                 term: candidate,
                 passages,
             })
@@ -261,6 +264,40 @@ pub fn find_variants(searcher: &Searcher, fields: &Fields, term: &str) -> Vec<Va
     });
     found.truncate(MAX_VARIANTS);
     found
+}
+
+/// The articles with a passage whose text holds the exact term `term` (articles are indexed
+/// whole into one segment, so each is counted once).
+pub fn articles_with(searcher: &Searcher, fields: &Fields, term: &str) -> u64 {
+    let key = Term::from_field_text(fields.text, term);
+    let mut total = 0;
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(fields.text) else {
+            continue;
+        };
+        let Ok(Some(mut postings)) = inverted.read_postings(&key, IndexRecordOption::Basic) else {
+            continue;
+        };
+        let Ok(Some(ids)) = segment
+            .fast_fields()
+            .str(crate::index::schema::names::ARTICLE_ID)
+        else {
+            continue;
+        };
+        let alive = segment.alive_bitset();
+        let mut seen: std::collections::HashSet<u64> = std::collections::HashSet::new();
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|bits| bits.is_alive(doc)) {
+                if let Some(ord) = ids.term_ords(doc).next() {
+                    seen.insert(ord);
+                }
+            }
+            doc = postings.advance();
+        }
+        total += seen.len() as u64;
+    }
+    total
 }
 
 /// How the archive most often writes the normalized `term` (diacritics removed), read from
