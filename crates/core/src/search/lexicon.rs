@@ -2,7 +2,8 @@
 //! terms a prefix stands for. A trait, so that the builder is a function of the parsed query,
 //! the settings and a lexicon, and tests can give it a small one without an index.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
 use std::sync::Mutex;
 
 use tantivy::schema::{Field, Term};
@@ -47,22 +48,12 @@ pub struct IndexLexicon<'a> {
 
 impl Lexicon for IndexLexicon<'_> {
     fn variants(&self, term: &str) -> Vec<Variant> {
-        let generation = self.searcher.generation().generation_id();
-        {
-            let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(found) = caches.for_generation(generation).variants.get(term) {
-                return found.clone();
-            }
-        }
-        // Weighing the evidence reads passages: not while holding the lock every request's
-        // document frequencies go through.
-        let found = variants::find_variants(self.searcher, self.fields, term);
-        let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
-        caches
-            .for_generation(generation)
-            .variants
-            .insert(term.to_owned(), found.clone());
-        found
+        // Weighing the evidence reads passages.
+        self.remembered(
+            |caches| &mut caches.variants,
+            term.to_owned(),
+            || variants::find_variants(self.searcher, self.fields, term),
+        )
     }
 
     fn prefix_expansions(&self, prefix: &str) -> Vec<String> {
@@ -91,38 +82,62 @@ impl Lexicon for IndexLexicon<'_> {
     }
 
     fn near_terms(&self, term: &str, edits: u8) -> Vec<NearTerm> {
-        let generation = self.searcher.generation().generation_id();
-        let key = (term.to_owned(), edits);
-        {
-            let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(found) = caches.for_generation(generation).near_terms.get(&key) {
-                return found.clone();
-            }
-        }
-        // The dictionary walk runs without the lock (other requests go on meanwhile).
-        let found = typos::near_terms(self.searcher, self.fields.text, term, edits);
-        let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
-        caches
-            .for_generation(generation)
-            .near_terms
-            .insert(key, found.clone());
-        found
+        self.remembered(
+            |caches| &mut caches.near_terms,
+            (term.to_owned(), edits),
+            || typos::near_terms(self.searcher, self.fields.text, term, edits),
+        )
     }
 
     fn transliterations(&self, term: &str) -> Vec<Variant> {
+        self.remembered(
+            |caches| &mut caches.transliterations,
+            term.to_owned(),
+            || self.arabic_forms(term),
+        )
+    }
+}
+
+impl IndexLexicon<'_> {
+    /// The answer `compute` gives for `key`, remembered in the cache `pick` chooses for the
+    /// searcher's index generation. `compute` runs without the lock, which every request's
+    /// document frequencies go through: dictionary walks and passage reads take milliseconds.
+    fn remembered<K, V>(
+        &self,
+        pick: impl Fn(&mut Caches) -> &mut HashMap<K, V>,
+        key: K,
+        compute: impl FnOnce() -> V,
+    ) -> V
+    where
+        K: Eq + Hash,
+        V: Clone,
+    {
         let generation = self.searcher.generation().generation_id();
         {
             let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(found) = caches.for_generation(generation).transliterations.get(term) {
+            if let Some(found) = pick(caches.for_generation(generation)).get(&key) {
                 return found.clone();
             }
         }
-        // The dictionary walk runs without the lock, as for near terms.
+        let found = compute();
+        let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+        pick(caches.for_generation(generation)).insert(key, found.clone());
+        found
+    }
+
+    /// The Arabic forms of the Latin exact term `term` (see [`transliteration`]) that are the
+    /// name, with how the archive writes each and the articles holding it.
+    fn arabic_forms(&self, term: &str) -> Vec<Variant> {
         let mut found = transliteration::transliterations(self.searcher, self.fields.text, term);
         // The likeliest form decides the name; another is kept only when it is that name: one
         // of its spelling variants by the archive's evidence (see `variants`), or it with the
         // article ال (Twitter is تويتر, not also توتر "tension").
         if let Some(best) = found.first().map(|form| form.term.clone()) {
+            // A Latin word read likeliest as an Arabic particle (bein → بين "between") is no
+            // name the archive writes in Arabic.
+            if is_query_stopword(&best) {
+                return Vec::new();
+            }
             let spellings = self.variants(&best);
             let with_article = |a: &str, b: &str| a.strip_prefix("ال") == Some(b);
             found.retain(|form| {
@@ -131,21 +146,11 @@ impl Lexicon for IndexLexicon<'_> {
                     || with_article(&form.term, &best)
                     || with_article(&best, &form.term)
             });
-            // A Latin word read likeliest as an Arabic particle (bein → بين "between") is no
-            // name the archive writes in Arabic.
-            if is_query_stopword(&best) {
-                found.clear();
-            }
         }
         for form in &mut found {
             form.written = variants::written_form(self.searcher, self.fields, &form.term);
             form.articles = variants::articles_with(self.searcher, self.fields, &form.term);
         }
-        let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
-        caches
-            .for_generation(generation)
-            .transliterations
-            .insert(term.to_owned(), found.clone());
         found
     }
 }

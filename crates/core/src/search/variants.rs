@@ -33,10 +33,10 @@
 //! Measured on the labelled pairs of `tests/variant_pairs.tsv` (ANT's vocabulary) by
 //! `benches/variants.sh`; see the README.
 
-use std::collections::HashMap;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
 
-use tantivy::collector::Count;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Term, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, TERMINATED};
@@ -212,23 +212,32 @@ pub fn find_variants(searcher: &Searcher, fields: &Fields, term: &str) -> Vec<Va
         return Vec::new();
     }
     let threshold = MIN_VARIANT_PASSAGES.max(typed / MAX_RARITY);
-    let mut frequent: Vec<(String, u64)> = candidates
+    // The articles of the word typed, read once and only if an article writing both forms is
+    // asked about (the word is rare then, so they are few).
+    let typed_articles = OnceCell::new();
+    let shares_an_article = |candidate: &str| {
+        let typed_articles = typed_articles.get_or_init(|| articles_of(searcher, fields, term));
+        shares_an_article(searcher, fields, typed_articles, candidate)
+    };
+    // Each frequent enough candidate, with whether an article writes it and the word typed
+    // when that was asked.
+    let mut frequent: Vec<(String, u64, Option<bool>)> = candidates
         .into_iter()
         .filter_map(|candidate| {
             let passages = doc_freq(&candidate);
+            if passages >= threshold {
+                return Some((candidate, passages, None));
+            }
             // A small archive: a rarer spelling is still a candidate when an article writes
             // both (its contexts decide below, or, too rare for them, that article does).
-            let evidence = passages >= threshold
-                || (threshold == MIN_VARIANT_PASSAGES
-                    && passages > 0
-                    && share_an_article(searcher, fields, term, &candidate));
-            evidence.then_some((candidate, passages))
+            let small = threshold == MIN_VARIANT_PASSAGES && passages > 0;
+            (small && shares_an_article(&candidate)).then_some((candidate, passages, Some(true)))
         })
         .collect();
     if frequent.is_empty() || is_dictionary_word(&doc_freq, term) {
         return Vec::new();
     }
-    frequent.retain(|(candidate, _)| !is_dictionary_word(&doc_freq, candidate));
+    frequent.retain(|(candidate, _, _)| !is_dictionary_word(&doc_freq, candidate));
     if frequent.is_empty() {
         return Vec::new();
     }
@@ -236,7 +245,7 @@ pub fn find_variants(searcher: &Searcher, fields: &Fields, term: &str) -> Vec<Va
     let typed_contexts = Contexts::sample(searcher, fields, &mut analyzer, term);
     let mut found: Vec<Variant> = frequent
         .into_iter()
-        .filter_map(|(candidate, passages)| {
+        .filter_map(|(candidate, passages, shared)| {
             let contexts = Contexts::sample(searcher, fields, &mut analyzer, &candidate);
             let cosine = typed_contexts.cosine(&contexts, &[term, &candidate]);
             // …and only when both forms were read in all their passages: a sample of a
@@ -248,7 +257,8 @@ pub fn find_variants(searcher: &Searcher, fields: &Fields, term: &str) -> Vec<Va
             // Too few occurrences for a cosine to mean much: a word beside both forms, or one
             // article writing both, is what a small archive can offer.
             let same = cosine >= MIN_CONTEXT_COSINE
-                || (few && (cosine > 0.0 || share_an_article(searcher, fields, term, &candidate)));
+                || (few
+                    && (cosine > 0.0 || shared.unwrap_or_else(|| shares_an_article(&candidate))));
             same.then(|| Variant {
                 written: contexts.most_written().unwrap_or_else(|| candidate.clone()),
                 articles: articles_with(searcher, fields, &candidate),
@@ -266,38 +276,61 @@ pub fn find_variants(searcher: &Searcher, fields: &Fields, term: &str) -> Vec<Va
     found
 }
 
-/// The articles with a passage whose text holds the exact term `term` (articles are indexed
-/// whole into one segment, so each is counted once).
-pub fn articles_with(searcher: &Searcher, fields: &Fields, term: &str) -> u64 {
+/// An article as the passages' article-id column knows it: its segment and its id's ordinal
+/// there (an article is indexed whole into one segment).
+type ArticleKey = (u32, u64);
+
+/// Visits each live passage whose exact text holds `term`, in index order, with its address
+/// and its article, until `visit` breaks.
+fn visit_passages_with(
+    searcher: &Searcher,
+    fields: &Fields,
+    term: &str,
+    mut visit: impl FnMut(DocAddress, Option<ArticleKey>) -> ControlFlow<()>,
+) {
     let key = Term::from_field_text(fields.text, term);
-    let mut total = 0;
-    for segment in searcher.segment_readers() {
+    for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
         let Ok(inverted) = segment.inverted_index(fields.text) else {
             continue;
         };
         let Ok(Some(mut postings)) = inverted.read_postings(&key, IndexRecordOption::Basic) else {
             continue;
         };
-        let Ok(Some(ids)) = segment
+        let ids = segment
             .fast_fields()
             .str(crate::index::schema::names::ARTICLE_ID)
-        else {
-            continue;
-        };
+            .ok()
+            .flatten();
         let alive = segment.alive_bitset();
-        let mut seen: std::collections::HashSet<u64> = std::collections::HashSet::new();
         let mut doc = postings.doc();
         while doc != TERMINATED {
             if alive.is_none_or(|bits| bits.is_alive(doc)) {
-                if let Some(ord) = ids.term_ords(doc).next() {
-                    seen.insert(ord);
+                let article = ids
+                    .as_ref()
+                    .and_then(|ids| ids.term_ords(doc).next())
+                    .map(|ord| (ordinal as u32, ord));
+                if visit(DocAddress::new(ordinal as u32, doc), article).is_break() {
+                    return;
                 }
             }
             doc = postings.advance();
         }
-        total += seen.len() as u64;
     }
-    total
+}
+
+/// The articles with a passage whose exact text holds `term`.
+fn articles_of(searcher: &Searcher, fields: &Fields, term: &str) -> HashSet<ArticleKey> {
+    let mut articles = HashSet::new();
+    visit_passages_with(searcher, fields, term, |_, article| {
+        articles.extend(article);
+        ControlFlow::Continue(())
+    });
+    articles
+}
+
+/// How many articles have a passage whose exact text holds `term`.
+pub fn articles_with(searcher: &Searcher, fields: &Fields, term: &str) -> u64 {
+    articles_of(searcher, fields, term).len() as u64
 }
 
 /// How the archive most often writes the normalized `term` (diacritics removed), read from
@@ -394,52 +427,24 @@ impl Contexts {
         limit: usize,
     ) -> Contexts {
         let mut contexts = Contexts::default();
-        let mut per_article: HashMap<String, usize> = HashMap::new();
+        let mut per_article: HashMap<Option<ArticleKey>, usize> = HashMap::new();
         let mut sampled = 0;
-        let key = Term::from_field_text(fields.text, term);
-        'segments: for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
-            let Ok(inverted) = segment.inverted_index(fields.text) else {
-                continue;
-            };
-            let Ok(Some(mut postings)) = inverted.read_postings(&key, IndexRecordOption::Basic)
-            else {
-                continue;
-            };
-            let ids = segment
-                .fast_fields()
-                .str(crate::index::schema::names::ARTICLE_ID)
-                .ok()
-                .flatten();
-            let alive = segment.alive_bitset();
-            let mut doc = postings.doc();
-            while doc != TERMINATED {
-                if sampled >= limit {
-                    break 'segments;
-                }
-                if alive.is_none_or(|bits| bits.is_alive(doc)) {
-                    let mut id = String::new();
-                    if let Some(ids) = &ids {
-                        if let Some(ord) = ids.term_ords(doc).next() {
-                            let _ = ids.ord_to_str(ord, &mut id);
-                        }
-                    }
-                    let seen = per_article.entry(id).or_default();
-                    if *seen < 2 {
-                        *seen += 1;
-                        sampled += 1;
-                        let address = DocAddress::new(ordinal as u32, doc);
-                        if let Ok(stored) = searcher.doc::<TantivyDocument>(address) {
-                            if let Some(text) =
-                                stored.get_first(fields.text).and_then(|v| v.as_str())
-                            {
-                                contexts.add_passage(analyzer, text, term);
-                            }
-                        }
-                    }
-                }
-                doc = postings.advance();
+        visit_passages_with(searcher, fields, term, |address, article| {
+            if sampled >= limit {
+                return ControlFlow::Break(());
             }
-        }
+            let seen = per_article.entry(article).or_default();
+            if *seen < 2 {
+                *seen += 1;
+                sampled += 1;
+                if let Ok(stored) = searcher.doc::<TantivyDocument>(address) {
+                    if let Some(text) = stored.get_first(fields.text).and_then(|v| v.as_str()) {
+                        contexts.add_passage(analyzer, text, term);
+                    }
+                }
+            }
+            ControlFlow::Continue(())
+        });
         contexts
     }
 
@@ -508,59 +513,24 @@ impl Contexts {
     }
 }
 
-/// Whether some article has passages containing `typed` and `variant` (either may be in any of
-/// its passages).
-fn share_an_article(searcher: &Searcher, fields: &Fields, typed: &str, variant: &str) -> bool {
-    let (field, article_id) = (fields.text, fields.article_id);
-    let variant_term = Term::from_field_text(field, variant);
-    for segment in searcher.segment_readers() {
-        let Ok(inverted) = segment.inverted_index(field) else {
-            continue;
-        };
-        let Ok(Some(mut postings)) =
-            inverted.read_postings(&variant_term, IndexRecordOption::Basic)
-        else {
-            continue;
-        };
-        let Ok(Some(ids)) = segment
-            .fast_fields()
-            .str(crate::index::schema::names::ARTICLE_ID)
-        else {
-            continue;
-        };
-        let mut doc = postings.doc();
-        while doc != TERMINATED {
-            let mut id = String::new();
-            if let Some(ord) = ids.term_ords(doc).next() {
-                let _ = ids.ord_to_str(ord, &mut id);
-            }
-            let both: Vec<(Occur, Box<dyn Query>)> = vec![
-                (
-                    Occur::Must,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(article_id, &id),
-                        IndexRecordOption::Basic,
-                    )),
-                ),
-                (
-                    Occur::Must,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(field, typed),
-                        IndexRecordOption::Basic,
-                    )),
-                ),
-            ];
-            if !id.is_empty()
-                && searcher
-                    .search(&BooleanQuery::new(both), &Count)
-                    .is_ok_and(|n| n > 0)
-            {
-                return true;
-            }
-            doc = postings.advance();
+/// Whether an article of `typed_articles` has a passage holding `variant` (the two forms may be
+/// in different passages of it).
+fn shares_an_article(
+    searcher: &Searcher,
+    fields: &Fields,
+    typed_articles: &HashSet<ArticleKey>,
+    variant: &str,
+) -> bool {
+    let mut shared = false;
+    visit_passages_with(searcher, fields, variant, |_, article| {
+        shared = article.is_some_and(|a| typed_articles.contains(&a));
+        if shared {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
         }
-    }
-    false
+    });
+    shared
 }
 
 #[cfg(test)]
