@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use common::*;
-use fahras::analysis::normalizer::{is_arabic_letter, normalize_word};
+use fahras::analysis::normalizer::is_arabic_letter;
 use fahras::search::transliteration::{self, MAX_FORMS};
 use fahras::search::{Engine, SearchResults, SearchSettings};
 use proptest::prelude::*;
@@ -64,34 +64,24 @@ struct Row {
 }
 
 fn rows() -> Vec<Row> {
-    let list = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/latin_names.tsv"),
-    )
-    .expect("tests/latin_names.tsv");
-    list.lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-        .map(|line| {
-            let cells: Vec<&str> = line.split('\t').collect();
-            assert_eq!(cells.len(), 4, "{line}");
-            let forms: Vec<String> = match cells[2] {
+    labelled_rows("latin_names.tsv", 4)
+        .into_iter()
+        .map(|cells| {
+            let forms: Vec<String> = match cells[2].as_str() {
                 "find" => cells[1].split(',').map(normalized).collect(),
                 "keep" => {
-                    assert_eq!(cells[1], "-", "{line}");
+                    assert_eq!(cells[1], "-", "{cells:?}");
                     Vec::new()
                 }
                 other => panic!("{other}: find or keep"),
             };
             Row {
-                typed: cells[0].to_owned(),
+                typed: cells[0].clone(),
                 forms,
-                kind: cells[3].to_owned(),
+                kind: cells[3].clone(),
             }
         })
         .collect()
-}
-
-fn normalized(word: &str) -> String {
-    normalize_word(word).concat()
 }
 
 /// The fixture archive: the usual form of each listed name in [`USUAL`] articles, its other

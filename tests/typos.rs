@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use common::*;
-use fahras::analysis::normalizer::normalize_word;
 use fahras::search::{Engine, SearchResults, SearchSettings};
 
 /// Passages holding واشنطن: enough for a rarer spelling found once to get a suggestion.
@@ -22,30 +21,21 @@ struct Row {
 }
 
 fn rows() -> Vec<Row> {
-    let list =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/typos.tsv"))
-            .expect("tests/typos.tsv");
-    list.lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-        .map(|line| {
-            let cells: Vec<&str> = line.split('\t').collect();
-            assert_eq!(cells.len(), 4, "{line}");
-            let meant = match cells[2] {
-                "fix" => Some(cells[1].to_owned()),
+    labelled_rows("typos.tsv", 4)
+        .into_iter()
+        .map(|cells| {
+            let meant = match cells[2].as_str() {
+                "fix" => Some(cells[1].clone()),
                 "keep" => None,
                 other => panic!("{other}: fix or keep"),
             };
             Row {
-                typed: cells[0].to_owned(),
+                typed: cells[0].clone(),
                 meant,
-                kind: cells[3].to_owned(),
+                kind: cells[3].clone(),
             }
         })
         .collect()
-}
-
-fn normalized(word: &str) -> String {
-    normalize_word(word).concat()
 }
 
 /// The fixture archive: every word the list means in four articles (واشنطن in [`FREQUENT`]),

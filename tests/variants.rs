@@ -7,30 +7,19 @@ mod common;
 use std::path::Path;
 
 use common::*;
-use fahras::analysis::normalizer::normalize_word;
 use fahras::search::variants::candidates;
-
-fn normalized(word: &str) -> String {
-    normalize_word(word).concat()
-}
 
 /// (form, other form, same word?) from `tests/variant_pairs.tsv`.
 fn pairs() -> Vec<(String, String, bool)> {
-    let list = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/variant_pairs.tsv"),
-    )
-    .expect("tests/variant_pairs.tsv");
-    list.lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-        .map(|line| {
-            let cells: Vec<&str> = line.split('\t').collect();
-            assert_eq!(cells.len(), 3, "{line}");
-            let same = match cells[2] {
+    labelled_rows("variant_pairs.tsv", 3)
+        .into_iter()
+        .map(|cells| {
+            let same = match cells[2].as_str() {
                 "same" => true,
                 "different" => false,
                 other => panic!("{other}: same or different"),
             };
-            (cells[0].to_owned(), cells[1].to_owned(), same)
+            (cells[0].clone(), cells[1].clone(), same)
         })
         .collect()
 }

@@ -291,3 +291,25 @@ pub fn index_paused_after(
     }
     (child, stderr)
 }
+
+/// The rows of the labelled list `tests/{name}` (tab-separated; `#` comments and blank lines
+/// skipped), each checked to have `cells` cells.
+pub fn labelled_rows(name: &str, cells: usize) -> Vec<Vec<String>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(name);
+    let list = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+    list.lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .map(|line| {
+            let row: Vec<String> = line.split('\t').map(str::to_owned).collect();
+            assert_eq!(row.len(), cells, "{name}: {line}");
+            row
+        })
+        .collect()
+}
+
+/// `word` as the normalizer writes it in the exact field.
+pub fn normalized(word: &str) -> String {
+    fahras::analysis::normalizer::normalize_word(word).concat()
+}
