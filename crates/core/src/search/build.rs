@@ -159,6 +159,15 @@ enum Polarity {
     Excluded,
 }
 
+/// One spelling of a word scored as that word (see `Builder::one_word_clauses`): its exact
+/// term, its stems, and its weights relative to the word typed.
+struct WordForm {
+    term: String,
+    stems: Vec<String>,
+    exact_weight: f32,
+    stem_weight: f32,
+}
+
 struct Builder<'a> {
     fields: &'a Fields,
     lexicon: &'a dyn Lexicon,
@@ -689,6 +698,55 @@ impl Builder<'_> {
             .insert(variant.written.clone(), variant.articles);
     }
 
+    /// Clauses that score `spellings` as one word in every field pair: each spelling's exact
+    /// term, each distinct single stem once (at the weight of the first spelling that has it),
+    /// all with the idf of the whole group (`one_word_boosts`); a stem of several terms is a
+    /// phrase.
+    fn one_word_clauses(
+        &self,
+        pairs: &[(Field, Field, f32)],
+        spellings: &[WordForm],
+    ) -> Vec<Box<dyn Query>> {
+        let terms: Vec<String> = spellings.iter().map(|s| s.term.clone()).collect();
+        let mut stems: Vec<(String, f32)> = Vec::new();
+        let mut phrases: Vec<(Vec<String>, f32)> = Vec::new();
+        for spelling in spellings {
+            match spelling.stems.as_slice() {
+                [] => {}
+                [single] => {
+                    if !stems.iter().any(|(s, _)| s == single) {
+                        stems.push((single.clone(), spelling.stem_weight));
+                    }
+                }
+                several => {
+                    if !phrases.iter().any(|(p, _)| p == several) {
+                        phrases.push((several.to_vec(), spelling.stem_weight));
+                    }
+                }
+            }
+        }
+        let stem_terms: Vec<String> = stems.iter().map(|(s, _)| s.clone()).collect();
+        let mut clauses: Vec<Box<dyn Query>> = Vec::new();
+        for &(exact_field, stem_field, weight) in pairs {
+            let exact_boosts = self.one_word_boosts(exact_field, &terms);
+            for (spelling, boost) in spellings.iter().zip(exact_boosts) {
+                clauses.push(term_query(
+                    exact_field,
+                    &spelling.term,
+                    self.ranking.exact_weight * weight * spelling.exact_weight * boost,
+                ));
+            }
+            let stem_boosts = self.one_word_boosts(stem_field, &stem_terms);
+            for ((stem, stem_weight), boost) in stems.iter().zip(stem_boosts) {
+                clauses.push(term_query(stem_field, stem, weight * stem_weight * boost));
+            }
+            for (phrase, stem_weight) in &phrases {
+                clauses.push(phrase_query(stem_field, phrase, weight * stem_weight));
+            }
+        }
+        clauses
+    }
+
     /// Boosts that give each of `terms` (one word's spellings in `field`) BM25's idf of all of
     /// them together: idf(sum of their passages) / idf(its own passages).
     fn one_word_boosts(&self, field: Field, terms: &[String]) -> Vec<f32> {
@@ -805,90 +863,37 @@ impl Builder<'_> {
         };
         let (primary_factor, alternates) = self.readings(word, &variants);
         let mut clauses: Vec<Box<dyn Query>> = Vec::new();
-        for &(exact_field, stem_field, weight) in &pairs {
-            if !variants.is_empty() {
-                // The spellings of one word are scored as that word: each with the idf of all
-                // of them together (as Lucene's SynonymQuery does), so that a rarer house
-                // spelling neither outranks the common one nor is outranked by it.
-                let typed_stems = match stem_terms.as_slice() {
-                    [single] => Some(single.clone()),
-                    _ => None,
-                };
-                let variant_stems: Vec<Vec<String>> = variants
-                    .iter()
-                    .map(|v| analysis::query_terms(self.analyzers.stem, &v.term))
-                    .collect();
-                let exact_group: Vec<String> = exact_terms
-                    .iter()
-                    .chain(variants.iter().map(|v| &v.term))
-                    .cloned()
-                    .collect();
-                let exact_boosts = self.one_word_boosts(exact_field, &exact_group);
-                clauses.push(term_query(
-                    exact_field,
-                    &exact_terms[0],
-                    self.ranking.exact_weight * weight * exact_boosts[0],
-                ));
-                let mut stem_group: Vec<String> = typed_stems.iter().cloned().collect();
-                for stems in &variant_stems {
-                    if let [single] = stems.as_slice() {
-                        if !stem_group.contains(single) {
-                            stem_group.push(single.clone());
-                        }
-                    }
-                }
-                let stem_boosts = self.one_word_boosts(stem_field, &stem_group);
-                let stem_boost = |term: &String| {
-                    stem_group
-                        .iter()
-                        .position(|t| t == term)
-                        .map_or(1.0, |i| stem_boosts[i])
-                };
-                let typed_weight = weight * primary_factor;
-                match &typed_stems {
-                    Some(stem) => clauses.push(term_query(
-                        stem_field,
-                        stem,
-                        typed_weight * stem_boost(stem),
-                    )),
-                    None => clauses.push(phrase_query(stem_field, &stem_terms, typed_weight)),
-                }
-                for ((variant, stems), exact_boost) in
-                    variants.iter().zip(&variant_stems).zip(&exact_boosts[1..])
-                {
-                    clauses.push(term_query(
-                        exact_field,
-                        &variant.term,
-                        self.ranking.exact_weight
-                            * weight
-                            * self.ranking.variant_weight
-                            * exact_boost,
-                    ));
-                    // A stem the typed word shares is searched once, above.
-                    if typed_stems.as_ref() != stems.first().filter(|_| stems.len() == 1) {
-                        let boost = match stems.as_slice() {
-                            [single] => stem_boost(single),
-                            _ => 1.0,
-                        };
-                        clauses.push(phrase_query(
-                            stem_field,
-                            stems,
-                            weight * self.ranking.variant_weight * boost,
-                        ));
-                    }
-                }
-                continue;
+        if !variants.is_empty() {
+            // The spellings of one word are scored as that word, so that a rarer house
+            // spelling neither outranks the common one nor is outranked by it.
+            let mut spellings = vec![WordForm {
+                term: exact_terms[0].clone(),
+                stems: stem_terms.clone(),
+                exact_weight: 1.0,
+                stem_weight: primary_factor,
+            }];
+            for variant in &variants {
+                spellings.push(WordForm {
+                    term: variant.term.clone(),
+                    stems: analysis::query_terms(self.analyzers.stem, &variant.term),
+                    exact_weight: self.ranking.variant_weight,
+                    stem_weight: self.ranking.variant_weight,
+                });
             }
-            clauses.push(phrase_query(
-                exact_field,
-                &exact_terms,
-                self.ranking.exact_weight * weight,
-            ));
-            clauses.push(phrase_query(
-                stem_field,
-                &stem_terms,
-                weight * primary_factor,
-            ));
+            clauses.extend(self.one_word_clauses(&pairs, &spellings));
+        } else {
+            for &(exact_field, stem_field, weight) in &pairs {
+                clauses.push(phrase_query(
+                    exact_field,
+                    &exact_terms,
+                    self.ranking.exact_weight * weight,
+                ));
+                clauses.push(phrase_query(
+                    stem_field,
+                    &stem_terms,
+                    weight * primary_factor,
+                ));
+            }
         }
         for (alternate, factor) in &alternates {
             // A reading written alone in under 1% of as many passages as the likeliest is no
@@ -928,42 +933,21 @@ impl Builder<'_> {
             && !transliteration::is_acronym(word)
         {
             let forms = self.lexicon.transliterations(&exact_terms[0]);
-            // The Arabic forms are scored as one word, as spelling variants are (see
-            // `one_word_boosts`): each exact form once, each distinct stem once.
-            let group: Vec<String> = forms.iter().map(|f| f.term.clone()).collect();
-            let mut stems: Vec<String> = Vec::new();
-            let mut phrases: Vec<Vec<String>> = Vec::new();
-            for form in &group {
-                let form_stems = analysis::query_terms(self.analyzers.stem, form);
-                match form_stems.as_slice() {
-                    [single] if !stems.contains(single) => stems.push(single.clone()),
-                    [_] | [] => {}
-                    _ if !phrases.contains(&form_stems) => phrases.push(form_stems),
-                    _ => {}
-                }
-            }
-            for &(exact_field, stem_field, weight) in &pairs {
-                let exact_boosts = self.one_word_boosts(exact_field, &group);
-                for (form, boost) in group.iter().zip(exact_boosts) {
-                    clauses.push(term_query(
-                        exact_field,
-                        form,
-                        self.ranking.exact_weight * weight * boost,
-                    ));
-                }
-                let stem_boosts = self.one_word_boosts(stem_field, &stems);
-                for (stem, boost) in stems.iter().zip(stem_boosts) {
-                    clauses.push(term_query(stem_field, stem, weight * boost));
-                }
-                for phrase in &phrases {
-                    clauses.push(phrase_query(stem_field, phrase, weight));
-                }
-            }
+            // The Arabic forms are one word, at the weight of the word typed.
+            let spellings: Vec<WordForm> = forms
+                .iter()
+                .map(|form| WordForm {
+                    term: form.term.clone(),
+                    stems: analysis::query_terms(self.analyzers.stem, &form.term),
+                    exact_weight: 1.0,
+                    stem_weight: 1.0,
+                })
+                .collect();
+            clauses.extend(self.one_word_clauses(&pairs, &spellings));
             if wanted {
-                self.highlight.exact.extend(group.iter().cloned());
-                self.highlight.stem.extend(stems.iter().cloned());
-                self.highlight.stem.extend(phrases.into_iter().flatten());
-                for form in forms {
+                for (spelling, form) in spellings.into_iter().zip(forms) {
+                    self.highlight.exact.insert(spelling.term);
+                    self.highlight.stem.extend(spelling.stems);
                     self.report_variant(word, &form);
                 }
             }
