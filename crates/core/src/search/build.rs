@@ -1042,17 +1042,7 @@ mod tests {
     impl Lexicon for FakeLexicon {
         fn variants(&self, term: &str) -> Vec<Variant> {
             self.asked.borrow_mut().push(term.to_owned());
-            self.variants
-                .get(term)
-                .into_iter()
-                .flatten()
-                .map(|&(term, passages)| Variant {
-                    term: term.to_owned(),
-                    written: term.to_owned(),
-                    passages,
-                    articles: passages,
-                })
-                .collect()
+            forms_in(&self.variants, term)
         }
 
         fn prefix_expansions(&self, prefix: &str) -> Vec<String> {
@@ -1093,18 +1083,26 @@ mod tests {
 
         fn transliterations(&self, term: &str) -> Vec<Variant> {
             self.asked.borrow_mut().push(format!("latin:{term}"));
-            self.latin
-                .get(term)
-                .into_iter()
-                .flatten()
-                .map(|&(term, passages)| Variant {
-                    term: term.to_owned(),
-                    written: term.to_owned(),
-                    passages,
-                    articles: passages,
-                })
-                .collect()
+            forms_in(&self.latin, term)
         }
+    }
+
+    /// The forms `table` gives `term`, each written as its term and in one article per passage.
+    fn forms_in(
+        table: &HashMap<&'static str, Vec<(&'static str, u64)>>,
+        term: &str,
+    ) -> Vec<Variant> {
+        table
+            .get(term)
+            .into_iter()
+            .flatten()
+            .map(|&(term, passages)| Variant {
+                term: term.to_owned(),
+                written: term.to_owned(),
+                passages,
+                articles: passages,
+            })
+            .collect()
     }
 
     /// A lexicon where بوتين has the variant بوتن in 7 passages.
