@@ -173,6 +173,9 @@ fn quantize_block(xs: &[f32], id: f32, qs: &mut [i8]) -> i32 {
     sum
 }
 
+/// Texts shorter than this run on one thread even when more are offered.
+const PAR_MIN_TOKENS: usize = 48;
+
 /// A raw pointer to an output matrix that several threads write in disjoint places.
 #[derive(Clone, Copy)]
 pub(crate) struct OutPtr(pub(crate) *mut f32);
@@ -203,12 +206,8 @@ pub(crate) fn matmul(isa: Isa, m: &QMat, x: &Quant, y: &mut [f32], par: usize) {
     assert!(y.len() >= x.t * m.nout);
     let out = OutPtr(y.as_mut_ptr());
     let groups = m.nout / 8;
-    // Below ~64 rows of work per thread the thread start costs more than it saves.
-    let par = if x.t * m.nout * m.nin < 1 << 20 {
-        1
-    } else {
-        par
-    };
+    // For a short text the threads' start costs more than they save.
+    let par = if x.t < PAR_MIN_TOKENS { 1 } else { par };
     par_ranges(groups, par, &|rgs| {
         for rg in rgs {
             match isa {
@@ -338,11 +337,11 @@ pub(crate) fn attention(isa: Isa, qkv: &[f32], t: usize, h: usize, nh: usize, ct
     let hd = h / nh;
     assert!(qkv.len() >= t * 3 * h && ctx.len() >= t * h && hd % 8 == 0);
     let out = OutPtr(ctx.as_mut_ptr());
-    let par = if t < 32 { 1 } else { par };
+    let par = if t < PAR_MIN_TOKENS { 1 } else { par };
     par_ranges(nh, par, &|heads| {
         let tp = t.div_ceil(8) * 8;
         let mut kt = vec![0f32; hd * tp];
-        let mut p = vec![0f32; tp];
+        let mut p = vec![0f32; 4 * tp];
         for head in heads {
             // K of this head transposed, zero-padded to whole vectors: kt[e][s].
             for s in 0..t {
@@ -353,9 +352,9 @@ pub(crate) fn attention(isa: Isa, qkv: &[f32], t: usize, h: usize, nh: usize, ct
             match isa {
                 #[cfg(target_arch = "x86_64")]
                 // SAFETY: AVX2 present; this head's columns of ctx belong to this thread.
-                Isa::Avx2 => unsafe { avx2::attention_head(qkv, t, h, hd, head, &kt, &mut p, out) },
+                Isa::Avx2 => unsafe { avx2::attention_head(qkv, t, h, hd, head, &kt, tp, &mut p, out) },
                 // SAFETY: as above.
-                Isa::Scalar => unsafe { attention_head(qkv, t, h, hd, head, &kt, &mut p, out) },
+                Isa::Scalar => unsafe { attention_head(qkv, t, h, hd, head, &kt, &mut p[..tp], out) },
             }
         }
     });
@@ -547,6 +546,107 @@ mod avx2 {
         _mm_cvtss_f32(lo)
     }
 
+    /// Scores of `NQ` query rows from `i` against all keys (padded to `tp`), `p[j * tp + s]`;
+    /// every score sums its inputs in order, as the scalar code does.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn scores<const NQ: usize>(qkv: &[f32], i: usize, h: usize, hd: usize, head: usize, kt: &[f32], tp: usize, p: *mut f32) {
+        let scale = _mm256_set1_ps(1.0 / (hd as f32).sqrt());
+        let ktp = kt.as_ptr();
+        let q = |j: usize, e: usize| *qkv.get_unchecked((i + j) * 3 * h + head * hd + e);
+        let mut s = 0;
+        while s + 16 <= tp {
+            let mut a = [[_mm256_setzero_ps(); 2]; NQ];
+            for e in 0..hd {
+                let k0 = _mm256_loadu_ps(ktp.add(e * tp + s));
+                let k1 = _mm256_loadu_ps(ktp.add(e * tp + s + 8));
+                for (j, aj) in a.iter_mut().enumerate() {
+                    let qe = _mm256_set1_ps(q(j, e));
+                    aj[0] = _mm256_add_ps(aj[0], _mm256_mul_ps(qe, k0));
+                    aj[1] = _mm256_add_ps(aj[1], _mm256_mul_ps(qe, k1));
+                }
+            }
+            for (j, aj) in a.iter().enumerate() {
+                _mm256_storeu_ps(p.add(j * tp + s), _mm256_mul_ps(aj[0], scale));
+                _mm256_storeu_ps(p.add(j * tp + s + 8), _mm256_mul_ps(aj[1], scale));
+            }
+            s += 16;
+        }
+        if s < tp {
+            let mut a = [_mm256_setzero_ps(); NQ];
+            for e in 0..hd {
+                let k0 = _mm256_loadu_ps(ktp.add(e * tp + s));
+                for (j, aj) in a.iter_mut().enumerate() {
+                    *aj = _mm256_add_ps(*aj, _mm256_mul_ps(_mm256_set1_ps(q(j, e)), k0));
+                }
+            }
+            for (j, aj) in a.iter().enumerate() {
+                _mm256_storeu_ps(p.add(j * tp + s), _mm256_mul_ps(*aj, scale));
+            }
+        }
+    }
+
+    /// Softmax of one row of scores in place (real keys `0..t`, padding set to 0); returns
+    /// `1 / sum`, the sum taken in 8 lanes as the scalar code does.
+    #[inline(always)]
+    unsafe fn softmax(pp: *mut f32, t: usize, tp: usize) -> f32 {
+        let full = t / 8 * 8;
+        let mut mxv = _mm256_set1_ps(-1e30);
+        for s in (0..full).step_by(8) {
+            mxv = _mm256_max_ps(mxv, _mm256_loadu_ps(pp.add(s)));
+        }
+        let mut lanes = [0f32; 8];
+        _mm256_storeu_ps(lanes.as_mut_ptr(), mxv);
+        let mut mx = lanes.iter().copied().fold(-1e30f32, f32::max);
+        for s in full..t {
+            mx = mx.max(*pp.add(s));
+        }
+        let mxb = _mm256_set1_ps(mx);
+        let mut sum = _mm256_setzero_ps();
+        for s in (0..tp).step_by(8) {
+            let mut e = exp8(_mm256_sub_ps(_mm256_loadu_ps(pp.add(s)), mxb));
+            if s + 8 > t {
+                let idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+                let keep = _mm256_cmpgt_epi32(_mm256_set1_epi32((t - s) as i32), idx);
+                e = _mm256_and_ps(e, _mm256_castsi256_ps(keep));
+            }
+            _mm256_storeu_ps(pp.add(s), e);
+            sum = _mm256_add_ps(sum, e);
+        }
+        1.0 / hsum(sum)
+    }
+
+    /// `ctx` rows `i..i + NQ` of this head: the value rows weighted by `p * inv`, in key order.
+    /// Heads of 32 (four vectors) keep all accumulators in registers.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn weighted_values<const NQ: usize>(qkv: &[f32], i: usize, t: usize, h: usize, hd: usize, head: usize, p: *const f32, tp: usize, inv: &[f32; 4], out: OutPtr) {
+        for v0 in (0..hd).step_by(32) {
+            let nv = ((hd - v0) / 8).min(4);
+            let mut acc = [[_mm256_setzero_ps(); 4]; NQ];
+            for s in 0..t {
+                let v = qkv.as_ptr().add(s * 3 * h + 2 * h + head * hd + v0);
+                let vs = [
+                    _mm256_loadu_ps(v),
+                    if nv > 1 { _mm256_loadu_ps(v.add(8)) } else { _mm256_setzero_ps() },
+                    if nv > 2 { _mm256_loadu_ps(v.add(16)) } else { _mm256_setzero_ps() },
+                    if nv > 3 { _mm256_loadu_ps(v.add(24)) } else { _mm256_setzero_ps() },
+                ];
+                for (j, aj) in acc.iter_mut().enumerate() {
+                    let w = _mm256_set1_ps(*p.add(j * tp + s) * inv[j]);
+                    for k in 0..4 {
+                        aj[k] = _mm256_add_ps(aj[k], _mm256_mul_ps(w, vs[k]));
+                    }
+                }
+            }
+            for (j, aj) in acc.iter().enumerate() {
+                for (k, a) in aj.iter().enumerate().take(nv) {
+                    _mm256_storeu_ps(out.0.add((i + j) * h + head * hd + v0 + 8 * k), *a);
+                }
+            }
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     #[target_feature(enable = "avx2")]
     pub(super) unsafe fn attention_head(
@@ -556,89 +656,37 @@ mod avx2 {
         hd: usize,
         head: usize,
         kt: &[f32],
+        tp: usize,
         p: &mut [f32],
         out: OutPtr,
     ) {
-        let tp = p.len();
-        let scale = _mm256_set1_ps(1.0 / (hd as f32).sqrt());
-        let ktp = kt.as_ptr();
+        assert!(p.len() >= 4 * tp && kt.len() >= hd * tp && qkv.len() >= t * 3 * h);
         let pp = p.as_mut_ptr();
-        for i in 0..t {
-            let q = qkv.as_ptr().add(i * 3 * h + head * hd);
-            // Scores, 8 keys per vector, four vectors at a time; inputs summed in order.
-            let mut mxv = _mm256_set1_ps(-1e30);
-            let mut s = 0;
-            while s + 32 <= tp {
-                let mut a = [_mm256_setzero_ps(); 4];
-                for e in 0..hd {
-                    let qe = _mm256_set1_ps(*q.add(e));
-                    let row = ktp.add(e * tp + s);
-                    for (j, aj) in a.iter_mut().enumerate() {
-                        *aj = _mm256_add_ps(*aj, _mm256_mul_ps(qe, _mm256_loadu_ps(row.add(8 * j))));
-                    }
-                }
-                for (j, aj) in a.iter().enumerate() {
-                    let d = _mm256_mul_ps(*aj, scale);
-                    _mm256_storeu_ps(pp.add(s + 8 * j), d);
-                }
-                s += 32;
-            }
-            while s < tp {
-                let mut a = _mm256_setzero_ps();
-                for e in 0..hd {
-                    a = _mm256_add_ps(a, _mm256_mul_ps(_mm256_set1_ps(*q.add(e)), _mm256_loadu_ps(ktp.add(e * tp + s))));
-                }
-                _mm256_storeu_ps(pp.add(s), _mm256_mul_ps(a, scale));
-                s += 8;
-            }
-            // The maximum over real keys only (padding scores are 0, not -inf).
-            let full = t / 8 * 8;
-            for s in (0..full).step_by(8) {
-                mxv = _mm256_max_ps(mxv, _mm256_loadu_ps(pp.add(s)));
-            }
-            let mut lanes = [0f32; 8];
-            _mm256_storeu_ps(lanes.as_mut_ptr(), mxv);
-            let mut mx = lanes.iter().copied().fold(-1e30f32, f32::max);
-            for s in full..t {
-                mx = mx.max(*pp.add(s));
-            }
-            let mxb = _mm256_set1_ps(mx);
-            let mut sum = _mm256_setzero_ps();
-            for s in (0..tp).step_by(8) {
-                let mut e = exp8(_mm256_sub_ps(_mm256_loadu_ps(pp.add(s)), mxb));
-                if s + 8 > t {
-                    let idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-                    let keep = _mm256_cmpgt_epi32(_mm256_set1_epi32((t - s) as i32), idx);
-                    e = _mm256_and_ps(e, _mm256_castsi256_ps(keep));
-                }
-                _mm256_storeu_ps(pp.add(s), e);
-                sum = _mm256_add_ps(sum, e);
-            }
-            let inv = 1.0 / hsum(sum);
-            let mut acc = [_mm256_setzero_ps(); 4];
-            let nv = hd / 8;
-            for s in 0..t {
-                let w = _mm256_set1_ps(*pp.add(s) * inv);
-                let v = qkv.as_ptr().add(s * 3 * h + 2 * h + head * hd);
-                for (j, aj) in acc.iter_mut().enumerate().take(nv) {
-                    *aj = _mm256_add_ps(*aj, _mm256_mul_ps(w, _mm256_loadu_ps(v.add(8 * j))));
+        let mut i = 0;
+        while i < t {
+            let nq = (t - i).min(4);
+            if nq == 4 {
+                scores::<4>(qkv, i, h, hd, head, kt, tp, pp);
+            } else {
+                for j in 0..nq {
+                    scores::<1>(qkv, i + j, h, hd, head, kt, tp, pp.add(j * tp));
                 }
             }
-            for (j, aj) in acc.iter().enumerate().take(nv) {
-                _mm256_storeu_ps(out.0.add(i * h + head * hd + 8 * j), *aj);
+            let mut inv = [0f32; 4];
+            for (j, v) in inv.iter_mut().enumerate().take(nq) {
+                *v = softmax(pp.add(j * tp), t, tp);
             }
-            if nv > 4 {
-                // Heads wider than 32: the rest, same order.
-                for j in 4..nv {
-                    let mut a = _mm256_setzero_ps();
-                    for s in 0..t {
-                        let w = _mm256_set1_ps(*pp.add(s) * inv);
-                        let v = qkv.as_ptr().add(s * 3 * h + 2 * h + head * hd + 8 * j);
-                        a = _mm256_add_ps(a, _mm256_mul_ps(w, _mm256_loadu_ps(v)));
-                    }
-                    _mm256_storeu_ps(out.0.add(i * h + head * hd + 8 * j), a);
-                }
+            let mut j = 0;
+            while j + 2 <= nq {
+                let inv2 = [inv[j], inv[j + 1], 0.0, 0.0];
+                weighted_values::<2>(qkv, i + j, t, h, hd, head, pp.add(j * tp), tp, &inv2, out);
+                j += 2;
             }
+            if j < nq {
+                let inv1 = [inv[j], 0.0, 0.0, 0.0];
+                weighted_values::<1>(qkv, i + j, t, h, hd, head, pp.add(j * tp), tp, &inv1, out);
+            }
+            i += nq;
         }
     }
 }
