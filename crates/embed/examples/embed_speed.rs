@@ -16,7 +16,8 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let (mut file, mut model, mut threads, mut cap, mut reps, mut scalar) = (None, None, 2, 512, 3, false);
+    let (mut file, mut model, mut threads, mut cap, mut reps, mut scalar) =
+        (None, None, 2, 512, 3, false);
     while let Some(a) = args.next() {
         let mut val = || args.next().expect("a value after the option");
         match a.as_str() {

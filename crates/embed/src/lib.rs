@@ -126,7 +126,10 @@ impl Model {
 
     /// Stable identity of the weights and of the settings that change vectors.
     pub fn identity(&self) -> String {
-        format!("multilingual-e5-small-q4/{:016x}/{}", self.file_hash, self.max_tokens)
+        format!(
+            "multilingual-e5-small-q4/{:016x}/{}",
+            self.file_hash, self.max_tokens
+        )
     }
 
     /// Tokens of `text` with its prefix, `<s>` and `</s>`, before the cut (as `e5_token_count`).
@@ -157,9 +160,13 @@ impl Model {
     pub fn embed(&self, texts: &[&str], kind: Kind, threads: usize) -> Vec<[f32; DIM]> {
         let threads = threads.max(1);
         if texts.len() <= 1 || threads == 1 {
+            let mut scratch = model::Scratch::default();
             return texts
                 .iter()
-                .map(|t| self.weights.embed_ids(self.isa, &self.ids(t, kind), threads))
+                .map(|t| {
+                    self.weights
+                        .embed_ids(self.isa, &self.ids(t, kind), threads, &mut scratch)
+                })
                 .collect();
         }
         // Longest first, taken one at a time by whichever worker is free.
@@ -171,16 +178,26 @@ impl Model {
         let done: Vec<Vec<(usize, [f32; DIM])>> = std::thread::scope(|s| {
             let work = || {
                 let mut mine = Vec::new();
+                let mut scratch = model::Scratch::default();
                 loop {
                     let k = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&i) = order.get(k) else { break };
-                    mine.push((i, self.weights.embed_ids(self.isa, &ids[i], 1)));
+                    mine.push((
+                        i,
+                        self.weights.embed_ids(self.isa, &ids[i], 1, &mut scratch),
+                    ));
                 }
                 mine
             };
-            let handles: Vec<_> = (1..threads.min(texts.len())).map(|_| s.spawn(work)).collect();
+            let handles: Vec<_> = (1..threads.min(texts.len()))
+                .map(|_| s.spawn(work))
+                .collect();
             let mut all = vec![work()];
-            all.extend(handles.into_iter().map(|h| h.join().expect("embedding worker panicked")));
+            all.extend(
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("embedding worker panicked")),
+            );
             all
         });
         for (i, v) in done.into_iter().flatten() {
@@ -235,7 +252,11 @@ mod tests {
     }
 
     fn load_bytes(bytes: &[u8]) -> Error {
-        let dir = std::env::temp_dir().join(format!("fahras-embed-test-{}-{}", std::process::id(), bytes.len()));
+        let dir = std::env::temp_dir().join(format!(
+            "fahras-embed-test-{}-{}",
+            std::process::id(),
+            bytes.len()
+        ));
         std::fs::write(&dir, bytes).unwrap();
         let e = Model::load(&dir).err().expect("garbage must not load");
         std::fs::remove_file(&dir).unwrap();
@@ -244,19 +265,30 @@ mod tests {
 
     #[test]
     fn load_errors_name_the_problem() {
-        let e = Model::load(Path::new("/nonexistent/e5-small-q4.bin")).err().unwrap();
+        let e = Model::load(Path::new("/nonexistent/e5-small-q4.bin"))
+            .err()
+            .unwrap();
         assert!(matches!(e, Error::Missing { .. }), "{e}");
         assert!(e.to_string().contains("does not exist"));
         let e = load_bytes(b"PK\x03\x04 this is a zip, not a model");
-        assert!(matches!(&e, Error::Format { reason, .. } if reason.contains("E5S1")), "{e}");
+        assert!(
+            matches!(&e, Error::Format { reason, .. } if reason.contains("E5S1")),
+            "{e}"
+        );
         let e = load_bytes(b"E5");
-        assert!(matches!(&e, Error::Format { reason, .. } if reason.contains("too short")), "{e}");
+        assert!(
+            matches!(&e, Error::Format { reason, .. } if reason.contains("too short")),
+            "{e}"
+        );
         // A header that stops early.
         let mut h = b"E5S1".to_vec();
         h.extend(1u32.to_le_bytes());
         h.extend(384i32.to_le_bytes());
         let e = load_bytes(&h);
-        assert!(matches!(&e, Error::Format { reason, .. } if reason.contains("ends inside")), "{e}");
+        assert!(
+            matches!(&e, Error::Format { reason, .. } if reason.contains("ends inside")),
+            "{e}"
+        );
         // A header with other dimensions.
         let mut h = b"E5S1".to_vec();
         h.extend(1u32.to_le_bytes());
@@ -266,6 +298,9 @@ mod tests {
         h.extend(1e-12f32.to_le_bytes());
         h.extend(32i32.to_le_bytes());
         let e = load_bytes(&h);
-        assert!(matches!(&e, Error::Format { reason, .. } if reason.contains("dimensions")), "{e}");
+        assert!(
+            matches!(&e, Error::Format { reason, .. } if reason.contains("dimensions")),
+            "{e}"
+        );
     }
 }

