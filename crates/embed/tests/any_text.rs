@@ -26,7 +26,7 @@ fn model() -> Option<&'static Model> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
     #[test]
     fn any_text_embeds_to_a_unit_vector(
         text in "\\PC{0,60}|[\\u{0600}-\\u{06FF} \\u{0640}\\u{064B}-\\u{0652}]{0,80}|.{0,40}",
