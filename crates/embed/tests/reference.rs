@@ -212,7 +212,7 @@ fn avx2_and_scalar_kernels_agree_and_threads_do_not_change_vectors() {
     );
     assert!(worst <= 1e-6, "AVX2 and scalar differ by {worst}");
 
-    // One worker, several, and a text alone (split across threads) give the same vectors.
+    // One worker, several, and a text alone give the same vectors.
     let one = fast.embed(&texts, Kind::Passage, 1);
     assert_eq!(one, a);
     for (i, t) in texts.iter().enumerate().take(4) {
