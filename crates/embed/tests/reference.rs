@@ -242,3 +242,26 @@ fn identity_names_weights_and_cap() {
     let v = q.embed(&["Putin Helsinki summit"], Kind::Query, 1);
     assert!((v[0].iter().map(|x| x * x).sum::<f32>() - 1.0).abs() < 1e-4);
 }
+
+#[test]
+fn a_truncated_model_file_is_refused_with_a_reason() {
+    let Some(path) = model_path() else { return };
+    let bytes = std::fs::read(&path).unwrap();
+    let cut = std::env::temp_dir().join(format!("fahras-embed-cut-{}.bin", std::process::id()));
+    for len in [bytes.len() / 2, bytes.len() - 1, 3_000_000] {
+        std::fs::write(&cut, &bytes[..len]).unwrap();
+        match Model::load(&cut) {
+            Err(e @ fahras_embed::Error::Format { .. }) => {
+                let msg = e.to_string();
+                assert!(
+                    msg.contains("not a usable")
+                        && (msg.contains("truncated") || msg.contains("ends inside")),
+                    "{msg}"
+                );
+            }
+            Err(e) => panic!("wrong error for a cut file: {e}"),
+            Ok(_) => panic!("a file cut to {len} bytes loaded"),
+        }
+    }
+    std::fs::remove_file(&cut).unwrap();
+}
