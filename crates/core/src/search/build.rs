@@ -224,8 +224,9 @@ pub fn build(
             other => positives.extend(builder.node(other, Polarity::Wanted)),
         }
     }
-    // Stems of consecutive plain words (as searched: a word that found nothing by its
-    // suggestion), for the proximity boost and for feedback.
+    // Terms and stems of consecutive plain words (as searched: a word that found nothing by
+    // its suggestion): the terms for the proximity boost, the stems for feedback.
+    let mut positive_terms: Vec<String> = Vec::new();
     let mut positive_stems: Vec<String> = Vec::new();
     for node in &nodes {
         if let Node::Word {
@@ -238,10 +239,11 @@ pub fn build(
                 Some(suggestion) if builder.searched_instead.contains(text) => suggestion,
                 _ => text,
             };
+            positive_terms.extend(analysis::query_terms(builder.analyzers.exact, searched));
             positive_stems.extend(analysis::query_terms(builder.analyzers.stem, searched));
         }
     }
-    let proximity = builder.proximity(&positive_stems);
+    let proximity = builder.proximity(&positive_terms);
     let positive_parts = positives.len();
     let (core, all_words) = combine(positives, builder.ranking.operator, proximity);
     let lead = lead_boost.filter(|boost| *boost > 0.0).map(|boost| {
@@ -526,18 +528,19 @@ impl Builder<'_> {
             .collect()
     }
 
-    /// Pairs of consecutive query stems within [`PROXIMITY_SLOP`] words of each other.
-    fn proximity(&self, stems: &[String]) -> Option<Box<dyn Query>> {
-        if self.ranking.proximity_weight <= 0.0 || stems.len() < 2 || !self.selection.text {
+    /// Pairs of consecutive query words within [`PROXIMITY_SLOP`] words of each other, as
+    /// written (the exact field: the stemmed fields keep no positions).
+    fn proximity(&self, terms: &[String]) -> Option<Box<dyn Query>> {
+        if self.ranking.proximity_weight <= 0.0 || terms.len() < 2 || !self.selection.text {
             return None;
         }
-        let pairs: Vec<Box<dyn Query>> = stems
+        let pairs: Vec<Box<dyn Query>> = terms
             .windows(2)
             .filter(|pair| pair[0] != pair[1])
             .map(|pair| {
                 let mut phrase = PhraseQuery::new(vec![
-                    Term::from_field_text(self.fields.text_stem, &pair[0]),
-                    Term::from_field_text(self.fields.text_stem, &pair[1]),
+                    Term::from_field_text(self.fields.text, &pair[0]),
+                    Term::from_field_text(self.fields.text, &pair[1]),
                 ]);
                 phrase.set_slop(PROXIMITY_SLOP);
                 Box::new(BoostQuery::new(
