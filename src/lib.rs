@@ -5,7 +5,8 @@
 //! rendering, and the server ([`serve`]).
 
 pub use fahras_core::{
-    analysis, choice, curation, error, eval, export, index, ingest, outlets, search, Error, Result,
+    analysis, choice, curation, error, eval, export, index, ingest, outlets, search, semantic,
+    Error, Result,
 };
 
 pub mod cli;

@@ -37,6 +37,12 @@ enum Command {
     Duplicates(cli::duplicates::DuplicatesArgs),
     /// Serve the search page and JSON API on a local address.
     Serve(cli::serve::ServeArgs),
+    /// Compute passage vectors for searching by meaning (new and changed passages only).
+    Embed(cli::embed::EmbedArgs),
+    /// The sentence encoder that searches by meaning: fetch it, or say where it is looked for.
+    Model(cli::embed::ModelArgs),
+    /// "More like this": the articles nearest an article by meaning.
+    Similar(cli::embed::SimilarArgs),
     /// Evaluate ranking on a judged collection (trec_eval measures).
     Eval(cli::eval::EvalArgs),
     /// Show what the index holds.
@@ -59,6 +65,9 @@ fn main() -> ExitCode {
         Command::Duplicates(args) => cli::duplicates::run(args),
         Command::Export(args) => cli::export::run(args),
         Command::Saved(args) => cli::saved::run(args),
+        Command::Embed(args) => cli::embed::run(args),
+        Command::Model(args) => cli::embed::run_model(args),
+        Command::Similar(args) => cli::embed::run_similar(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

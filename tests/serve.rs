@@ -21,6 +21,12 @@ fn every_endpoint_answers() {
     for key in ["total_hits", "took_ms", "variants", "hits"] {
         assert!(result.get(key).is_some(), "{key} missing: {result}");
     }
+    // Without passage vectors, searches are lexical and "more like this" says what is missing.
+    assert_eq!(result["mode"], "lexical");
+    let id = encode(result["hits"][0]["article_id"].as_str().unwrap());
+    let (status, similar) = server.get_json(&format!("/api/similar/{id}"));
+    assert_eq!(status, 409, "{similar}");
+    assert_eq!(similar["code"], "no_vectors");
     let hits = result["hits"].as_array().unwrap();
     assert_eq!(hits.len(), 2);
     for key in [

@@ -113,7 +113,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
             args.qrels.display()
         );
     }
-    let mut engine = Engine::new(index::open(&index_dir)?)?;
+    let mut engine = super::engine(&index_dir)?;
     let search_started = Instant::now();
     let mut out = super::output::stdout();
     let per_query = run_queries(args, &mut engine, &queries, &qrels, &mut out)?;

@@ -3,6 +3,7 @@
 pub mod analyze;
 pub mod collections;
 pub mod duplicates;
+pub mod embed;
 pub mod eval;
 pub mod export;
 pub mod index;
@@ -16,6 +17,16 @@ pub mod stats;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 
 use crate::choice::Choice;
+
+/// The search engine over the index in `dir`, searching by meaning too where the index has
+/// passage vectors (the model file is looked for where [`crate::semantic::model_path`] says,
+/// and loaded only when a search needs it).
+pub fn engine(dir: &std::path::Path) -> crate::Result<crate::search::Engine> {
+    let engine = crate::search::Engine::new(crate::index::open(dir)?)?;
+    Ok(engine.with_encoder(crate::semantic::EncoderSlot::file(
+        crate::semantic::model_path(),
+    )))
+}
 
 /// The command-line parser of a core setting with named values: its names are clap's possible
 /// values (listed in `--help` with their descriptions), a name becomes the value.

@@ -7,10 +7,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::index;
 use crate::search::settings::RankingInput;
 use crate::search::{
-    ArticleRanking, Bounds, Engine, Hit, Note, Operator, Prf, PrfQueries, Ranking, SearchResults,
+    ArticleRanking, Bounds, Hit, Note, Operator, Prf, PrfQueries, Ranking, SearchResults,
     SearchSettings, SettingsInput, Surface,
 };
 
@@ -143,6 +142,14 @@ pub struct RankingArgs {
     /// Weight of the feedback terms against the query (RM3's 1 − λ, 0..1).
     #[arg(long, default_value_t = Prf::default().weight)]
     pub prf_weight: f32,
+    /// Which ranking answers: lexical (the words), semantic (the meaning: passage vectors of
+    /// `fahras embed`), or hybrid (both fused). Default: hybrid when every passage of the index
+    /// has a vector of the installed model, lexical otherwise.
+    #[arg(long, value_parser = ["lexical", "semantic", "hybrid"])]
+    pub mode: Option<String>,
+    /// Weight of the search by meaning in hybrid mode (0..1).
+    #[arg(long, default_value_t = crate::semantic::fuse::DEFAULT_WEIGHT)]
+    pub semantic_weight: f32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -199,6 +206,8 @@ impl RankingArgs {
             prf_docs: self.prf_docs,
             prf_terms: self.prf_terms,
             prf_weight: self.prf_weight,
+            mode: self.mode.clone(),
+            semantic_weight: self.semantic_weight,
         }
     }
 }
@@ -282,7 +291,7 @@ pub fn request_from(args: &SearchArgs) -> anyhow::Result<SearchSettings> {
 
 pub fn run(args: &SearchArgs) -> anyhow::Result<()> {
     let mut request = request_from(args)?;
-    let mut engine = Engine::new(index::open(&args.index)?)?;
+    let mut engine = super::engine(&args.index)?;
     let mut out = super::output::stdout();
     if let Some(path) = &args.queries {
         for (qid, query) in super::eval::read_queries(path)? {
@@ -345,6 +354,8 @@ struct JsonSummary<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     histogram: Option<&'a crate::search::Histogram>,
     took_ms: f64,
+    /// Which ranking answered: lexical, semantic or hybrid.
+    mode: crate::semantic::Mode,
     variants: &'a BTreeMap<String, BTreeMap<String, u64>>,
     /// The same variants counted in articles.
     variant_articles: &'a BTreeMap<String, BTreeMap<String, u64>>,
@@ -360,7 +371,7 @@ struct JsonSummary<'a> {
     notes_detail: &'a [Note],
 }
 
-fn write_results(
+pub(crate) fn write_results(
     out: &mut impl Write,
     format: SearchFormat,
     results: &SearchResults,
@@ -379,6 +390,7 @@ fn write_results(
                 facets: results.facets.as_ref(),
                 histogram: results.histogram.as_ref(),
                 took_ms: results.took_ms,
+                mode: results.mode,
                 variants: &results.variants,
                 variant_articles: &results.variant_articles,
                 suggestions: &results.suggestions,
@@ -464,7 +476,17 @@ fn write_text(
         count_of(results.total_articles, "article", "articles"),
         count_of(results.total_hits, "passage", "passages")
     );
-    if results.hits.is_empty() {
+    if results.total_hits == 0 && !results.hits.is_empty() {
+        // Hybrid mode: the words match nothing, the meaning still answers.
+        writeln!(
+            out,
+            "no passage matches the words; the nearest by meaning ({:.1} ms)\n",
+            results.took_ms
+        )?;
+        for hit in &results.hits {
+            write_hit(out, hit, &markers)?;
+        }
+    } else if results.hits.is_empty() {
         if results.total_hits == 0 {
             writeln!(out, "no passage matches ({:.1} ms)", results.took_ms)?;
         } else {
@@ -475,7 +497,13 @@ fn write_text(
             )?;
         }
     } else {
-        writeln!(out, "{counts} match ({:.1} ms)\n", results.took_ms)?;
+        // Say how the list was ranked when it was not by words alone.
+        let by = match results.mode {
+            crate::semantic::Mode::Lexical => String::new(),
+            crate::semantic::Mode::Hybrid => ", ranked by words and meaning".to_owned(),
+            crate::semantic::Mode::Semantic => ", the nearest by meaning".to_owned(),
+        };
+        writeln!(out, "{counts} match{by} ({:.1} ms)\n", results.took_ms)?;
         for hit in &results.hits {
             write_hit(out, hit, &markers)?;
         }

@@ -22,10 +22,13 @@ pub struct StatsArgs {
 
 pub fn run(args: &StatsArgs) -> anyhow::Result<()> {
     let stats = collect(&args.index)?;
+    let vectors = crate::semantic::store::coverage(&crate::index::open(&args.index)?)?;
     let mut out = super::output::stdout();
     match args.format {
         StatsFormat::Json => {
-            serde_json::to_writer(&mut out, &stats)?;
+            let mut json = serde_json::to_value(&stats)?;
+            json["vectors"] = serde_json::to_value(&vectors)?;
+            serde_json::to_writer(&mut out, &json)?;
             writeln!(out)?;
         }
         StatsFormat::Text => {
@@ -48,6 +51,18 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<()> {
                 "analyzer:         version {}, stemmer {}",
                 stats.analyzer_version, stats.stemmer
             )?;
+            match &vectors {
+                Some(v) => writeln!(
+                    out,
+                    "passage vectors:  {} of {} passages ({}, {} tokens; {:.1} MB)",
+                    v.covered,
+                    v.passages,
+                    v.model,
+                    v.max_tokens,
+                    v.bytes as f64 / 1e6
+                )?,
+                None => writeln!(out, "passage vectors:  none (`fahras embed` makes them)")?,
+            }
             if let Some(run) = &stats.last_run {
                 writeln!(out, "last run:         {}", run.finished_at)?;
                 writeln!(out, "                  {}", super::index::describe(run))?;

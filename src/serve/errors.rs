@@ -88,6 +88,11 @@ fn classify(err: &crate::Error) -> (StatusCode, &'static str) {
         Error::UnknownSavedSearch(_) => (StatusCode::NOT_FOUND, "unknown_saved_search"),
         Error::UnknownFilter { .. } => (StatusCode::BAD_REQUEST, "unknown_filter"),
         Error::BadSetting(_) => (StatusCode::BAD_REQUEST, "bad_setting"),
+        // Searching by meaning asked of a server that cannot: the request is not wrong, the
+        // server lacks what it needs.
+        Error::NoVectors(_) => (StatusCode::CONFLICT, "no_vectors"),
+        Error::ModelMissing(_) => (StatusCode::CONFLICT, "no_model"),
+        Error::StaleVectors { .. } => (StatusCode::CONFLICT, "stale_vectors"),
         Error::IndexBeingBuilt(_) => (StatusCode::CONFLICT, "index_being_built"),
         Error::Locked(_) => (StatusCode::CONFLICT, "index_locked"),
         Error::IncompatibleSettings { .. } => (StatusCode::CONFLICT, "incompatible_index"),

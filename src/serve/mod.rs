@@ -3,11 +3,14 @@
 //! - `GET /` and `GET /article/{id}` — the search page (one HTML shell; its script reads the
 //!   address, so a search or an article can be bookmarked, shared and reloaded), with its assets
 //!   `/assets/fahras.js`, `/assets/fahras.css` and `/favicon.svg`, all embedded in the binary.
-//! - `GET /api/search?q=&limit=&offset=&from=&to=&source=&collection=&category=&per_article=&exact=&all_copies=&sort=&facets=&histogram=&interval=` — hits exactly as
+//! - `GET /api/search?q=&limit=&offset=&from=&to=&source=&collection=&category=&per_article=&exact=&all_copies=&sort=&facets=&histogram=&interval=&mode=` — hits exactly as
 //!   `fahras search --format json` prints them, in `{"total_hits", "total_articles", "took_ms",
-//!   "variants", "notes", "notes_detail", "hits"}` (and `facets`, `histogram` when asked).
+//!   "mode", "variants", "notes", "notes_detail", "hits"}` (and `facets`, `histogram` when
+//!   asked).
 //! - `GET /api/export?q=&format=csv|jsonl|ris` and the search filters — every matching article
 //!   as `fahras export` writes it, streamed as a download.
+//! - `GET /api/similar/{id}` — "more like this": the articles nearest one by meaning, as a
+//!   search answer (`mode` is `semantic`; 409 `no_vectors` before `fahras embed`);
 //! - `GET /api/articles/{id}?q=` — an article with its metadata, citation and highlighted
 //!   passages.
 //! - `GET /api/stats` — what the index holds, and the display name of each outlet.
@@ -136,7 +139,9 @@ impl AppState {
         let reader = handle.auto_reloading_reader()?;
         Ok(AppState {
             dir,
-            engine: Engine::with_reader(Arc::new(handle), reader.clone()),
+            engine: Engine::with_reader(Arc::new(handle), reader.clone()).with_encoder(
+                crate::semantic::EncoderSlot::file(crate::semantic::model_path()),
+            ),
             reader,
             limiter,
             exports: SearchLimiter::new(export::MAX_CONCURRENT_EXPORTS),
@@ -165,6 +170,7 @@ pub fn router(
         .route("/api/search", get(search))
         .route("/api/export", get(export::export))
         .route("/api/articles/{id}", get(article))
+        .route("/api/similar/{id}", get(similar))
         .route("/api/stats", get(stats))
         .merge(curation::routes())
         .fallback(not_found)
@@ -292,6 +298,8 @@ struct SearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     histogram: Option<crate::search::Histogram>,
     took_ms: f64,
+    /// Which ranking answered: lexical, semantic or hybrid.
+    mode: crate::semantic::Mode,
     variants: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
     variant_articles: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
     /// Typed word → the term it was probably meant to be ("did you mean"), when any.
@@ -321,20 +329,50 @@ async fn search(
     .await
     .map_err(internal)?
     .map_err(from_library)?;
-    Ok(Json(SearchResponse {
-        total_hits: results.total_hits,
-        total_articles: results.total_articles,
-        facets: results.facets,
-        histogram: results.histogram,
-        took_ms: results.took_ms,
-        variants: results.variants,
-        variant_articles: results.variant_articles,
-        suggestions: results.suggestions,
-        searched_instead: results.searched_instead,
-        notes_detail: results.notes.clone(),
-        notes: results.notes,
-        hits: results.hits,
-    }))
+    Ok(Json(SearchResponse::from(results)))
+}
+
+impl From<crate::search::SearchResults> for SearchResponse {
+    fn from(results: crate::search::SearchResults) -> Self {
+        SearchResponse {
+            total_hits: results.total_hits,
+            total_articles: results.total_articles,
+            facets: results.facets,
+            histogram: results.histogram,
+            took_ms: results.took_ms,
+            mode: results.mode,
+            variants: results.variants,
+            variant_articles: results.variant_articles,
+            suggestions: results.suggestions,
+            searched_instead: results.searched_instead,
+            notes_detail: results.notes.clone(),
+            notes: results.notes,
+            hits: results.hits,
+        }
+    }
+}
+
+/// "More like this": the articles nearest an article by meaning, in the shape of a search
+/// (filters as `/api/search` takes them; `q` is not read).
+async fn similar(
+    State(state): State<Arc<AppState>>,
+    id: Result<Path<String>, PathRejection>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Json<SearchResponse>, ApiError> {
+    let Path(id) = id.map_err(|rejection| {
+        errors::bad_parameter("id", format!("the article id {}", rejection.body_text()))
+    })?;
+    let request = search_request(&search_params(pairs)?)?;
+    let permit = search_permit(&state).await?;
+    let mut engine = engine(&state);
+    let results = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        engine.similar(&id, &request)
+    })
+    .await
+    .map_err(internal)?
+    .map_err(from_library)?;
+    Ok(Json(SearchResponse::from(results)))
 }
 
 async fn article(

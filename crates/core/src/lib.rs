@@ -15,5 +15,6 @@ pub mod index;
 pub mod ingest;
 pub mod outlets;
 pub mod search;
+pub mod semantic;
 
 pub use error::{Error, Result};

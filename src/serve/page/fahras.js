@@ -90,9 +90,18 @@ function noteText(note) {
       const known = String(note.known || "").split(",").map((s) => s.trim()).filter(Boolean).map(outletName);
       return `لا يضم الفهرس مصدرًا باسم «${note.name}»` + (known.length ? ` (مصادره: ${known.join("، ")}).` : ".");
     }
+    case "vectors_partial": return note.used
+      ? `متجهات المعنى تغطي ${fmt(note.covered)} من ${fmt(note.passages)} مقطعًا، فلم يبحث المعنى إلا فيها.`
+      : `متجهات المعنى تغطي ${fmt(note.covered)} من ${fmt(note.passages)} مقطعًا فقط، فرُتبت النتائج بالكلمات وحدها.`;
+    case "vectors_of_another_model": return "حُسبت متجهات المعنى بنموذج آخر، فرُتبت النتائج بالكلمات وحدها.";
+    case "model_missing": return "نموذج المعنى غير مثبت على الخادم، فرُتبت النتائج بالكلمات وحدها.";
+    case "nothing_to_compare": return "لا كلمات يُقارن معناها، فطُبقت المرشحات وحدها.";
     default: return "قُرئ الاستعلام على غير ما كُتب تمامًا.";
   }
 }
+
+// How the list was ranked, when not by the words alone (`mode` of a search).
+const MODE_TEXT = { hybrid: " — مرتبة بالكلمات والمعنى", semantic: " — الأقرب في المعنى" };
 
 // The Arabic sentence for an error answer of the API.
 function errorText(body, status, s) {
@@ -398,10 +407,14 @@ async function runSearch(s, how) {
   ]);
   if (route().article || searchHref(route()) !== searchHref(s)) return; // a newer view is showing
   const shown = result.hits.length;
-  $("summary").textContent = result.total_articles === 0
+  // Hybrid mode counts the words' matches; when there are none, the meaning still answers.
+  $("summary").textContent = result.total_articles === 0 && shown
+    ? `لا تطابق الكلمات شيئًا؛ هذه أقرب المقالات في المعنى (${fmt(result.took_ms)} ملّي ثانية)`
+    : result.total_articles === 0
     ? "لا توجد مقالات مطابقة."
     : `${counted(result.total_articles, ARTICLES)} (${counted(result.total_hits, PASSAGES)})`
       + (shown ? ` — النتائج ${fmt(s.offset + 1)}–${fmt(s.offset + shown)}` : s.offset ? " — لا نتائج أخرى بعد الصفحة السابقة" : "")
+      + (MODE_TEXT[result.mode] || "")
       + ` (${fmt(result.took_ms)} ملّي ثانية)`;
   if (result.facets && allOutlets && allOutlets.facets) result.facets.source = allOutlets.facets.source;
   showFacets(result.facets, s);
@@ -606,6 +619,8 @@ function clearArticle(title = "") {
   $("article-title").textContent = title;
   $("article-meta").textContent = "";
   $("article-body").replaceChildren();
+  $("similar").hidden = true;
+  $("similar-list").replaceChildren();
   $("article-link").hidden = true;
   $("cite").disabled = true;
   $("keep-article").disabled = true;
@@ -642,6 +657,22 @@ async function showArticle(s) {
   $("cite").disabled = false;
   $("keep-article").disabled = false;
   $("article").focus();
+  showSimilar(s);
+}
+
+// "More like this" under an article, when the index has passage vectors (without them, or on
+// any failure, the section stays hidden: it is an extra, not the article).
+async function showSimilar(s) {
+  let answer;
+  try {
+    answer = await getJson(`/api/similar/${encodeURIComponent(s.article)}?limit=5`, s);
+  } catch (_) {
+    return;
+  }
+  if (route().article !== s.article || !answer.hits.length) return;
+  const list = $("similar-list");
+  list.replaceChildren(...answer.hits.map((hit) => resultItem(hit, { ...s, article: "" })));
+  $("similar").hidden = false;
 }
 
 async function copyCitation() {

@@ -4,7 +4,7 @@
 //! `curation-before-commit`, a change to the curation database) abort the
 //! process, as `kill -9` or a power cut would (no destructor runs, no file is flushed), at that
 //! point. Tests kill a run at each point, run it again, and check the result equals a clean
-//! build. Only the indexing run and the curation store read the variable; an unknown point name is an error at start,
+//! build. Only the indexing run, the curation store and `fahras embed` read the variable; an unknown point name is an error at start,
 //! so a misspelt test cannot pass by never crashing.
 
 use std::sync::OnceLock;
@@ -32,9 +32,11 @@ pub enum Point {
     PauseAfterDocuments(u64),
     /// A change to the curation database is written inside its transaction, not committed.
     CurationBeforeCommit,
+    /// `fahras embed` wrote this many batches of vectors (and nothing else yet).
+    EmbedAfterBatches(u64),
 }
 
-const NAMES: [&str; 8] = [
+const NAMES: [&str; 9] = [
     "after-create",
     "before-first-commit",
     "after-documents=N",
@@ -43,6 +45,7 @@ const NAMES: [&str; 8] = [
     "during-merge",
     "pause-after-documents=N",
     "curation-before-commit",
+    "embed-after-batches=N",
 ];
 
 impl Point {
@@ -61,6 +64,8 @@ impl Point {
                 };
                 if let Some(n) = other.strip_prefix("after-documents=") {
                     Point::AfterDocuments(count(n)?)
+                } else if let Some(n) = other.strip_prefix("embed-after-batches=") {
+                    Point::EmbedAfterBatches(count(n)?)
                 } else if let Some(n) = other.strip_prefix("pause-after-documents=") {
                     Point::PauseAfterDocuments(count(n)?)
                 } else {
@@ -108,6 +113,15 @@ pub fn after_documents(documents: u64) {
         Ok(Some(Point::AfterDocuments(n))) if documents >= *n => die(Point::AfterDocuments(*n)),
         Ok(Some(Point::PauseAfterDocuments(n))) if documents >= *n => pause_once(*n),
         _ => {}
+    }
+}
+
+/// Dies once `batches` batches of vectors are written, when that is the configured point.
+pub fn after_embedded_batches(batches: u64) {
+    if let Ok(Some(Point::EmbedAfterBatches(n))) = configured() {
+        if batches >= *n {
+            die(Point::EmbedAfterBatches(*n));
+        }
     }
 }
 

@@ -107,6 +107,22 @@ impl BuiltQuery {
         self.all_words.is_some()
     }
 
+    /// What every passage must satisfy whatever it matches: the filters and the exclusions
+    /// (`None` when there are none). The search by meaning looks only among these passages.
+    pub fn restriction(&self) -> Option<Box<dyn Query>> {
+        if self.negatives.is_empty() && self.filters.is_empty() {
+            return None;
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(AllQuery))];
+        clauses.extend(self.filters.iter().map(|f| (Occur::Must, f.box_clone())));
+        clauses.extend(
+            self.negatives
+                .iter()
+                .map(|n| (Occur::MustNot, n.box_clone())),
+        );
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
     /// The whole query; `None` when there is nothing to search for.
     pub fn query(&self) -> Option<Box<dyn Query>> {
         self.assemble(None)

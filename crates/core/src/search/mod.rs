@@ -30,6 +30,7 @@ use tantivy::{DocAddress, IndexReader, TantivyDocument};
 
 use crate::analysis;
 use crate::index::{self, Fields, IndexHandle};
+use crate::semantic::{self, dense, fuse, EncoderSlot, Mode};
 use crate::Result;
 
 pub use articles::{Facets, Histogram, Interval};
@@ -86,6 +87,9 @@ pub struct SearchResults {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub histogram: Option<Histogram>,
     pub took_ms: f64,
+    /// Which ranking answered: `lexical`, `semantic` or `hybrid` (see [`crate::semantic`]). In
+    /// semantic mode the totals count only the nearest passages found.
+    pub mode: Mode,
     /// For each query word that was expanded: variant → passages containing it.
     pub variants: BTreeMap<String, BTreeMap<String, u64>>,
     /// The same variants counted in articles (the unit of results).
@@ -172,6 +176,8 @@ pub struct Engine {
     term_stemmer: analysis::TermStemmer,
     readings: analysis::light_stemmer::Readings,
     caches: std::sync::Arc<std::sync::Mutex<Caches>>,
+    /// The sentence encoder for searches by meaning, when one is configured.
+    encoder: Option<EncoderSlot>,
 }
 
 /// Per-index-generation memo of the term-dictionary work that repeats across queries: the
@@ -195,6 +201,14 @@ pub struct Caches {
     curated: Option<(crate::curation::Stamp, std::sync::Arc<Vec<CuratedArticle>>)>,
     /// Each segment's passages' articles and articles' facet values (built on the first query).
     article_tables: HashMap<tantivy::index::SegmentId, std::sync::Arc<articles::ArticleTable>>,
+    /// The passage vectors of this generation, as of the vector store's stamp (`fahras embed`
+    /// may add them while a server runs), and each segment's mapped matrix.
+    vectors: Option<(
+        Option<std::time::SystemTime>,
+        Option<std::sync::Arc<semantic::store::IndexVectors>>,
+    )>,
+    segment_vectors:
+        HashMap<tantivy::index::SegmentId, Option<std::sync::Arc<semantic::store::SegmentMatrix>>>,
 }
 
 /// Entries kept per cache before it is emptied (a bound on memory, not an LRU).
@@ -216,6 +230,8 @@ impl Caches {
             self.transliterations.clear();
             self.curated = None;
             self.article_tables.clear();
+            self.vectors = None;
+            self.segment_vectors.clear();
         }
         self
     }
@@ -254,6 +270,15 @@ fn without_last_tie_run(top: &[(f32, DocAddress)]) -> &[(f32, DocAddress)] {
 /// A passage kept for a page: (score, address), and its article's near-duplicate signature.
 type KeptPassage = ((f32, DocAddress), Option<index::dedup::Signature>);
 
+/// The search by meaning of one request: its mode and the passages nearest the query, best
+/// first, with their cosines.
+struct Meaning {
+    mode: Mode,
+    nearest: Vec<(f32, DocAddress)>,
+    /// The dense side's weight in hybrid fusion.
+    weight: f32,
+}
+
 impl Engine {
     pub fn new(handle: IndexHandle) -> Result<Engine> {
         let reader = handle.reader()?;
@@ -271,7 +296,14 @@ impl Engine {
             term_stemmer: analysis::TermStemmer::new(stemmer),
             readings: Default::default(),
             caches: Default::default(),
+            encoder: None,
         }
+    }
+
+    /// This engine, searching by meaning too with `encoder` where the index has passage vectors.
+    pub fn with_encoder(mut self, encoder: EncoderSlot) -> Engine {
+        self.encoder = Some(encoder);
+        self
     }
 
     /// Whether this engine and `other` remember their work in the same caches (clones do).
@@ -297,21 +329,125 @@ impl Engine {
     pub fn search(&mut self, request: &SearchSettings) -> Result<SearchResults> {
         let started = Instant::now();
         let searcher = self.reader.searcher();
-        let (built, query) = self.prepare(&searcher, request, Unit::Passages)?;
+        let (mut built, query) = self.prepare(&searcher, request, Unit::Passages)?;
+        let meaning = self.by_meaning(&searcher, request, &mut built)?;
+        self.answer(&searcher, request, built, query, meaning, started)
+    }
+
+    /// "More like this": the articles nearest `article_id` by meaning (its passages' vectors
+    /// averaged), within `request`'s filters (its words are not read), without the article
+    /// itself and its copies. Needs the index's passage vectors (`fahras embed`).
+    pub fn similar(&mut self, article_id: &str, request: &SearchSettings) -> Result<SearchResults> {
+        let started = Instant::now();
+        let searcher = self.reader.searcher();
+        let request = &SearchSettings {
+            query: String::new(),
+            mode: Some(Mode::Semantic),
+            ..request.clone()
+        };
+        let (mut built, _) = self.prepare(&searcher, request, Unit::Passages)?;
+        let fields = self.handle.fields;
+        let Some(vectors) = self.vectors(&searcher)? else {
+            return Err(crate::Error::NoVectors(self.handle.dir.clone()));
+        };
+        let passages = searcher.search(
+            &TermQuery::new(
+                Term::from_field_text(fields.article_id, article_id),
+                IndexRecordOption::Basic,
+            ),
+            &tantivy::collector::DocSetCollector,
+        )?;
+        let Some(&first) = passages.iter().min_by_key(|a| (a.segment_ord, a.doc_id)) else {
+            return Err(crate::Error::UnknownArticle(article_id.to_owned()));
+        };
+        let mut sum = [0f32; semantic::DIM];
+        let mut found = 0;
+        for address in &passages {
+            let row = vectors.segments[address.segment_ord as usize]
+                .as_ref()
+                .and_then(|matrix| matrix.row(address.doc_id));
+            if let Some(row) = row {
+                sum.iter_mut().zip(row).for_each(|(s, x)| *s += x);
+                found += 1;
+            }
+        }
+        if found == 0 {
+            return Err(crate::Error::BadSetting(format!(
+                "article {article_id:?} has no passage vectors yet: run `fahras embed`"
+            )));
+        }
+        let norm = sum
+            .iter()
+            .map(|x| x * x)
+            .sum::<f32>()
+            .sqrt()
+            .max(f32::MIN_POSITIVE);
+        sum.iter_mut().for_each(|x| *x /= norm);
+        // Not the article, nor its copies (the same story elsewhere is no news).
+        let mut excluded = vec![article_id.to_owned()];
+        let mut signatures = copies::SignatureReader::new(&searcher);
+        if let Some(signature) = signatures.signature(first) {
+            excluded.extend(
+                self.copies(&searcher, &mut signatures, article_id, &signature)?
+                    .into_iter()
+                    .map(|copy| copy.article_id),
+            );
+        }
+        built.negatives.push(build::ids_filter(&fields, &excluded));
+        let nearest = dense::nearest(
+            &searcher,
+            &vectors,
+            &sum,
+            built.restriction().as_deref(),
+            semantic::SIDE_DEPTH.max(request.page_end().saturating_mul(3)),
+        )?;
+        let meaning = Meaning {
+            mode: Mode::Semantic,
+            nearest,
+            weight: 1.0,
+        };
+        let all: Box<dyn tantivy::query::Query> = Box::new(tantivy::query::AllQuery);
+        self.answer(&searcher, request, built, Some(all), Some(meaning), started)
+    }
+
+    /// The results of `query` (`None`: nothing to search for), ranked as `meaning` says.
+    fn answer(
+        &mut self,
+        searcher: &tantivy::Searcher,
+        request: &SearchSettings,
+        built: BuiltQuery,
+        query: Option<Box<dyn tantivy::query::Query>>,
+        meaning: Option<Meaning>,
+        started: Instant,
+    ) -> Result<SearchResults> {
+        let searcher = searcher.clone();
+        let mode = meaning.as_ref().map_or(Mode::Lexical, |m| m.mode);
+        let empty = |built: BuiltQuery| SearchResults {
+            hits: Vec::new(),
+            total_hits: 0,
+            total_articles: 0,
+            facets: None,
+            histogram: None,
+            took_ms: started.elapsed().as_secs_f64() * 1e3,
+            mode,
+            variants: built.variants,
+            variant_articles: built.variant_articles,
+            suggestions: built.suggestions,
+            searched_instead: built.searched_instead,
+            notes: built.notes,
+        };
         let Some(query) = query else {
-            return Ok(SearchResults {
-                hits: Vec::new(),
-                total_hits: 0,
-                total_articles: 0,
-                facets: None,
-                histogram: None,
-                took_ms: started.elapsed().as_secs_f64() * 1e3,
-                variants: built.variants,
-                variant_articles: built.variant_articles,
-                suggestions: built.suggestions,
-                searched_instead: built.searched_instead,
-                notes: built.notes,
-            });
+            return Ok(empty(built));
+        };
+        // Semantic mode answers with the nearest passages alone: they are what is counted.
+        let query: Box<dyn tantivy::query::Query> = match &meaning {
+            Some(m) if m.mode == Mode::Semantic => {
+                if m.nearest.is_empty() {
+                    return Ok(empty(built));
+                }
+                Box::new(dense::PassageSet::new(&searcher, &m.nearest))
+            }
+            _ => query,
         };
         let tables = self.article_tables(&searcher)?;
         let collector = articles::ArticleCollector {
@@ -319,9 +455,25 @@ impl Engine {
             facets: request.facets || request.histogram.is_some(),
             dates: request.sort != Sort::Relevance,
         };
-        let (matches, page) = match request.sort {
-            Sort::Relevance => self.page_by_relevance(&searcher, &*query, request, collector)?,
-            Sort::Newest | Sort::Oldest => {
+        let (matches, page) = match (request.sort, &meaning) {
+            (Sort::Relevance, _) => {
+                self.page_by_relevance(&searcher, &*query, request, collector, meaning.as_ref())?
+            }
+            // Date order in hybrid mode orders the lexical matches and the nearest passages;
+            // the totals still count the lexical matches.
+            (Sort::Newest | Sort::Oldest, Some(m)) if m.mode == Mode::Hybrid => {
+                let both = tantivy::query::BooleanQuery::new(vec![
+                    (Occur::Should, query.box_clone()),
+                    (
+                        Occur::Should,
+                        Box::new(dense::PassageSet::new(&searcher, &m.nearest)),
+                    ),
+                ]);
+                let ordered = searcher.search(&both, &collector)?;
+                let page = self.page_by_date(&searcher, &both, request, &ordered)?;
+                (searcher.search(&*query, &collector)?, page)
+            }
+            (Sort::Newest | Sort::Oldest, _) => {
                 let matches = searcher.search(&*query, &collector)?;
                 let page = self.page_by_date(&searcher, &*query, request, &matches)?;
                 (matches, page)
@@ -345,12 +497,123 @@ impl Engine {
                 .histogram
                 .map(|interval| matches.histogram(interval)),
             took_ms: started.elapsed().as_secs_f64() * 1e3,
+            mode,
             variants: built.variants,
             variant_articles: built.variant_articles,
             suggestions: built.suggestions,
             searched_instead: built.searched_instead,
             notes: built.notes,
         })
+    }
+
+    /// The search by meaning `request` asks for (its mode, or by default hybrid when the whole
+    /// index has vectors of the installed model), with the passages nearest the query within
+    /// its filters; `None` when it is answered by words alone. What stands in the way of a mode
+    /// asked for is an error; of the default, a note.
+    fn by_meaning(
+        &self,
+        searcher: &tantivy::Searcher,
+        request: &SearchSettings,
+        built: &mut BuiltQuery,
+    ) -> Result<Option<Meaning>> {
+        if request.mode == Some(Mode::Lexical) {
+            return Ok(None);
+        }
+        let asked = request.mode.is_some();
+        let text = semantic::meaning_text(&parse(request).nodes);
+        if text.is_empty() {
+            if request.mode == Some(Mode::Semantic) {
+                return Err(crate::Error::BadSetting(
+                    "a search by meaning needs words to compare (mode semantic)".into(),
+                ));
+            }
+            if asked {
+                built.notes.push(Note::NothingToCompare);
+            }
+            return Ok(None);
+        }
+        let Some(vectors) = self.vectors(searcher)? else {
+            if asked {
+                return Err(crate::Error::NoVectors(self.handle.dir.clone()));
+            }
+            return Ok(None);
+        };
+        let encoder = match &self.encoder {
+            Some(slot) if slot.available() => slot.get(vectors.record.max_tokens)?,
+            Some(_) | None => {
+                if asked {
+                    return Err(semantic::missing_model(&semantic::model_path()));
+                }
+                built.notes.push(Note::ModelMissing);
+                return Ok(None);
+            }
+        };
+        if encoder.identity() != vectors.record.identity {
+            if asked {
+                return Err(crate::Error::StaleVectors {
+                    dir: self.handle.dir.clone(),
+                    made_with: vectors.record.identity.clone(),
+                    installed: encoder.identity(),
+                });
+            }
+            built.notes.push(Note::VectorsOfAnotherModel);
+            return Ok(None);
+        }
+        if !vectors.complete() {
+            built.notes.push(Note::VectorsPartial {
+                covered: vectors.covered,
+                passages: vectors.passages,
+                used: asked,
+            });
+            if !asked {
+                return Ok(None);
+            }
+        }
+        let mode = request.mode.unwrap_or(Mode::Hybrid);
+        let query_vector = encoder.embed(&[&text], semantic::Kind::Query, 1);
+        let admitted = built.restriction();
+        let depth = match mode {
+            Mode::Semantic => semantic::SIDE_DEPTH.max(request.page_end()),
+            _ => semantic::SIDE_DEPTH,
+        };
+        let nearest = dense::nearest(
+            searcher,
+            &vectors,
+            &query_vector[0],
+            admitted.as_deref(),
+            depth,
+        )?;
+        Ok(Some(Meaning {
+            mode,
+            nearest,
+            weight: request.semantic_weight,
+        }))
+    }
+
+    /// The passage vectors of `searcher`'s commit, as of the vector store's last change.
+    fn vectors(
+        &self,
+        searcher: &tantivy::Searcher,
+    ) -> Result<Option<std::sync::Arc<semantic::store::IndexVectors>>> {
+        let stamp = std::fs::metadata(semantic::store::folder(&self.handle.dir))
+            .and_then(|m| m.modified())
+            .ok();
+        let mut caches = self.lock_caches(searcher);
+        if let Some((known, vectors)) = &caches.vectors {
+            if *known == stamp {
+                return Ok(vectors.clone());
+            }
+        }
+        if stamp.is_none() {
+            caches.vectors = Some((None, None));
+            return Ok(None);
+        }
+        caches.segment_vectors.clear();
+        let vectors =
+            semantic::store::open_vectors(&self.handle.dir, searcher, &mut caches.segment_vectors)?
+                .map(std::sync::Arc::new);
+        caches.vectors = Some((stamp, vectors.clone()));
+        Ok(vectors)
     }
 
     /// One name is one collection: the collection facet also counts the matching articles chosen
@@ -468,23 +731,36 @@ impl Engine {
         query: &dyn tantivy::query::Query,
         request: &SearchSettings,
         collector: articles::ArticleCollector,
+        meaning: Option<&Meaning>,
     ) -> Result<(articles::ArticleMatches, Vec<KeptPassage>)> {
         let fields = self.handle.fields;
         let wanted = request.page_end();
         let cap = MAX_TIE_FETCH.max(wanted.saturating_mul(3));
         let mut fetch = wanted.saturating_mul(3).max(50).min(cap);
+        if meaning.is_some() {
+            fetch = fetch.max(semantic::SIDE_DEPTH);
+        }
         let statistics = self.statistics(searcher, request.ranking.bm25_b);
         let (matches, mut top) = searcher.search_with_statistics_provider(
             query,
             &(collector, TopDocs::with_limit(fetch).order_by_score()),
             &statistics,
         )?;
+        // Hybrid: the lexical passages fused with the nearest ones (semantic mode searched the
+        // nearest passages themselves, scored by their closeness).
+        let rank = |top: Vec<(f32, DocAddress)>| match meaning {
+            Some(m) if m.mode == Mode::Hybrid => fuse::fuse(&top, &m.nearest, m.weight),
+            Some(m) => m.nearest.clone(),
+            None => top,
+        };
+        let mut fetched = top.len();
+        top = rank(top);
         loop {
             // Passages tied with the last one fetched may continue past the cut, and ties are
             // ordered by date and id, not by where the cut fell: leave that run out unless
             // everything was fetched, so that every page (each fetches a different number)
             // orders the same passages the same way.
-            let complete = top.len() < fetch || fetch >= cap;
+            let complete = fetched < fetch || fetch >= cap;
             let trusted = if complete {
                 &top[..]
             } else {
@@ -508,6 +784,8 @@ impl Engine {
                 &TopDocs::with_limit(fetch).order_by_score(),
                 &statistics,
             )?;
+            fetched = top.len();
+            top = rank(top);
         }
     }
 
@@ -1136,7 +1414,8 @@ impl Engine {
     pub fn rank_articles(&mut self, request: &SearchSettings) -> Result<Vec<(String, f32)>> {
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
-        let (built, query) = self.prepare(&searcher, request, Unit::Articles)?;
+        let (mut built, query) = self.prepare(&searcher, request, Unit::Articles)?;
+        let meaning = self.by_meaning(&searcher, request, &mut built)?;
         let has_tiers = built.has_tiers();
         let Some(query) = query else {
             return Ok(Vec::new());
@@ -1144,11 +1423,21 @@ impl Engine {
         let decay = request.articles.passage_decay;
         let mut fetch = (request.limit.get() * 4).max(100);
         loop {
-            let top = searcher.search_with_statistics_provider(
-                &*query,
-                &TopDocs::with_limit(fetch).order_by_score(),
-                &self.statistics(&searcher, request.ranking.bm25_b),
-            )?;
+            let (top, lexical_complete) = match &meaning {
+                Some(m) if m.mode == Mode::Semantic => (m.nearest.clone(), true),
+                _ => {
+                    let top = searcher.search_with_statistics_provider(
+                        &*query,
+                        &TopDocs::with_limit(fetch).order_by_score(),
+                        &self.statistics(&searcher, request.ranking.bm25_b),
+                    )?;
+                    let complete = top.len() < fetch;
+                    match &meaning {
+                        Some(m) => (fuse::fuse(&top, &m.nearest, m.weight), complete),
+                        None => (top, complete),
+                    }
+                }
+            };
             let ids = article_ids(&searcher, &fields, &top)?;
             // Article score: its best passage, plus its other matching passages decayed
             // geometrically (passage_decay 0: the best passage alone).
@@ -1167,7 +1456,7 @@ impl Engine {
                     }
                 }
             }
-            if articles.len() >= request.limit.get() || top.len() < fetch {
+            if articles.len() >= request.limit.get() || lexical_complete {
                 articles.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
                 articles.truncate(request.limit.get());
                 // The scores as ranked (the tier included): trec_eval orders a run by score,

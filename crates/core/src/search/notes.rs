@@ -46,6 +46,20 @@ pub enum Note {
         name: String,
         known: String,
     },
+    /// The index's passage vectors cover only some passages (`fahras embed` adds the rest);
+    /// `used`: whether the semantic side searched those it has (asked for) or the search was
+    /// answered lexically (the default mode).
+    VectorsPartial {
+        covered: u64,
+        passages: u64,
+        used: bool,
+    },
+    /// The passage vectors were made with another model than the one installed.
+    VectorsOfAnotherModel,
+    /// The index has passage vectors but the model that reads queries is not installed.
+    ModelMissing,
+    /// A hybrid search without words: nothing to compare by meaning.
+    NothingToCompare,
 }
 
 impl fmt::Display for Note {
@@ -80,6 +94,33 @@ impl fmt::Display for Note {
                     f,
                     "source:{name}: no such outlet in the index (it has: {known})"
                 )
+            }
+            Note::VectorsPartial {
+                covered,
+                passages,
+                used: true,
+            } => write!(
+                f,
+                "passage vectors cover {covered} of {passages} passages: the search by meaning \
+                 saw only those (`fahras embed` adds the rest)"
+            ),
+            Note::VectorsPartial {
+                covered, passages, ..
+            } => write!(
+                f,
+                "passage vectors cover {covered} of {passages} passages: answered by words \
+                 alone (`fahras embed` adds the rest)"
+            ),
+            Note::VectorsOfAnotherModel => f.write_str(
+                "the passage vectors were made with another model: answered by words alone \
+                 (`fahras embed` makes them again)",
+            ),
+            Note::ModelMissing => f.write_str(
+                "the index has passage vectors but the model is not installed: answered by \
+                 words alone (`fahras model fetch` installs it)",
+            ),
+            Note::NothingToCompare => {
+                f.write_str("no words to compare by meaning: answered by the filters alone")
             }
         }
     }

@@ -210,6 +210,11 @@ pub struct SearchSettings {
     pub ranking: Ranking,
     /// How articles are scored from their passages.
     pub articles: ArticleRanking,
+    /// Which ranking answers (`None`: hybrid when the whole index has passage vectors of the
+    /// installed model, lexical otherwise).
+    pub mode: Option<crate::semantic::Mode>,
+    /// The search by meaning's weight in hybrid fusion (0 to 1).
+    pub semantic_weight: f32,
 }
 
 impl Default for SearchSettings {
@@ -236,6 +241,8 @@ impl Default for SearchSettings {
             histogram: None,
             ranking: Ranking::default(),
             articles: ArticleRanking::default(),
+            mode: None,
+            semantic_weight: crate::semantic::fuse::DEFAULT_WEIGHT,
         }
     }
 }
@@ -296,6 +303,10 @@ pub struct RankingInput {
     pub prf_docs: usize,
     pub prf_terms: usize,
     pub prf_weight: f32,
+    /// `lexical`, `semantic` or `hybrid` (absent: hybrid when the index is embedded).
+    pub mode: Option<String>,
+    /// The search by meaning's weight in hybrid fusion, 0 to 1.
+    pub semantic_weight: f32,
 }
 
 impl Default for RankingInput {
@@ -321,6 +332,8 @@ impl Default for RankingInput {
             prf_docs: prf.docs,
             prf_terms: prf.terms,
             prf_weight: prf.weight,
+            mode: None,
+            semantic_weight: crate::semantic::fuse::DEFAULT_WEIGHT,
         }
     }
 }
@@ -398,6 +411,22 @@ impl SettingsInput {
             .transpose()
             .map_err(|problem| SettingError::new("interval", problem))?;
         let (ranking, articles, fields) = self.ranking.resolve()?;
+        let mode = self
+            .ranking
+            .mode
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::parse)
+            .transpose()
+            .map_err(|problem: String| SettingError::new("mode", problem))?;
+        let semantic_weight = self.ranking.semantic_weight;
+        if !(0.0..=1.0).contains(&semantic_weight) {
+            return Err(SettingError::new(
+                "semantic_weight",
+                format!("must be between 0 and 1, not {semantic_weight}"),
+            ));
+        }
         Ok(SearchSettings {
             query: self.query.clone(),
             limit,
@@ -441,6 +470,8 @@ impl SettingsInput {
             histogram: (self.histogram || interval.is_some()).then_some(interval),
             ranking,
             articles,
+            mode,
+            semantic_weight,
         })
     }
 }
