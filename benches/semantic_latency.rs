@@ -119,7 +119,10 @@ fn main() {
         std::hint::black_box(encoder.embed(&[query], Kind::Query, 1));
         measured[modes.len()].push(started.elapsed().as_secs_f64() * 1e3);
     }
-    println!("{} queries (headlines), top 10, highlighting on", queries.len());
+    println!(
+        "{} queries (headlines), top 10, highlighting on",
+        queries.len()
+    );
     let labels = ["lexical", "semantic", "hybrid", "query encoding alone"];
     for (label, mut latencies) in labels.iter().zip(measured) {
         latencies.sort_by(|a, b| a.total_cmp(b));

@@ -307,7 +307,11 @@ fn a_damaged_vector_file_is_skipped_and_its_passages_encoded_again() {
     // The run's batches were moved into the segments' files.
     assert!(!files.is_empty());
     for file in &files {
-        assert!(file.file_name().unwrap().to_string_lossy().starts_with("segment-"));
+        assert!(file
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("segment-"));
         let mut bytes = std::fs::read(file).unwrap();
         let row = bytes.len() - 100;
         bytes[row] ^= 0xff;
@@ -316,7 +320,11 @@ fn a_damaged_vector_file_is_skipped_and_its_passages_encoded_again() {
     let again = fixture.embed("concepts-1");
     assert_eq!(again.encoded, 8, "{again:?}");
     let sound = fixture.embed("concepts-1");
-    assert_eq!((sound.encoded, sound.reused), (0, 8), "the file was written again");
+    assert_eq!(
+        (sound.encoded, sound.reused),
+        (0, 8),
+        "the file was written again"
+    );
 }
 
 #[test]
