@@ -798,3 +798,25 @@ fn dates_are_read_with_arabic_digits_and_month_names() {
         stderr_of(&refused)
     );
 }
+
+// Speed issue (18), stop 26 review: once the stemmed fields lost their positions, a word that
+// analyzes into several stems (a hyphen, a dot) was still searched as a phrase there, and
+// tantivy refused every such search ("phrase query on a field without positions").
+#[test]
+fn a_hyphenated_or_dotted_word_is_found_without_stemmed_positions() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    write(
+        corpus.join("a.txt"),
+        "كورونا\nسجلت الوزارة إصابات جديدة بفيروس كوفيد-19 في العاصمة، وقالت إن U.S. أرسلت لقاحات.\n",
+    );
+    write(corpus.join("b.txt"), format!("عنوان\n{ARTICLE}\n"));
+    index_quietly(&corpus, &dirs.index());
+    for query in ["كوفيد-19", "U.S.", "\"كوفيد 19\"", "الحد-من"] {
+        let output = run(&["search", "--index", path_str(&dirs.index()), query]);
+        assert!(output.status.success(), "{query}: {}", stderr_of(&output));
+    }
+    let (hits, _) = search_json(&dirs.index(), &["كوفيد-19"]);
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["article_id"], "a.txt");
+}

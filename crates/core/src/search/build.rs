@@ -500,6 +500,20 @@ fn phrase_query(field: Field, terms: &[String], boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), boost))
 }
 
+/// A word that analyzes into several stems (`كوفيد-19`, `U.S.`) on a stemmed field: every stem,
+/// anywhere in the passage (the stemmed fields keep no positions; the exact field's phrase
+/// clause beside it rewards them adjacent).
+fn all_stems_query(field: Field, stems: &[String], boost: f32) -> Box<dyn Query> {
+    if stems.len() == 1 {
+        return term_query(field, &stems[0], boost);
+    }
+    let clauses = stems
+        .iter()
+        .map(|stem| (Occur::Must, term_query(field, stem, 1.0)))
+        .collect();
+    Box::new(BoostQuery::new(Box::new(BooleanQuery::new(clauses)), boost))
+}
+
 fn should(clauses: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
     match clauses.len() {
         0 => None,
@@ -760,7 +774,7 @@ impl Builder<'_> {
                 clauses.push(term_query(stem_field, stem, weight * stem_weight * boost));
             }
             for (phrase, stem_weight) in &phrases {
-                clauses.push(phrase_query(stem_field, phrase, weight * stem_weight));
+                clauses.push(all_stems_query(stem_field, phrase, weight * stem_weight));
             }
         }
         clauses
@@ -907,7 +921,7 @@ impl Builder<'_> {
                     &exact_terms,
                     self.ranking.exact_weight * weight,
                 ));
-                clauses.push(phrase_query(
+                clauses.push(all_stems_query(
                     stem_field,
                     &stem_terms,
                     weight * primary_factor,
