@@ -17,10 +17,15 @@ pub struct EmbedArgs {
     /// Encoding threads (default: every core).
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Tokens of a passage that are read (its title first, then its text); changing it makes
-    /// every vector again.
-    #[arg(long, default_value_t = semantic::DEFAULT_MAX_TOKENS)]
-    pub max_tokens: usize,
+    /// Tokens of a passage that are read (its title first, then its text). Default: the cap
+    /// the index's vectors were made with, else 256. Another cap makes every vector again, which
+    /// takes --replace.
+    #[arg(long)]
+    pub max_tokens: Option<usize>,
+    /// Allow --max-tokens to differ from the cap of the vectors the index has (all of them are
+    /// made again).
+    #[arg(long)]
+    pub replace: bool,
     /// Passages encoded and written at a time (what an interruption can lose).
     #[arg(long, default_value_t = store::EmbedOptions::default().batch)]
     pub batch: usize,
@@ -37,16 +42,24 @@ pub struct EmbedArgs {
 }
 
 pub fn run(args: &EmbedArgs) -> anyhow::Result<()> {
-    if !(16..=512).contains(&args.max_tokens) {
-        anyhow::bail!(
-            "--max-tokens must be between 16 and 512, not {}",
-            args.max_tokens
-        );
-    }
     let handle = index::open(&args.index)?;
+    let made_with = store::model_record(&args.index)?.map(|r| r.max_tokens);
+    let max_tokens = match (args.max_tokens, made_with) {
+        (Some(asked), Some(made)) if asked != made && !args.replace => anyhow::bail!(
+            "the vectors of {} were made with --max-tokens {made}; --max-tokens {asked} would \
+             make every one of them again: add --replace to do so",
+            args.index.display()
+        ),
+        (Some(asked), _) => asked,
+        (None, Some(made)) => made,
+        (None, None) => semantic::DEFAULT_MAX_TOKENS,
+    };
+    if !(16..=512).contains(&max_tokens) {
+        anyhow::bail!("--max-tokens must be between 16 and 512, not {max_tokens}");
+    }
     let path = semantic::model_path();
     let started = Instant::now();
-    let model = semantic::load_model(&path, args.max_tokens)?;
+    let model = semantic::load_model(&path, max_tokens)?;
     let loaded = started.elapsed();
     let options = store::EmbedOptions {
         threads: args

@@ -356,6 +356,9 @@ struct JsonSummary<'a> {
     took_ms: f64,
     /// Which ranking answered: lexical, semantic or hybrid.
     mode: crate::semantic::Mode,
+    /// Hybrid mode: articles listed for their meaning that the words do not match.
+    #[serde(skip_serializing_if = "is_zero")]
+    meaning_articles: usize,
     variants: &'a BTreeMap<String, BTreeMap<String, u64>>,
     /// The same variants counted in articles.
     variant_articles: &'a BTreeMap<String, BTreeMap<String, u64>>,
@@ -391,6 +394,7 @@ pub(crate) fn write_results(
                 histogram: results.histogram.as_ref(),
                 took_ms: results.took_ms,
                 mode: results.mode,
+                meaning_articles: results.meaning_articles,
                 variants: &results.variants,
                 variant_articles: &results.variant_articles,
                 suggestions: &results.suggestions,
@@ -500,6 +504,10 @@ fn write_text(
         // Say how the list was ranked when it was not by words alone.
         let by = match results.mode {
             crate::semantic::Mode::Lexical => String::new(),
+            crate::semantic::Mode::Hybrid if results.meaning_articles > 0 => format!(
+                ", ranked by words and meaning; {} more by meaning alone",
+                count_of(results.meaning_articles, "article", "articles")
+            ),
             crate::semantic::Mode::Hybrid => ", ranked by words and meaning".to_owned(),
             crate::semantic::Mode::Semantic => ", the nearest by meaning".to_owned(),
         };
@@ -515,6 +523,10 @@ fn write_text(
         write_histogram(out, histogram)?;
     }
     Ok(())
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// `1 article`, `12 articles`.

@@ -3,10 +3,10 @@
 //! - `GET /` and `GET /article/{id}` — the search page (one HTML shell; its script reads the
 //!   address, so a search or an article can be bookmarked, shared and reloaded), with its assets
 //!   `/assets/fahras.js`, `/assets/fahras.css` and `/favicon.svg`, all embedded in the binary.
-//! - `GET /api/search?q=&limit=&offset=&from=&to=&source=&collection=&category=&per_article=&exact=&all_copies=&sort=&facets=&histogram=&interval=&mode=` — hits exactly as
+//! - `GET /api/search?q=&limit=&offset=&from=&to=&source=&collection=&category=&per_article=&exact=&all_copies=&sort=&facets=&histogram=&interval=&mode=&semantic_weight=` — hits exactly as
 //!   `fahras search --format json` prints them, in `{"total_hits", "total_articles", "took_ms",
 //!   "mode", "variants", "notes", "notes_detail", "hits"}` (and `facets`, `histogram` when
-//!   asked).
+//!   asked, `meaning_articles` in hybrid mode).
 //! - `GET /api/export?q=&format=csv|jsonl|ris` and the search filters — every matching article
 //!   as `fahras export` writes it, streamed as a download.
 //! - `GET /api/similar/{id}` — "more like this": the articles nearest one by meaning, as a
@@ -300,6 +300,9 @@ struct SearchResponse {
     took_ms: f64,
     /// Which ranking answered: lexical, semantic or hybrid.
     mode: crate::semantic::Mode,
+    /// Hybrid mode: articles listed for their meaning that the words do not match.
+    #[serde(skip_serializing_if = "is_zero")]
+    meaning_articles: usize,
     variants: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
     variant_articles: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
     /// Typed word → the term it was probably meant to be ("did you mean"), when any.
@@ -341,6 +344,7 @@ impl From<crate::search::SearchResults> for SearchResponse {
             histogram: results.histogram,
             took_ms: results.took_ms,
             mode: results.mode,
+            meaning_articles: results.meaning_articles,
             variants: results.variants,
             variant_articles: results.variant_articles,
             suggestions: results.suggestions,
@@ -350,6 +354,10 @@ impl From<crate::search::SearchResults> for SearchResponse {
             hits: results.hits,
         }
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// "More like this": the articles nearest an article by meaning, in the shape of a search

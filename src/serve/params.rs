@@ -117,6 +117,15 @@ pub fn search_request(params: &HashMap<String, String>) -> Result<SearchSettings
         ranking: RankingInput {
             exact: flag(params, "exact")?,
             mode: text("mode"),
+            semantic_weight: match text("semantic_weight") {
+                None => RankingInput::default().semantic_weight,
+                Some(value) => value.parse().map_err(|_| {
+                    bad_parameter(
+                        "semantic_weight",
+                        format!("semantic_weight must be a number from 0 to 1, not {value:?}"),
+                    )
+                })?,
+            },
             ..RankingInput::default()
         },
     };

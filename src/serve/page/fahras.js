@@ -415,6 +415,7 @@ async function runSearch(s, how) {
     : `${counted(result.total_articles, ARTICLES)} (${counted(result.total_hits, PASSAGES)})`
       + (shown ? ` — النتائج ${fmt(s.offset + 1)}–${fmt(s.offset + shown)}` : s.offset ? " — لا نتائج أخرى بعد الصفحة السابقة" : "")
       + (MODE_TEXT[result.mode] || "")
+      + (result.meaning_articles ? `، و${counted(result.meaning_articles, ARTICLES)} أخرى بالمعنى وحده` : "")
       + ` (${fmt(result.took_ms)} ملّي ثانية)`;
   if (result.facets && allOutlets && allOutlets.facets) result.facets.source = allOutlets.facets.source;
   showFacets(result.facets, s);
@@ -423,7 +424,8 @@ async function runSearch(s, how) {
   showVariants(result.variant_articles || result.variants, result.variant_articles ? ARTICLES : PASSAGES);
   showNotes(result.notes_detail);
   for (const hit of result.hits) $("results").append(resultItem(hit, s));
-  showPager(s, shown, result.total_articles);
+  // Hybrid lists also hold articles only the meaning found (not in the counts).
+  showPager(s, shown, result.total_articles + (result.meaning_articles || 0));
   if (result.total_articles > 0) {
     for (const format of ["csv", "ris", "jsonl"]) $("export-" + format).href = exportUrl(s, format);
     $("export").hidden = false;

@@ -90,6 +90,10 @@ pub struct SearchResults {
     /// Which ranking answered: `lexical`, `semantic` or `hybrid` (see [`crate::semantic`]). In
     /// semantic mode the totals count only the nearest passages found.
     pub mode: Mode,
+    /// Hybrid mode: articles listed because of their meaning that the words do not match (not
+    /// in `total_articles`; the list holds `total_articles` + these).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub meaning_articles: usize,
     /// For each query word that was expanded: variant → passages containing it.
     pub variants: BTreeMap<String, BTreeMap<String, u64>>,
     /// The same variants counted in articles (the unit of results).
@@ -204,7 +208,7 @@ pub struct Caches {
     /// The passage vectors of this generation, as of the vector store's stamp (`fahras embed`
     /// may add them while a server runs), and each segment's mapped matrix.
     vectors: Option<(
-        Option<std::time::SystemTime>,
+        Option<String>,
         Option<std::sync::Arc<semantic::store::IndexVectors>>,
     )>,
     segment_vectors:
@@ -330,7 +334,10 @@ impl Engine {
         let started = Instant::now();
         let searcher = self.reader.searcher();
         let (mut built, query) = self.prepare(&searcher, request, Unit::Passages)?;
-        let meaning = self.by_meaning(&searcher, request, &mut built)?;
+        let meaning = match query {
+            Some(_) => self.by_meaning(&searcher, request, &mut built)?,
+            None => None,
+        };
         self.answer(&searcher, request, built, query, meaning, started)
     }
 
@@ -399,7 +406,7 @@ impl Engine {
             &vectors,
             &sum,
             built.restriction().as_deref(),
-            semantic::SIDE_DEPTH.max(request.page_end().saturating_mul(3)),
+            semantic::SIDE_DEPTH,
         )?;
         let meaning = Meaning {
             mode: Mode::Semantic,
@@ -430,6 +437,7 @@ impl Engine {
             histogram: None,
             took_ms: started.elapsed().as_secs_f64() * 1e3,
             mode,
+            meaning_articles: 0,
             variants: built.variants,
             variant_articles: built.variant_articles,
             suggestions: built.suggestions,
@@ -479,6 +487,23 @@ impl Engine {
                 (matches, page)
             }
         };
+        let meaning_articles = match &meaning {
+            Some(m) if m.mode == Mode::Hybrid => {
+                let mut added = std::collections::HashSet::new();
+                for address in fuse::adding(&m.nearest, m.weight) {
+                    let Some(table) = tables.get(&address.segment_ord) else {
+                        continue;
+                    };
+                    if let Some(ord) = table.article_of(address.doc_id) {
+                        if matches.passages_of(address.segment_ord, ord) == 0 {
+                            added.insert((address.segment_ord, ord));
+                        }
+                    }
+                }
+                added.len()
+            }
+            _ => 0,
+        };
         let hits = self.hits(&searcher, request, &built, &tables, &matches, page)?;
         let facets = match request.facets {
             true => {
@@ -498,6 +523,7 @@ impl Engine {
                 .map(|interval| matches.histogram(interval)),
             took_ms: started.elapsed().as_secs_f64() * 1e3,
             mode,
+            meaning_articles,
             variants: built.variants,
             variant_articles: built.variant_articles,
             suggestions: built.suggestions,
@@ -572,10 +598,8 @@ impl Engine {
         let mode = request.mode.unwrap_or(Mode::Hybrid);
         let query_vector = encoder.embed(&[&text], semantic::Kind::Query, 1);
         let admitted = built.restriction();
-        let depth = match mode {
-            Mode::Semantic => semantic::SIDE_DEPTH.max(request.page_end()),
-            _ => semantic::SIDE_DEPTH,
-        };
+        // Semantic mode's answer is this top, whatever page is asked: its counts are fixed.
+        let depth = semantic::SIDE_DEPTH;
         let nearest = dense::nearest(
             searcher,
             &vectors,
@@ -595,18 +619,15 @@ impl Engine {
         &self,
         searcher: &tantivy::Searcher,
     ) -> Result<Option<std::sync::Arc<semantic::store::IndexVectors>>> {
-        let stamp = std::fs::metadata(semantic::store::folder(&self.handle.dir))
-            .and_then(|m| m.modified())
-            .ok();
+        if !semantic::store::folder(&self.handle.dir).is_dir() {
+            return Ok(None);
+        }
+        let stamp = semantic::store::stamp(&self.handle.dir);
         let mut caches = self.lock_caches(searcher);
         if let Some((known, vectors)) = &caches.vectors {
             if *known == stamp {
                 return Ok(vectors.clone());
             }
-        }
-        if stamp.is_none() {
-            caches.vectors = Some((None, None));
-            return Ok(None);
         }
         caches.segment_vectors.clear();
         let vectors =
@@ -1692,6 +1713,10 @@ fn read_hit(
         rank,
         display_score(score, built.has_tiers()),
     ))
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn display_score(score: f32, has_tiers: bool) -> f32 {

@@ -11,6 +11,8 @@
 //! - `batch-<n>.vec`: the vectors of a run in progress, one file per batch written whole
 //!   (temporary file, then rename), so a kill loses at most the batch being encoded; the run's
 //!   end moves them into the segment files and removes them;
+//! - `stamp`: rewritten as a run's last step; a search process maps the segment files again when
+//!   it changes (the folder's modification time is too coarse a sign);
 //! - `.lock`: held by the running `fahras embed`.
 //!
 //! Every file ends with a checksum that `embed` verifies: a damaged file is left out and its
@@ -38,6 +40,7 @@ pub fn folder(index_dir: &Path) -> PathBuf {
 }
 
 const MODEL_FILE: &str = "model.json";
+const STAMP_FILE: &str = "stamp";
 const BATCH_MAGIC: &[u8; 8] = b"FHRSVB01";
 const SEGMENT_MAGIC: &[u8; 8] = b"FHRSVS02";
 /// Segment file header: magic, dim (u32), max_doc (u32), identity hash (u64).
@@ -80,6 +83,12 @@ pub fn model_record(index_dir: &Path) -> Result<Option<ModelRecord>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::io(path, e)),
     }
+}
+
+/// What the last finished `fahras embed` wrote as its stamp, if any (searches key their view of
+/// the store on it).
+pub fn stamp(index_dir: &Path) -> Option<String> {
+    std::fs::read_to_string(folder(index_dir).join(STAMP_FILE)).ok()
 }
 
 /// The key of a passage's vector: a hash of the text embedded (never 0, which means "none").
@@ -159,6 +168,12 @@ pub fn embed_index(
     let dir = folder(&handle.dir);
     create_folder(&handle.dir, &dir)?;
     let _lock = lock(&dir)?;
+    // What a run killed while writing a file left (files are written under a temporary name).
+    for path in list(&dir)? {
+        if path.extension().is_some_and(|e| e == "tmp") {
+            remove(&path)?;
+        }
+    }
     let record = ModelRecord::of(encoder);
     let mut report = EmbedReport::default();
     match model_record(&handle.dir) {
@@ -278,6 +293,10 @@ pub fn embed_index(
         remove(&path)?;
     }
     report.removed = known.keys().filter(|k| !live.contains(k)).count();
+    let previous: u64 = stamp(&handle.dir)
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0);
+    write_atomically(&dir.join(STAMP_FILE), (previous + 1).to_string().as_bytes())?;
     report.left = report.passages - report.encoded - report.reused;
     report.seconds = started.elapsed().as_secs_f64();
     report.passages_per_second = if report.seconds > 0.0 {
@@ -595,7 +614,7 @@ fn segment_files(dir: &Path) -> Result<Vec<PathBuf>> {
         .collect())
 }
 
-/// The store's vector files (not the record, the lock or temporaries).
+/// The store's vector files (not the record, the stamp, the lock or temporaries).
 fn store_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = segment_files(dir)?;
     files.extend(batch_names(dir)?.into_iter().map(|(_, p)| p));
@@ -647,7 +666,12 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         let mut file = File::create(&temporary)?;
         file.write_all(bytes)?;
         file.sync_all()?;
-        std::fs::rename(&temporary, path)
+        std::fs::rename(&temporary, path)?;
+        // The rename itself, durable (a power cut must not undo a finished batch).
+        if let Some(parent) = path.parent() {
+            File::open(parent)?.sync_all()?;
+        }
+        Ok(())
     };
     write().map_err(|e| {
         let _ = std::fs::remove_file(&temporary);
