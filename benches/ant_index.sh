@@ -1,4 +1,5 @@
-# Sourced by the benchmark scripts that search a real index (typos.sh, latin.sh, variants.sh):
+# Sourced by the benchmark scripts that search a real index (typos.sh, latin.sh, variants.sh,
+# semantic_latency.sh):
 # builds the release binary and sets `bin`, `index` (the script's first argument, or an index of
 # ../shared/corpora/ant-v2.1 built once in $FAHRAS_BENCH_DIR) and `headlines` (the ANT
 # known-item queries). The index is only read.

@@ -9,14 +9,7 @@
 # (--plain), the way the peers read them: quotation marks in a headline are not phrase searches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-shared=${FAHRAS_SHARED:-../shared}
-eval_dir=$shared/eval
-if [ -n "${FAHRAS_BIN:-}" ]; then
-  bin=$FAHRAS_BIN
-else
-  cargo build --release --quiet
-  bin=${CARGO_TARGET_DIR:-$PWD/target}/release/fahras
-fi
+source benches/fahras_bin.sh
 stemmer=${STEMMER:-light}
 pmin=${PASSAGE_MIN:-80}
 pmax=${PASSAGE_MAX:-200}

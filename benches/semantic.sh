@@ -9,14 +9,7 @@
 # searches. FAHRAS_BIN names a built binary (default: build the release one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-shared=${FAHRAS_SHARED:-../shared}
-eval_dir=$shared/eval
-if [ -n "${FAHRAS_BIN:-}" ]; then
-  bin=$FAHRAS_BIN
-else
-  cargo build --release --quiet
-  bin=${CARGO_TARGET_DIR:-$PWD/target}/release/fahras
-fi
+source benches/fahras_bin.sh
 "$bin" model path > /dev/null
 cap=${MAX_TOKENS:-256}
 weights=${WEIGHTS:-0.2 0.3 0.4 0.5 0.6}
