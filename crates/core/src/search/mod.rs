@@ -564,6 +564,15 @@ impl Engine {
             }
             return Ok(None);
         };
+        // Partly embedded: the default answers by words, without loading the model.
+        if !vectors.complete() && !asked {
+            built.notes.push(Note::VectorsPartial {
+                covered: vectors.covered,
+                passages: vectors.passages,
+                used: false,
+            });
+            return Ok(None);
+        }
         let encoder = match &self.encoder {
             Some(slot) if slot.available() => slot.get(vectors.record.max_tokens)?,
             Some(_) | None => {
@@ -589,11 +598,8 @@ impl Engine {
             built.notes.push(Note::VectorsPartial {
                 covered: vectors.covered,
                 passages: vectors.passages,
-                used: asked,
+                used: true,
             });
-            if !asked {
-                return Ok(None);
-            }
         }
         let mode = request.mode.unwrap_or(Mode::Hybrid);
         let query_vector = encoder.embed(&[&text], semantic::Kind::Query, 1);
