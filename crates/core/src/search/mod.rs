@@ -429,6 +429,15 @@ impl Engine {
     ) -> Result<SearchResults> {
         let searcher = searcher.clone();
         let mode = meaning.as_ref().map_or(Mode::Lexical, |m| m.mode);
+        let mut built = built;
+        if mode == Mode::Semantic {
+            // The words' spellings and corrections were not searched: nothing to report of them
+            // (their highlights stay: they show where the words stand in what the meaning found).
+            built.variants.clear();
+            built.variant_articles.clear();
+            built.suggestions.clear();
+            built.searched_instead.clear();
+        }
         let empty = |built: BuiltQuery| SearchResults {
             hits: Vec::new(),
             total_hits: 0,
