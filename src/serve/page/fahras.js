@@ -671,10 +671,21 @@ async function showSimilar(s) {
   } catch (_) {
     return;
   }
+  await statsLoaded; // the outlets' display names
   if (route().article !== s.article || !answer.hits.length) return;
   const list = $("similar-list");
-  list.replaceChildren(...answer.hits.map((hit) => resultItem(hit, { ...s, article: "" })));
+  list.replaceChildren(...answer.hits.map((hit) => similarItem(hit, s)));
   $("similar").hidden = false;
+}
+
+// One line per nearby article: its title (a link to it) and where and when it appeared; the
+// passages are the article's own page.
+function similarItem(hit, s) {
+  const title = element("a", { class: "title", href: articleHref(hit.article_id, { ...s, article: "" }) });
+  title.append(hit.title || "(بلا عنوان)");
+  const meta = [outletName(hit.source), hit.date || "بلا تاريخ"];
+  return element("li", {}, element("h3", { class: "result-heading" }, title),
+    element("div", { class: "meta" }, isolateDates(meta.join(" · "))));
 }
 
 async function copyCitation() {
