@@ -20,7 +20,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -195,11 +195,12 @@ pub fn embed_index(
     // The vectors at hand: every segment file's (those of segments merged away too) and an
     // interrupted run's batches.
     let mut known: HashMap<u64, Vector> = HashMap::new();
-    let mut sound: HashSet<PathBuf> = HashSet::new();
+    // Each sound file's keys, by path: a file that already holds a segment's keys is kept.
+    let mut sound: HashMap<PathBuf, Vec<u64>> = HashMap::new();
     for path in segment_files(&dir)? {
-        if let Some(rows) = read_segment_rows(&path, &record) {
+        if let Some((keys, rows)) = read_segment(&path, &record) {
             known.extend(rows);
-            sound.insert(path);
+            sound.insert(path, keys);
         }
     }
     let batch_files = batch_names(&dir)?;
@@ -275,7 +276,7 @@ pub fn embed_index(
         live.extend(keys.iter().filter(|&&k| k != 0));
         current.insert(segment.segment_id().uuid_string());
         let path = segment_path(&dir, segment.segment_id());
-        if !sound.contains(&path) || !segment_file_holds(&path, &record, keys) {
+        if sound.get(&path).is_none_or(|written| written != keys) {
             write_segment(&path, &record, keys, &known)?;
         }
     }
@@ -437,19 +438,13 @@ fn map_segment(
     // never modified afterwards (a newer one replaces them by rename).
     let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
     let max_doc = segment.max_doc() as usize;
-    let rows_at = rows_offset(max_doc);
-    if map.len() != rows_at + max_doc * DIM * 4 + CHECKSUM
-        || &map[..8] != SEGMENT_MAGIC
-        || u32::from_le_bytes(map[8..12].try_into().ok()?) as usize != DIM
-        || u32::from_le_bytes(map[12..16].try_into().ok()?) as usize != max_doc
-        || u64::from_le_bytes(map[16..24].try_into().ok()?) != record.hash()
-    {
+    if !segment_fits(&map, record, max_doc) {
         return None;
     }
     Some(SegmentMatrix {
         map,
         max_doc,
-        rows_at,
+        rows_at: rows_offset(max_doc),
     })
 }
 
@@ -462,52 +457,43 @@ fn segment_path(dir: &Path, id: tantivy::index::SegmentId) -> PathBuf {
     dir.join(format!("segment-{}.vec", id.uuid_string()))
 }
 
-/// Whether the file at `path` holds exactly `keys` (for a file whose checksum held when its rows
-/// were read at the start of the run).
-fn segment_file_holds(path: &Path, record: &ModelRecord, keys: &[u64]) -> bool {
-    let Ok(mut file) = File::open(path) else {
-        return false;
-    };
-    let mut head = vec![0u8; SEGMENT_HEADER + keys.len() * 8];
-    if file.read_exact(&mut head).is_err() || !segment_header_fits(&head, record, keys.len()) {
-        return false;
-    }
-    keys.iter()
-        .zip(head[SEGMENT_HEADER..].chunks_exact(8))
-        .all(|(key, written)| key.to_le_bytes() == written)
+/// Whether `bytes` are a whole segment file (header and size) of `record`'s model for a segment
+/// of `max_doc` documents.
+fn segment_fits(bytes: &[u8], record: &ModelRecord, max_doc: usize) -> bool {
+    bytes.len() == rows_offset(max_doc) + max_doc * DIM * 4 + CHECKSUM
+        && &bytes[..8] == SEGMENT_MAGIC
+        && bytes[8..12] == (DIM as u32).to_le_bytes()
+        && bytes[12..16] == (max_doc as u32).to_le_bytes()
+        && bytes[16..24] == record.hash().to_le_bytes()
 }
 
-fn segment_header_fits(head: &[u8], record: &ModelRecord, max_doc: usize) -> bool {
-    head.len() >= SEGMENT_HEADER
-        && &head[..8] == SEGMENT_MAGIC
-        && head[8..12] == (DIM as u32).to_le_bytes()
-        && head[12..16] == (max_doc as u32).to_le_bytes()
-        && head[16..24] == record.hash().to_le_bytes()
-}
+/// A segment file read whole: each document's key, and the (key, vector) rows.
+type SegmentContents = (Vec<u64>, Vec<(u64, Vector)>);
 
-/// The (key, vector) rows of the segment file at `path`, if it is whole and of this model.
-fn read_segment_rows(path: &Path, record: &ModelRecord) -> Option<Vec<(u64, Vector)>> {
+/// The segment file at `path`, if it is whole and of this model: each document's key (0: no
+/// vector) and the (key, vector) rows.
+fn read_segment(path: &Path, record: &ModelRecord) -> Option<SegmentContents> {
     let bytes = std::fs::read(path).ok()?;
     if bytes.len() < SEGMENT_HEADER + CHECKSUM || !checksum_holds(&bytes) {
         return None;
     }
     let max_doc = u32::from_le_bytes(bytes[12..16].try_into().ok()?) as usize;
-    let rows_at = rows_offset(max_doc);
-    if !segment_header_fits(&bytes, record, max_doc)
-        || bytes.len() != rows_at + max_doc * DIM * 4 + CHECKSUM
-    {
+    if !segment_fits(&bytes, record, max_doc) {
         return None;
     }
-    let keys = bytes[SEGMENT_HEADER..SEGMENT_HEADER + max_doc * 8].chunks_exact(8);
+    let rows_at = rows_offset(max_doc);
+    let keys: Vec<u64> = bytes[SEGMENT_HEADER..SEGMENT_HEADER + max_doc * 8]
+        .chunks_exact(8)
+        .map(|key| u64::from_le_bytes(key.try_into().expect("chunks of 8 bytes")))
+        .collect();
     let rows = bytes[rows_at..rows_at + max_doc * DIM * 4].chunks_exact(DIM * 4);
-    Some(
-        keys.zip(rows)
-            .filter_map(|(key, row)| {
-                let key = u64::from_le_bytes(key.try_into().ok()?);
-                (key != 0).then(|| (key, vector_from(row)))
-            })
-            .collect(),
-    )
+    let vectors = keys
+        .iter()
+        .zip(rows)
+        .filter(|(key, _)| **key != 0)
+        .map(|(key, row)| (*key, vector_from(row)))
+        .collect();
+    Some((keys, vectors))
 }
 
 fn write_segment(
