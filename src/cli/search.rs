@@ -357,7 +357,7 @@ struct JsonSummary<'a> {
     /// Which ranking answered: lexical, semantic or hybrid.
     mode: crate::semantic::Mode,
     /// Hybrid mode: articles listed for their meaning that the words do not match.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(skip_serializing_if = "crate::search::is_zero")]
     meaning_articles: usize,
     variants: &'a BTreeMap<String, BTreeMap<String, u64>>,
     /// The same variants counted in articles.
@@ -523,10 +523,6 @@ fn write_text(
         write_histogram(out, histogram)?;
     }
     Ok(())
-}
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
 }
 
 /// `1 article`, `12 articles`.

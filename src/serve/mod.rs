@@ -301,7 +301,7 @@ struct SearchResponse {
     /// Which ranking answered: lexical, semantic or hybrid.
     mode: crate::semantic::Mode,
     /// Hybrid mode: articles listed for their meaning that the words do not match.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(skip_serializing_if = "crate::search::is_zero")]
     meaning_articles: usize,
     variants: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
     variant_articles: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
@@ -354,10 +354,6 @@ impl From<crate::search::SearchResults> for SearchResponse {
             hits: results.hits,
         }
     }
-}
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
 }
 
 /// "More like this": the articles nearest an article by meaning, in the shape of a search

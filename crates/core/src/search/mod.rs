@@ -422,14 +422,12 @@ impl Engine {
         &mut self,
         searcher: &tantivy::Searcher,
         request: &SearchSettings,
-        built: BuiltQuery,
+        mut built: BuiltQuery,
         query: Option<Box<dyn tantivy::query::Query>>,
         meaning: Option<Meaning>,
         started: Instant,
     ) -> Result<SearchResults> {
-        let searcher = searcher.clone();
         let mode = meaning.as_ref().map_or(Mode::Lexical, |m| m.mode);
-        let mut built = built;
         if mode == Mode::Semantic {
             // The words' spellings and corrections were not searched: nothing to report of them
             // (their highlights stay: they show where the words stand in what the meaning found).
@@ -462,11 +460,11 @@ impl Engine {
                 if m.nearest.is_empty() {
                     return Ok(empty(built));
                 }
-                Box::new(dense::PassageSet::new(&searcher, &m.nearest))
+                Box::new(dense::PassageSet::new(searcher, &m.nearest))
             }
             _ => query,
         };
-        let tables = self.article_tables(&searcher)?;
+        let tables = self.article_tables(searcher)?;
         let collector = articles::ArticleCollector {
             tables: tables.clone(),
             facets: request.facets || request.histogram.is_some(),
@@ -474,7 +472,7 @@ impl Engine {
         };
         let (matches, page) = match (request.sort, &meaning) {
             (Sort::Relevance, _) => {
-                self.page_by_relevance(&searcher, &*query, request, collector, meaning.as_ref())?
+                self.page_by_relevance(searcher, &*query, request, collector, meaning.as_ref())?
             }
             // Date order in hybrid mode orders the lexical matches and the nearest passages;
             // the totals still count the lexical matches.
@@ -483,16 +481,16 @@ impl Engine {
                     (Occur::Should, query.box_clone()),
                     (
                         Occur::Should,
-                        Box::new(dense::PassageSet::new(&searcher, &m.nearest)),
+                        Box::new(dense::PassageSet::new(searcher, &m.nearest)),
                     ),
                 ]);
                 let ordered = searcher.search(&both, &collector)?;
-                let page = self.page_by_date(&searcher, &both, request, &ordered)?;
+                let page = self.page_by_date(searcher, &both, request, &ordered)?;
                 (searcher.search(&*query, &collector)?, page)
             }
             (Sort::Newest | Sort::Oldest, _) => {
                 let matches = searcher.search(&*query, &collector)?;
-                let page = self.page_by_date(&searcher, &*query, request, &matches)?;
+                let page = self.page_by_date(searcher, &*query, request, &matches)?;
                 (matches, page)
             }
         };
@@ -513,11 +511,11 @@ impl Engine {
             }
             _ => 0,
         };
-        let hits = self.hits(&searcher, request, &built, &tables, &matches, page)?;
+        let hits = self.hits(searcher, request, &built, &tables, &matches, page)?;
         let facets = match request.facets {
             true => {
                 let mut facets = matches.facets();
-                self.count_curated_collections(&searcher, &tables, &matches, &mut facets)?;
+                self.count_curated_collections(searcher, &tables, &matches, &mut facets)?;
                 Some(facets)
             }
             false => None,
@@ -1730,7 +1728,9 @@ fn read_hit(
     ))
 }
 
-fn is_zero(n: &usize) -> bool {
+/// For `skip_serializing_if` on counts that are absent when zero (`meaning_articles`), here and
+/// in the CLI's and the server's answers.
+pub fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
