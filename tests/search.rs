@@ -367,3 +367,68 @@ fn passages_with_every_word_rank_first_whatever_their_bm25() {
         assert!(hit["score"].as_f64().unwrap() < 100.0, "{hit}");
     }
 }
+
+/// The lead prior (article ranking: TREC runs, evaluation) adds `--lead-boost` to an article's
+/// first passage when the words match it, and nothing to later passages: it is added to what
+/// the words found, never a match of its own (an article without the words is not ranked).
+#[test]
+fn the_lead_prior_lifts_a_matching_first_passage_by_its_boost_and_finds_nothing_alone() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    let article = |id: &str, paragraphs: &[String]| {
+        format!(
+            "<DOC>\n<DOCNO>{id}</DOCNO>\n<SRC>BBC</SRC>\n<TITLE>خبر</TITLE>\n<TIME>Wed, 16 Jun 2021 10:00:00 GMT</TIME>\n<TEXT>\n{}\n</TEXT>\n</DOC>\n",
+            paragraphs.join("\n\n")
+        )
+    };
+    let filler = |seed| arabic_paragraph(seed, 150);
+    // In LEAD the word opens the article; in LATE it comes in the second passage only.
+    let with_word = |seed| format!("زلزال {}", arabic_paragraph(seed, 149));
+    write(
+        corpus.join("lead.txt"),
+        article("LEAD", &[with_word(1), filler(2)]),
+    );
+    write(
+        corpus.join("late.txt"),
+        article("LATE", &[filler(3), with_word(1)]),
+    );
+    write(
+        corpus.join("none.txt"),
+        article("NONE", &[filler(4), filler(5)]),
+    );
+    let index = dirs.root.path().join("index");
+    index_quietly(&corpus, &index);
+    // TREC lines: qid Q0 docno rank score run.
+    let run = |boost: &str| -> Vec<(String, f64)> {
+        ok(&[
+            "search",
+            "--index",
+            path_str(&index),
+            "--format",
+            "trec",
+            "--lead-boost",
+            boost,
+            "زلزال",
+        ])
+        .lines()
+        .map(|line| {
+            let cells: Vec<&str> = line.split_whitespace().collect();
+            (cells[2].to_owned(), cells[4].parse().unwrap())
+        })
+        .collect()
+    };
+    let score_of = |ranked: &[(String, f64)], id: &str| {
+        ranked
+            .iter()
+            .find(|(doc, _)| doc == id)
+            .unwrap_or_else(|| panic!("{id} in {ranked:?}"))
+            .1
+    };
+    let (plain, boosted) = (run("0"), run("4"));
+    assert_eq!(boosted.len(), 2, "{boosted:?}");
+    assert_eq!(boosted[0].0, "LEAD", "{boosted:?}");
+    let lead = score_of(&boosted, "LEAD") - score_of(&plain, "LEAD");
+    let late = score_of(&boosted, "LATE") - score_of(&plain, "LATE");
+    assert!((lead - 4.0).abs() < 1e-3, "{plain:?} → {boosted:?}");
+    assert!(late.abs() < 1e-3, "{plain:?} → {boosted:?}");
+}

@@ -17,13 +17,14 @@ use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::DateTime;
 
+use super::flat::{self, FieldTerm};
 use super::highlight::HighlightTerms;
 use super::lexicon::Lexicon;
 use super::notes::Note;
 use super::query::{DateRange, Node, ParsedQuery, QueryFilters};
 use super::ranking::{is_query_stopword, Operator, Ranking};
 use super::settings::{SearchSettings, Spelling, Typos};
-use super::tiered::Tiered;
+use super::tiered::{Bonus, Tiered};
 use super::transliteration;
 use super::typos::{self, Correction};
 use super::variants::Variant;
@@ -83,7 +84,7 @@ pub struct BuiltQuery {
     /// Every positive part at once, when passages holding them all rank first.
     pub all_words: Option<Box<dyn Query>>,
     /// Optional score for lead passages.
-    pub lead: Option<Box<dyn Query>>,
+    pub lead: Option<Bonus>,
     pub negatives: Vec<Box<dyn Query>>,
     pub filters: Vec<Box<dyn Query>>,
     pub highlight: HighlightTerms,
@@ -141,10 +142,23 @@ impl BuiltQuery {
             (Some(core), None) => core.box_clone(),
             (None, _) => Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0)),
         };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, positive)];
-        if let (Some(lead), Some(_)) = (&self.lead, &self.core) {
-            clauses.push((Occur::Should, lead.box_clone()));
+        // The lead prior is added to the passages the rest matches (not a clause of its own, so
+        // that a query of optional words alone stays one union that the search can prune).
+        let bonus = match (&self.lead, &self.core) {
+            (Some(lead), Some(_)) => Some(lead.clone()),
+            _ => None,
+        };
+        let all_words = self.all_words.as_ref().map(|q| q.box_clone());
+        if self.negatives.is_empty() && self.filters.is_empty() {
+            if let Some(union) = flat::flatten(positive.as_ref()) {
+                return Some(Box::new(Tiered {
+                    scored: Box::new(union),
+                    all_words,
+                    bonus,
+                }));
+            }
         }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, positive)];
         for negative in &self.negatives {
             clauses.push((Occur::MustNot, negative.box_clone()));
         }
@@ -156,7 +170,8 @@ impl BuiltQuery {
         }
         Some(Box::new(Tiered {
             scored: Box::new(BooleanQuery::new(clauses)),
-            all_words: self.all_words.as_ref().map(|q| q.box_clone()),
+            all_words,
+            bonus,
         }))
     }
 }
@@ -262,14 +277,12 @@ pub fn build(
     let proximity = builder.proximity(&positive_terms);
     let positive_parts = positives.len();
     let (core, all_words) = combine(positives, builder.ranking.operator, proximity);
-    let lead = lead_boost.filter(|boost| *boost > 0.0).map(|boost| {
-        Box::new(ConstScoreQuery::new(
-            Box::new(TermQuery::new(
-                Term::from_field_u64(fields.passage, 0),
-                IndexRecordOption::Basic,
-            )),
-            boost,
-        )) as Box<dyn Query>
+    let lead = lead_boost.filter(|boost| *boost > 0.0).map(|boost| Bonus {
+        query: Box::new(TermQuery::new(
+            Term::from_field_u64(fields.passage, 0),
+            IndexRecordOption::Basic,
+        )),
+        score: boost,
     });
     if let (Some(from), Some(to)) = date_range(settings, &parsed.filters) {
         if from >= to {
@@ -478,15 +491,10 @@ fn combine(
 }
 
 fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
-    let query = TermQuery::new(
-        Term::from_field_text(field, text),
-        IndexRecordOption::WithFreqs,
-    );
-    if (boost - 1.0).abs() < f32::EPSILON {
-        Box::new(query)
-    } else {
-        Box::new(BoostQuery::new(Box::new(query), boost))
-    }
+    Box::new(FieldTerm {
+        term: Term::from_field_text(field, text),
+        boost,
+    })
 }
 
 fn phrase_query(field: Field, terms: &[String], boost: f32) -> Box<dyn Query> {

@@ -7,6 +7,7 @@ pub mod bm25;
 pub mod build;
 pub mod copies;
 pub mod feedback;
+pub mod flat;
 pub mod highlight;
 pub mod lexicon;
 pub mod notes;

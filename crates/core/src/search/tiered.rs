@@ -7,7 +7,8 @@
 //! tier's start so that no score crosses into the tier above. Reading a score back
 //! ([`TieredScore::decode`]) is exact for every score a `Tiered` query gives, and every query the
 //! engine runs is one; a query without tiers leaves its scores as they are (uncapped), and is
-//! read back as such.
+//! read back as such. The lead prior is added here too ([`Bonus`]), to the passages the words
+//! match.
 
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
@@ -57,11 +58,32 @@ impl TieredScore {
 }
 
 /// `scored`, each passage's score made a [`TieredScore`] whose tier says whether `all_words`
-/// matches it too (never, without an all-words query).
+/// matches it too (never, without an all-words query), its relevance raised by `bonus` where
+/// that applies.
 #[derive(Debug)]
 pub struct Tiered {
     pub scored: Box<dyn Query>,
     pub all_words: Option<Box<dyn Query>>,
+    pub bonus: Option<Bonus>,
+}
+
+/// A fixed `score` added to the relevance of the passages `query` matches among those the
+/// query scores (the lead prior). Kept apart from the scored query so that a query of optional
+/// words stays one flat union (see [`super::flat`]) instead of a required union beside an
+/// optional clause.
+#[derive(Debug)]
+pub struct Bonus {
+    pub query: Box<dyn Query>,
+    pub score: Score,
+}
+
+impl Clone for Bonus {
+    fn clone(&self) -> Self {
+        Bonus {
+            query: self.query.box_clone(),
+            score: self.score,
+        }
+    }
 }
 
 impl Clone for Tiered {
@@ -69,6 +91,7 @@ impl Clone for Tiered {
         Tiered {
             scored: self.scored.box_clone(),
             all_words: self.all_words.as_ref().map(|q| q.box_clone()),
+            bonus: self.bonus.clone(),
         }
     }
 }
@@ -79,9 +102,20 @@ impl Query for Tiered {
             Some(query) => Some(query.weight(enable_scoring)?),
             None => None,
         };
+        // Which passages the bonus applies to; its own score is not read.
+        let bonus = match &self.bonus {
+            Some(bonus) => Some((
+                bonus
+                    .query
+                    .weight(EnableScoring::disabled_from_schema(enable_scoring.schema()))?,
+                bonus.score,
+            )),
+            None => None,
+        };
         Ok(Box::new(TieredWeight {
             scored: self.scored.weight(enable_scoring)?,
             all_words,
+            bonus,
         }))
     }
 
@@ -93,23 +127,32 @@ impl Query for Tiered {
 struct TieredWeight {
     scored: Box<dyn Weight>,
     all_words: Option<Box<dyn Weight>>,
+    bonus: Option<(Box<dyn Weight>, Score)>,
+}
+
+impl TieredWeight {
+    fn tier(&self, reader: &SegmentReader) -> tantivy::Result<Tier> {
+        Tier::new(
+            self.all_words.as_deref(),
+            self.bonus
+                .as_ref()
+                .map(|(weight, score)| (weight.as_ref(), *score)),
+            reader,
+        )
+    }
 }
 
 impl Weight for TieredWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let all_words = match &self.all_words {
-            Some(weight) => Some(weight.scorer(reader, 1.0)?),
-            None => None,
-        };
         Ok(Box::new(TieredScorer {
             scored: self.scored.scorer(reader, boost)?,
-            tier: Tier { all_words },
+            tier: self.tier(reader)?,
         }))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let inner = self.scored.explain(reader, doc)?;
-        let mut tier = Tier::new(self.all_words.as_deref(), reader)?;
+        let mut tier = self.tier(reader)?;
         let score = tier.score(doc, inner.value());
         let mut explanation = Explanation::new(
             match (
@@ -131,14 +174,14 @@ impl Weight for TieredWeight {
     }
 
     // The iterations below hand the work to the inner query's own (tantivy's boolean queries
-    // collect unions block by block, and prune by block-max scores), adding only the tier.
+    // collect unions block by block), adding only the tier and the bonus.
 
     fn for_each(
         &self,
         reader: &SegmentReader,
         callback: &mut dyn FnMut(DocId, Score),
     ) -> tantivy::Result<()> {
-        let mut tier = Tier::new(self.all_words.as_deref(), reader)?;
+        let mut tier = self.tier(reader)?;
         self.scored.for_each(reader, &mut |doc, relevance| {
             callback(doc, tier.score(doc, relevance))
         })
@@ -152,53 +195,62 @@ impl Weight for TieredWeight {
         self.scored.for_each_no_score(reader, callback)
     }
 
+    /// Every match scored, the callback given those above the threshold. A query's words are
+    /// one union of tens of terms (four fields, spellings, readings), where tantivy's block-max
+    /// WAND costs more than it skips: on the ANT headline queries its median was 1.4× the time
+    /// of scoring every match, 1.7× on ten times ANT (`benches/scale.sh`'s archive); a MaxScore
+    /// walk over the terms' global bounds, 1.1× and 3.9× (the bounds are too loose to set the
+    /// frequent terms aside).
     fn for_each_pruning(
         &self,
-        threshold: Score,
+        mut threshold: Score,
         reader: &SegmentReader,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
-        let mut tier = Tier::new(self.all_words.as_deref(), reader)?;
-        let has_tiers = self.all_words.is_some();
-        self.scored.for_each_pruning(
-            inner_threshold(threshold, has_tiers),
-            reader,
-            &mut |doc, relevance| {
-                let threshold = callback(doc, tier.score(doc, relevance));
-                inner_threshold(threshold, has_tiers)
-            },
-        )
+        self.for_each(reader, &mut |doc, score| {
+            if score > threshold {
+                threshold = callback(doc, score);
+            }
+        })
     }
 }
 
-/// The relevance below which no passage can beat `threshold` (an encoded score) whatever its
-/// tier: with tiers, a lower-tier threshold prunes nothing (any upper-tier passage beats it).
-fn inner_threshold(threshold: Score, has_tiers: bool) -> Score {
-    let bar = TieredScore::decode(threshold, has_tiers);
-    match (has_tiers, bar.all_words) {
-        (false, _) | (true, true) => bar.relevance,
-        (true, false) => Score::MIN,
-    }
-}
-
-/// Which passages of a segment are in the upper tier, asked in increasing document order.
+/// Which passages of a segment are in the upper tier and which get the bonus, asked in
+/// increasing document order.
 struct Tier {
     all_words: Option<Box<dyn Scorer>>,
+    bonus: Option<(Box<dyn Scorer>, Score)>,
 }
 
 impl Tier {
-    fn new(all_words: Option<&dyn Weight>, reader: &SegmentReader) -> tantivy::Result<Tier> {
+    fn new(
+        all_words: Option<&dyn Weight>,
+        bonus: Option<(&dyn Weight, Score)>,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Tier> {
         Ok(Tier {
             all_words: match all_words {
                 Some(weight) => Some(weight.scorer(reader, 1.0)?),
+                None => None,
+            },
+            bonus: match bonus {
+                Some((weight, score)) => Some((weight.scorer(reader, 1.0)?, score)),
                 None => None,
             },
         })
     }
 
     /// The encoded score of `doc` (documents asked in increasing order); without tiers, the
-    /// relevance as it is.
-    fn score(&mut self, doc: DocId, relevance: Score) -> Score {
+    /// relevance (with its bonus) as it is.
+    fn score(&mut self, doc: DocId, mut relevance: Score) -> Score {
+        if let Some((passages, bonus)) = &mut self.bonus {
+            if passages.doc() < doc {
+                passages.seek(doc);
+            }
+            if passages.doc() == doc {
+                relevance += *bonus;
+            }
+        }
         let Some(all) = &mut self.all_words else {
             return relevance;
         };
