@@ -142,21 +142,24 @@ impl BuiltQuery {
             (Some(core), None) => core.box_clone(),
             (None, _) => Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0)),
         };
+        // A union of optional words runs as one flat union of their terms (see `flat`).
+        let positive = match flat::flatten(positive.as_ref()) {
+            Some(union) => Box::new(union),
+            None => positive,
+        };
         // The lead prior is added to the passages the rest matches (not a clause of its own, so
-        // that a query of optional words alone stays one union that the search can prune).
+        // that a query of optional words alone stays one flat union).
         let bonus = match (&self.lead, &self.core) {
             (Some(lead), Some(_)) => Some(lead.clone()),
             _ => None,
         };
         let all_words = self.all_words.as_ref().map(|q| q.box_clone());
         if self.negatives.is_empty() && self.filters.is_empty() {
-            if let Some(union) = flat::flatten(positive.as_ref()) {
-                return Some(Box::new(Tiered {
-                    scored: Box::new(union),
-                    all_words,
-                    bonus,
-                }));
-            }
+            return Some(Box::new(Tiered {
+                scored: positive,
+                all_words,
+                bonus,
+            }));
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, positive)];
         for negative in &self.negatives {
