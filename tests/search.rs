@@ -399,8 +399,8 @@ fn the_lead_prior_lifts_a_matching_first_passage_by_its_boost_and_finds_nothing_
     let index = dirs.root.path().join("index");
     index_quietly(&corpus, &index);
     // TREC lines: qid Q0 docno rank score run.
-    let run = |boost: &str| -> Vec<(String, f64)> {
-        ok(&[
+    let run = |boost: &str, filters: &[&str]| -> Vec<(String, f64)> {
+        let mut args = vec![
             "search",
             "--index",
             path_str(&index),
@@ -409,13 +409,15 @@ fn the_lead_prior_lifts_a_matching_first_passage_by_its_boost_and_finds_nothing_
             "--lead-boost",
             boost,
             "زلزال",
-        ])
-        .lines()
-        .map(|line| {
-            let cells: Vec<&str> = line.split_whitespace().collect();
-            (cells[2].to_owned(), cells[4].parse().unwrap())
-        })
-        .collect()
+        ];
+        args.extend_from_slice(filters);
+        ok(&args)
+            .lines()
+            .map(|line| {
+                let cells: Vec<&str> = line.split_whitespace().collect();
+                (cells[2].to_owned(), cells[4].parse().unwrap())
+            })
+            .collect()
     };
     let score_of = |ranked: &[(String, f64)], id: &str| {
         ranked
@@ -424,11 +426,14 @@ fn the_lead_prior_lifts_a_matching_first_passage_by_its_boost_and_finds_nothing_
             .unwrap_or_else(|| panic!("{id} in {ranked:?}"))
             .1
     };
-    let (plain, boosted) = (run("0"), run("4"));
-    assert_eq!(boosted.len(), 2, "{boosted:?}");
-    assert_eq!(boosted[0].0, "LEAD", "{boosted:?}");
-    let lead = score_of(&boosted, "LEAD") - score_of(&plain, "LEAD");
-    let late = score_of(&boosted, "LATE") - score_of(&plain, "LATE");
-    assert!((lead - 4.0).abs() < 1e-3, "{plain:?} → {boosted:?}");
-    assert!(late.abs() < 1e-3, "{plain:?} → {boosted:?}");
+    // The words alone, and the words beside a filter (another shape of query).
+    for filters in [&[][..], &["--from", "2021-01"][..]] {
+        let (plain, boosted) = (run("0", filters), run("4", filters));
+        assert_eq!(boosted.len(), 2, "{filters:?}: {boosted:?}");
+        assert_eq!(boosted[0].0, "LEAD", "{filters:?}: {boosted:?}");
+        let lead = score_of(&boosted, "LEAD") - score_of(&plain, "LEAD");
+        let late = score_of(&boosted, "LATE") - score_of(&plain, "LATE");
+        assert!((lead - 4.0).abs() < 1e-3, "{plain:?} → {boosted:?}");
+        assert!(late.abs() < 1e-3, "{plain:?} → {boosted:?}");
+    }
 }

@@ -5,8 +5,9 @@
 //! k1·(1 − b + b·len/avg) into 0.3 + (0.9/c)·len/avg, which is BM25 with
 //! b' = 0.9 / (0.3·c + 0.9) and k1' = 0.3 / (1 − b'): the family of (k1, b) with
 //! k1·(1 − b) = 0.3, chosen by b. (The overall factor stays tantivy's 1 + 1.2, the same for every
-//! term, so it does not change the order.) Keeping tantivy's own term scorer keeps its block-max
-//! pruning, which a scorer of our own would lose.
+//! term, so it does not change the order.) Keeping tantivy's own term scorer keeps its fast
+//! unions (and its block-max bounds, should pruning ever pay: see `tiered`'s
+//! `for_each_pruning`).
 
 use tantivy::query::Bm25StatisticsProvider;
 use tantivy::schema::Field;

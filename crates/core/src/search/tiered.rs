@@ -131,12 +131,14 @@ struct TieredWeight {
 }
 
 impl TieredWeight {
-    fn tier(&self, reader: &SegmentReader) -> tantivy::Result<Tier> {
+    /// The tier and bonus of `reader`'s passages, the bonus scaled by `boost` as the scored
+    /// query is.
+    fn tier(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Tier> {
         Tier::new(
             self.all_words.as_deref(),
             self.bonus
                 .as_ref()
-                .map(|(weight, score)| (weight.as_ref(), *score)),
+                .map(|(weight, score)| (weight.as_ref(), *score * boost)),
             reader,
         )
     }
@@ -146,13 +148,14 @@ impl Weight for TieredWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         Ok(Box::new(TieredScorer {
             scored: self.scored.scorer(reader, boost)?,
-            tier: self.tier(reader)?,
+            tier: self.tier(reader, boost)?,
         }))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let inner = self.scored.explain(reader, doc)?;
-        let mut tier = self.tier(reader)?;
+        let mut tier = self.tier(reader, 1.0)?;
+        let bonus = tier.bonus_of(doc);
         let score = tier.score(doc, inner.value());
         let mut explanation = Explanation::new(
             match (
@@ -166,6 +169,9 @@ impl Weight for TieredWeight {
             score,
         );
         explanation.add_detail(inner);
+        if bonus > 0.0 {
+            explanation.add_detail(Explanation::new("lead prior", bonus));
+        }
         Ok(explanation)
     }
 
@@ -181,7 +187,7 @@ impl Weight for TieredWeight {
         reader: &SegmentReader,
         callback: &mut dyn FnMut(DocId, Score),
     ) -> tantivy::Result<()> {
-        let mut tier = self.tier(reader)?;
+        let mut tier = self.tier(reader, 1.0)?;
         self.scored.for_each(reader, &mut |doc, relevance| {
             callback(doc, tier.score(doc, relevance))
         })
@@ -197,10 +203,11 @@ impl Weight for TieredWeight {
 
     /// Every match scored, the callback given those above the threshold. A query's words are
     /// one union of tens of terms (four fields, spellings, readings), where tantivy's block-max
-    /// WAND costs more than it skips: on the ANT headline queries its median was 1.4× the time
-    /// of scoring every match, 1.7× on ten times ANT (`benches/scale.sh`'s archive); a MaxScore
-    /// walk over the terms' global bounds, 1.1× and 3.9× (the bounds are too loose to set the
-    /// frequent terms aside).
+    /// WAND costs more than it skips. Headline queries' median, top 50 passages: WAND alone
+    /// 1.37 ms against 1.00 for scoring every match on ANT; WAND past 10,000 counted articles
+    /// 1.47 against 0.88 on ANT and 10.3 against 6.0 on ten times ANT (`benches/scale.sh`'s
+    /// archive); a MaxScore walk over the terms' global bounds past 10,000 articles 1.31 against
+    /// 1.16 and 24.6 against 6.4 (the bounds are too loose to set the frequent terms aside).
     fn for_each_pruning(
         &self,
         mut threshold: Score,
@@ -240,17 +247,25 @@ impl Tier {
         })
     }
 
+    /// What the bonus adds to `doc` (documents asked in increasing order).
+    fn bonus_of(&mut self, doc: DocId) -> Score {
+        let Some((passages, bonus)) = &mut self.bonus else {
+            return 0.0;
+        };
+        if passages.doc() < doc {
+            passages.seek(doc);
+        }
+        if passages.doc() == doc {
+            *bonus
+        } else {
+            0.0
+        }
+    }
+
     /// The encoded score of `doc` (documents asked in increasing order); without tiers, the
     /// relevance (with its bonus) as it is.
-    fn score(&mut self, doc: DocId, mut relevance: Score) -> Score {
-        if let Some((passages, bonus)) = &mut self.bonus {
-            if passages.doc() < doc {
-                passages.seek(doc);
-            }
-            if passages.doc() == doc {
-                relevance += *bonus;
-            }
-        }
+    fn score(&mut self, doc: DocId, relevance: Score) -> Score {
+        let relevance = relevance + self.bonus_of(doc);
         let Some(all) = &mut self.all_words else {
             return relevance;
         };
