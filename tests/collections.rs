@@ -429,3 +429,40 @@ fn ris_and_jsonl_exports_carry_every_field() {
     ]);
     assert!(none.is_empty());
 }
+
+/// `fahras export --source` keeps the outlets named, as `fahras search --source` does.
+#[test]
+fn export_keeps_only_the_outlets_named() {
+    let (_dirs, index) = export_fixture();
+    let rows = |extra: &[&str]| -> usize {
+        let mut args = vec![
+            "export",
+            "جنيف",
+            "--index",
+            path_str(&index),
+            "--format",
+            "jsonl",
+            "--quiet",
+        ];
+        args.extend_from_slice(extra);
+        ok(&args).lines().filter(|l| !l.trim().is_empty()).count()
+    };
+    assert_eq!(rows(&[]), 30);
+    assert_eq!(rows(&["--source", "bbc"]), 30);
+    let other = run(&[
+        "export",
+        "جنيف",
+        "--index",
+        path_str(&index),
+        "--source",
+        "CNN",
+        "--quiet",
+    ]);
+    assert!(!other.status.success());
+    assert!(
+        stderr_of(&other).contains("unknown source \"CNN\""),
+        "{}",
+        stderr_of(&other)
+    );
+    assert!(!String::from_utf8_lossy(&other.stdout).contains("E0"));
+}

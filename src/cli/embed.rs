@@ -257,15 +257,8 @@ pub struct SimilarArgs {
     /// Number of articles.
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
-    /// Only articles dated on or after (YYYY, YYYY-MM or YYYY-MM-DD).
-    #[arg(long)]
-    pub from: Option<String>,
-    /// Only articles dated on or before.
-    #[arg(long)]
-    pub to: Option<String>,
-    /// Only these outlets (repeatable).
-    #[arg(long = "source")]
-    pub sources: Vec<String>,
+    #[command(flatten)]
+    pub dates_and_outlets: super::search::DatesAndOutlets,
     #[arg(long, value_enum, default_value = "text")]
     pub format: super::search::SearchFormat,
 }
@@ -273,9 +266,9 @@ pub struct SimilarArgs {
 pub fn run_similar(args: &SimilarArgs) -> anyhow::Result<()> {
     let request = super::search::resolve(&crate::search::SettingsInput {
         limit: Some(args.limit),
-        from: args.from.clone(),
-        to: args.to.clone(),
-        sources: args.sources.clone(),
+        from: args.dates_and_outlets.from.clone(),
+        to: args.dates_and_outlets.to.clone(),
+        sources: args.dates_and_outlets.sources.clone(),
         ..Default::default()
     })?;
     let mut engine = super::engine(&args.index)?;

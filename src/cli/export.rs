@@ -26,12 +26,8 @@ pub struct ExportArgs {
     /// Only articles tagged so in a collection (repeatable; see `fahras search --tag`).
     #[arg(long = "tag")]
     pub tags: Vec<String>,
-    /// Only articles dated on or after (YYYY, YYYY-MM or YYYY-MM-DD; Arabic digits and month names too: "يونيو 2018").
-    #[arg(long)]
-    pub from: Option<String>,
-    /// Only articles dated on or before (YYYY, YYYY-MM or YYYY-MM-DD; Arabic digits and month names too: "تموز 2018").
-    #[arg(long)]
-    pub to: Option<String>,
+    #[command(flatten)]
+    pub dates_and_outlets: super::search::DatesAndOutlets,
     #[arg(long, default_value = "csv", value_parser = super::choice::<ExportFormat>())]
     pub format: ExportFormat,
     /// Write here instead of standard output.
@@ -47,8 +43,9 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
         query: args.query.join(" "),
         collections: args.collections.clone(),
         tags: args.tags.clone(),
-        from: args.from.clone(),
-        to: args.to.clone(),
+        from: args.dates_and_outlets.from.clone(),
+        to: args.dates_and_outlets.to.clone(),
+        sources: args.dates_and_outlets.sources.clone(),
         ..SettingsInput::default()
     })?;
     let mut engine = Engine::new(index::open(&args.index)?)?;

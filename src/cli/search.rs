@@ -20,6 +20,20 @@ pub enum SearchFormat {
     Trec,
 }
 
+/// The date and outlet filters, as `search`, `similar` and `export` take them.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct DatesAndOutlets {
+    /// Only articles dated on or after (YYYY, YYYY-MM or YYYY-MM-DD; Arabic digits and month names too: "يونيو 2018").
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Only articles dated on or before (YYYY, YYYY-MM or YYYY-MM-DD; Arabic digits and month names too: "تموز 2018").
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Only these outlets (repeatable).
+    #[arg(long = "source")]
+    pub sources: Vec<String>,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct SearchArgs {
     /// Index folder.
@@ -33,15 +47,8 @@ pub struct SearchArgs {
     pub offset: usize,
     #[arg(long, value_enum, default_value = "text")]
     pub format: SearchFormat,
-    /// Only articles dated on or after (YYYY, YYYY-MM or YYYY-MM-DD; Arabic digits and month names too: "يونيو 2018").
-    #[arg(long)]
-    pub from: Option<String>,
-    /// Only articles dated on or before (YYYY, YYYY-MM or YYYY-MM-DD; Arabic digits and month names too: "تموز 2018").
-    #[arg(long)]
-    pub to: Option<String>,
-    /// Only these outlets (repeatable).
-    #[arg(long = "source")]
-    pub sources: Vec<String>,
+    #[command(flatten)]
+    pub dates_and_outlets: DatesAndOutlets,
     /// Only these collections (repeatable): articles filed under one at index time or added
     /// to one with `fahras collections add`.
     #[arg(long = "collection")]
@@ -220,9 +227,9 @@ impl SearchArgs {
             // Batch runs (TREC) rank 1000 articles per query unless told otherwise.
             limit: self.limit.or(self.queries.is_some().then_some(1000)),
             offset: Some(self.offset),
-            from: self.from.clone(),
-            to: self.to.clone(),
-            sources: self.sources.clone(),
+            from: self.dates_and_outlets.from.clone(),
+            to: self.dates_and_outlets.to.clone(),
+            sources: self.dates_and_outlets.sources.clone(),
             collections: self.collections.clone(),
             tags: self.tags.clone(),
             categories: self.categories.clone(),
