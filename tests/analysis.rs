@@ -6,6 +6,8 @@ use fahras::analysis::{
 };
 use proptest::prelude::*;
 
+mod common;
+
 /// All index terms of `text` under the light-stemming analyzer.
 fn index_terms(text: &str) -> Vec<String> {
     let mut analyzer = analysis::analyzer(AnalyzerKind::Stem, StemmerKind::Light);
@@ -144,7 +146,7 @@ fn arabic_heavy_text() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    #![proptest_config(common::property_config(2000))]
 
     #[test]
     fn tokens_are_ordered_char_aligned_and_non_overlapping(text in arabic_heavy_text()) {

@@ -296,7 +296,7 @@ fn latin_word() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(common::property_config(256))]
 
     #[test]
     fn any_latin_word_gives_at_most_a_few_normalized_arabic_terms_of_the_index(word in latin_word()) {

@@ -7,6 +7,8 @@ use fahras::ingest::{self, Format, JsonFields};
 use fahras::search::highlight::{self, HighlightTerms};
 use fahras::search::query;
 use proptest::prelude::*;
+
+mod common;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 /// Characters that have broken things: Arabic letters and marks, joiners and bidi controls,
@@ -140,7 +142,7 @@ fn valid_range(text: &str, [from, to]: [usize; 2]) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(common::property_config(256))]
 
     #[test]
     fn analyzer_offsets_are_char_boundaries_in_order_and_replay_the_same(text in hostile_text(60)) {

@@ -21,7 +21,7 @@ fn query_text() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+    #![proptest_config(common::property_config(1000))]
 
     #[test]
     fn parsing_never_panics_and_notes_are_sentences(input in query_text()) {
@@ -62,10 +62,7 @@ fn any_query_runs_against_an_index() {
     writer::run(&options, &Silent).unwrap();
     let engine =
         std::cell::RefCell::new(Engine::new(fahras::index::open(&dirs.index()).unwrap()).unwrap());
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
-        cases: 300,
-        ..ProptestConfig::default()
-    });
+    let mut runner = proptest::test_runner::TestRunner::new(common::property_config(300));
     runner
         .run(&query_text(), |input| {
             let request = SearchSettings {

@@ -228,6 +228,39 @@ fn malformed_queries_get_a_reading_and_a_note() {
 }
 
 #[test]
+fn a_date_range_open_on_both_sides_is_ignored_instead_of_panicking() {
+    // `date:..` reached tantivy as a range without bounds, which panics (found by the
+    // query-parser property test as `−date:..`).
+    let (_dirs, index) = fixture();
+    let (all, _) = search(&index, &["--limit", "20", "بوتين"]);
+    for query in [
+        "بوتين date:..",
+        "بوتين -date:..",
+        "بوتين (date:.. OR date:2021)",
+    ] {
+        let output = run(&[
+            "search",
+            "--index",
+            path_str(&index),
+            "--limit",
+            "20",
+            "--format",
+            "json",
+            query,
+        ]);
+        assert!(output.status.success(), "{query}: {}", stderr_of(&output));
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            stdout.contains("date: without a value ignored"),
+            "{query}: {stdout}"
+        );
+    }
+    // Bounding nothing, it filters nothing.
+    let (hits, _) = search(&index, &["--limit", "20", "بوتين", "-date:.."]);
+    assert_eq!(ids(&hits), ids(&all));
+}
+
+#[test]
 fn no_hits_and_empty_index_say_so() {
     let (dirs, index) = fixture();
     let out = ok(&["search", "--index", path_str(&index), "زلزال"]);

@@ -384,6 +384,10 @@ fn date_filter(fields: &Fields, (from, to): DateRange) -> Box<dyn Query> {
         }
         None => Bound::Unbounded,
     };
+    if from.is_none() && to.is_none() {
+        // tantivy refuses a range without bounds; one that bounds nothing holds every passage.
+        return Box::new(AllQuery);
+    }
     Box::new(RangeQuery::new(bound(from, true), bound(to, false)))
 }
 

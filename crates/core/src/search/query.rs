@@ -458,6 +458,8 @@ impl Parser {
                         return None;
                     };
                     match parse_date_filter(&value) {
+                        // `date:..` bounds nothing: as if no value were given.
+                        Some((None, None)) => self.note(Note::EmptyFilter { filter: "date" }),
                         Some(range) => self.filters.dates.push(range),
                         None => self.note(Note::BadDate { value }),
                     }
@@ -623,6 +625,28 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn a_date_range_without_either_bound_is_no_filter() {
+        for query in ["date:..", "-date:..", "(date:.. OR date:2018)"] {
+            let parsed = parse(query);
+            assert!(parsed.filters.dates.is_empty(), "{query}");
+            assert!(parsed.filters.not_dates.is_empty(), "{query}");
+            assert!(
+                parsed
+                    .filters
+                    .any_dates
+                    .iter()
+                    .all(|r| r.0.is_some() || r.1.is_some()),
+                "{query}"
+            );
+            assert!(
+                parsed.notes.contains(&Note::EmptyFilter { filter: "date" }),
+                "{query}: {:?}",
+                parsed.notes
+            );
+        }
     }
 
     #[test]
