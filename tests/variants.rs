@@ -232,3 +232,88 @@ fn a_variant_is_reported_as_the_archive_writes_it() {
     // ماتيس is written with a shadda in half its articles: reported without it.
     assert_eq!(variants_of(&dirs.index(), "ماتس"), ["ماتيس"]);
 }
+
+/// One JSON-lines file per article: the name in a context of its own, and a date.
+fn write_dated_articles(corpus: &Path, numbers: std::ops::Range<usize>) {
+    const CONTEXT: [&str; 8] = [
+        "الكرملين",
+        "موسكو",
+        "الانتخابات",
+        "سوريا",
+        "أوكرانيا",
+        "الغاز",
+        "الصين",
+        "القرم",
+    ];
+    for n in numbers {
+        let line = serde_json::json!({
+            "id": format!("ART-{n:03}"),
+            "title": format!("خبر رقم {n}"),
+            "text": format!(
+                "قال {} فلاديمير بوتين عن {} {}.",
+                CONTEXT[n % 8],
+                CONTEXT[(n / 8) % 8],
+                filler(n)
+            ),
+            "date": format!("2018-{:02}-{:02}", 1 + n % 12, 1 + n % 28),
+        });
+        write(corpus.join(format!("a{n:03}.jsonl")), format!("{line}\n"));
+    }
+}
+
+#[test]
+fn the_variant_evidence_sample_does_not_depend_on_how_the_index_was_built() {
+    // Indexing threads split the same folders into segments differently on every build; the
+    // passages sampled for a form's contexts were the first in index order, so two builds of
+    // ANT found different variants for the same query and ranked it differently.
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    write_dated_articles(&corpus, 0..48);
+    let at_once = dirs.root.path().join("at-once");
+    ok(&[
+        "index",
+        path_str(&corpus),
+        "--index",
+        path_str(&at_once),
+        "--quiet",
+    ]);
+    // The same articles, the second half indexed first: other segments, another order.
+    let halves = dirs.root.path().join("halves");
+    let later = dirs.root.path().join("later");
+    write_dated_articles(&halves, 24..48);
+    let by_halves = dirs.root.path().join("by-halves");
+    ok(&[
+        "index",
+        path_str(&halves),
+        "--index",
+        path_str(&by_halves),
+        "--quiet",
+    ]);
+    write_dated_articles(&later, 0..24);
+    ok(&[
+        "index",
+        path_str(&halves),
+        path_str(&later),
+        "--index",
+        path_str(&by_halves),
+        "--quiet",
+    ]);
+
+    let sample = |index: &Path| {
+        let handle = fahras::index::open(index).unwrap();
+        let searcher = handle.reader().unwrap().searcher();
+        let mut analyzer = fahras::analysis::exact_analyzer();
+        let contexts = fahras::search::variants::Contexts::sample(
+            &searcher,
+            &handle.fields,
+            &mut analyzer,
+            "بوتين",
+        );
+        let mut words: Vec<(String, u32)> = contexts.words.into_iter().collect();
+        words.sort();
+        (contexts.occurrences, words)
+    };
+    let (occurrences, words) = sample(&at_once);
+    assert_eq!(occurrences, fahras::search::variants::CONTEXT_PASSAGES);
+    assert_eq!((occurrences, words), sample(&by_halves));
+}

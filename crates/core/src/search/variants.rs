@@ -39,7 +39,7 @@ use std::ops::ControlFlow;
 
 use tantivy::schema::{IndexRecordOption, Term, Value};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, TERMINATED};
+use tantivy::{DocAddress, DocId, DocSet, Searcher, TantivyDocument, TERMINATED};
 
 use super::ranking::is_query_stopword;
 use crate::analysis::normalizer::{is_arabic_letter, is_combining_mark, TATWEEL};
@@ -333,6 +333,88 @@ pub fn articles_with(searcher: &Searcher, fields: &Fields, term: &str) -> u64 {
     articles_of(searcher, fields, term).len() as u64
 }
 
+/// Up to `limit` passages whose exact text holds `term`, at most two per article, in an order
+/// that depends on the archive alone. Index order would not do: indexing threads split the
+/// same folders into segments differently on every build, and a sample taken in index order
+/// made the same query find different variants (and rank differently) on two builds of ANT.
+/// Articles come by a hash of their day (which spreads the sample over the year and so over
+/// the outlets), then by id; an article's passages in their order.
+fn sampled_passages(
+    searcher: &Searcher,
+    fields: &Fields,
+    term: &str,
+    limit: usize,
+) -> Vec<DocAddress> {
+    if limit == 0 {
+        return Vec::new();
+    }
+    let key = Term::from_field_text(fields.text, term);
+    // (day hash, article id, the article's passages), at most `limit` articles per segment:
+    // the first `limit` articles of the archive are among them.
+    let mut chosen: Vec<(u64, String, Vec<DocAddress>)> = Vec::new();
+    for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+        let Ok(inverted) = segment.inverted_index(fields.text) else {
+            continue;
+        };
+        let Ok(Some(mut postings)) = inverted.read_postings(&key, IndexRecordOption::Basic) else {
+            continue;
+        };
+        let fast = segment.fast_fields();
+        let Ok(Some(ids)) = fast.str(crate::index::schema::names::ARTICLE_ID) else {
+            continue;
+        };
+        let days = fast.date(crate::index::schema::names::DAY).ok();
+        let alive = segment.alive_bitset();
+        // Within a segment, article ordinals sort as the ids do.
+        let mut best: std::collections::BTreeMap<(u64, u64), Vec<DocId>> = Default::default();
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|bits| bits.is_alive(doc)) {
+                let day = days
+                    .as_ref()
+                    .and_then(|days| days.first(doc))
+                    .map_or(i64::MIN, |day| day.into_timestamp_secs());
+                let day_hash = mix(day as u64);
+                let worst = best.last_key_value().map(|(k, _)| k.0);
+                if best.len() < limit || worst.is_some_and(|worst| day_hash <= worst) {
+                    if let Some(article) = ids.term_ords(doc).next() {
+                        let passages = best.entry((day_hash, article)).or_default();
+                        if passages.len() < 2 {
+                            passages.push(doc);
+                        }
+                        if best.len() > limit {
+                            best.pop_last();
+                        }
+                    }
+                }
+            }
+            doc = postings.advance();
+        }
+        for ((day_hash, article), docs) in best {
+            let mut id = String::new();
+            if ids.ord_to_str(article, &mut id).is_ok() {
+                let docs = docs
+                    .into_iter()
+                    .map(|doc| DocAddress::new(ordinal as u32, doc));
+                chosen.push((day_hash, id, docs.collect()));
+            }
+        }
+    }
+    chosen.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    chosen
+        .into_iter()
+        .flat_map(|(_, _, docs)| docs)
+        .take(limit)
+        .collect()
+}
+
+/// SplitMix64's finalizer: a fixed, well-spread hash of a day.
+fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
 /// How the archive most often writes the normalized `term` (diacritics removed), read from
 /// [`WRITTEN_FORM_PASSAGES`] of its passages; `term` itself when none can be read.
 pub fn written_form(searcher: &Searcher, fields: &Fields, term: &str) -> String {
@@ -406,9 +488,9 @@ pub struct Contexts {
 }
 
 impl Contexts {
-    /// Reads the first [`CONTEXT_PASSAGES`] passages holding `term` in the exact text field (at
-    /// most two per article, so that one long story does not make the sample), in index order:
-    /// the same sample for the same index.
+    /// Reads [`CONTEXT_PASSAGES`] passages holding `term` in the exact text field (at most two
+    /// per article, so that one long story does not make the sample), chosen by
+    /// [`sampled_passages`]: the same sample for the same archive, however it was indexed.
     pub fn sample(
         searcher: &Searcher,
         fields: &Fields,
@@ -427,24 +509,13 @@ impl Contexts {
         limit: usize,
     ) -> Contexts {
         let mut contexts = Contexts::default();
-        let mut per_article: HashMap<Option<ArticleKey>, usize> = HashMap::new();
-        let mut sampled = 0;
-        visit_passages_with(searcher, fields, term, |address, article| {
-            if sampled >= limit {
-                return ControlFlow::Break(());
-            }
-            let seen = per_article.entry(article).or_default();
-            if *seen < 2 {
-                *seen += 1;
-                sampled += 1;
-                if let Ok(stored) = searcher.doc::<TantivyDocument>(address) {
-                    if let Some(text) = stored.get_first(fields.text).and_then(|v| v.as_str()) {
-                        contexts.add_passage(analyzer, text, term);
-                    }
+        for address in sampled_passages(searcher, fields, term, limit) {
+            if let Ok(stored) = searcher.doc::<TantivyDocument>(address) {
+                if let Some(text) = stored.get_first(fields.text).and_then(|v| v.as_str()) {
+                    contexts.add_passage(analyzer, text, term);
                 }
             }
-            ControlFlow::Continue(())
-        });
+        }
         contexts
     }
 
