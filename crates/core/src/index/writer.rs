@@ -624,10 +624,16 @@ impl Apply<'_> {
         }
     }
 
-    /// Deletes the passages the file had in the index (none for a new file).
+    /// Deletes the passages the file had in the index. A file the manifest does not name has
+    /// none: the manifest is the commit's payload, so the committed passages and the files it
+    /// names always agree, and a run applies each file once. Skipping the delete for new files
+    /// matters: tantivy holds every pending delete (≈ 1 KB each) until the commit, then looks
+    /// its term up in every segment — 33 MB and 31,500 lookups for a fresh index of ANT.
     fn delete_replaced(&mut self, key: &str) {
-        self.writer
-            .delete_term(Term::from_field_text(self.fields.file, key));
+        if self.manifest.files.contains_key(key) {
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.file, key));
+        }
     }
 
     /// Puts the file's record in the manifest and its counts in the summary.
