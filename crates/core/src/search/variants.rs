@@ -349,10 +349,12 @@ fn sampled_passages(
         return Vec::new();
     }
     let key = Term::from_field_text(fields.text, term);
-    // (day hash, article id, the article's passages), at most `limit` articles per segment:
-    // the first `limit` articles of the archive are among them.
-    let mut chosen: Vec<(u64, String, Vec<DocAddress>)> = Vec::new();
+    // (day hash, segment, article ordinal, the article's passages), at most `limit` articles
+    // per segment: the first `limit` articles of the archive are among them.
+    let mut chosen: Vec<(u64, u32, u64, Vec<DocAddress>)> = Vec::new();
+    let mut id_columns = Vec::new();
     for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+        let ordinal = ordinal as u32;
         let Ok(inverted) = segment.inverted_index(fields.text) else {
             continue;
         };
@@ -391,21 +393,37 @@ fn sampled_passages(
             doc = postings.advance();
         }
         for ((day_hash, article), docs) in best {
-            let mut id = String::new();
-            if ids.ord_to_str(article, &mut id).is_ok() {
-                let docs = docs
-                    .into_iter()
-                    .map(|doc| DocAddress::new(ordinal as u32, doc));
-                chosen.push((day_hash, id, docs.collect()));
-            }
+            let docs = docs.into_iter().map(|doc| DocAddress::new(ordinal, doc));
+            chosen.push((day_hash, ordinal, article, docs.collect()));
         }
+        id_columns.push((ordinal, ids));
     }
-    chosen.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    chosen
-        .into_iter()
-        .flat_map(|(_, _, docs)| docs)
-        .take(limit)
-        .collect()
+    chosen.sort_unstable_by_key(|&(day_hash, segment, article, _)| (day_hash, segment, article));
+    // Articles of one day from different segments are ordered by their ids, read only for
+    // them (reading an id from its ordinal decodes a block of the dictionary).
+    let id_of = |segment: u32, article: u64| {
+        let mut id = String::new();
+        if let Some((_, ids)) = id_columns.iter().find(|(ordinal, _)| *ordinal == segment) {
+            let _ = ids.ord_to_str(article, &mut id);
+        }
+        id
+    };
+    let mut sample = Vec::with_capacity(limit);
+    let mut rest = &mut chosen[..];
+    while sample.len() < limit && !rest.is_empty() {
+        let day_hash = rest[0].0;
+        let same_day = rest.iter().take_while(|c| c.0 == day_hash).count();
+        let (day, later) = rest.split_at_mut(same_day);
+        if day.iter().any(|c| c.1 != day[0].1) {
+            day.sort_by_cached_key(|c| id_of(c.1, c.2));
+        }
+        for (_, _, _, docs) in day.iter() {
+            sample.extend(docs.iter().copied());
+        }
+        rest = later;
+    }
+    sample.truncate(limit);
+    sample
 }
 
 /// SplitMix64's finalizer: a fixed, well-spread hash of a day.
@@ -520,32 +538,46 @@ impl Contexts {
     }
 
     fn add_passage(&mut self, analyzer: &mut TextAnalyzer, text: &str, term: &str) {
-        let mut tokens: Vec<(String, usize, usize)> = Vec::new();
+        // Every term of the passage in one buffer (a string per term was a fifth of the cost):
+        // (where the term ends in `terms`, its word's byte range in `text`).
+        let mut terms = String::with_capacity(text.len());
+        let mut tokens: Vec<(usize, usize, usize)> = Vec::new();
         let mut stream = analyzer.token_stream(text);
         while let Some(token) = stream.next() {
-            tokens.push((token.text.clone(), token.offset_from, token.offset_to));
+            terms.push_str(&token.text);
+            tokens.push((terms.len(), token.offset_from, token.offset_to));
         }
-        for (i, (token, from, to)) in tokens.iter().enumerate() {
-            if token != term {
+        let term_at = |i: usize| {
+            let start = i.checked_sub(1).map_or(0, |previous| tokens[previous].0);
+            &terms[start..tokens[i].0]
+        };
+        for (i, &(_, from, to)) in tokens.iter().enumerate() {
+            if term_at(i) != term {
                 continue;
             }
             self.occurrences += 1;
-            let written: String = text[*from..*to]
+            let written: String = text[from..to]
                 .chars()
                 .filter(|&c| !is_combining_mark(c) && c != TATWEEL)
                 .collect();
             *self.written.entry(written).or_default() += 1;
             let window =
                 i.saturating_sub(CONTEXT_WINDOW)..(i + CONTEXT_WINDOW + 1).min(tokens.len());
-            for (j, (neighbour, _, _)) in tokens[window.clone()].iter().enumerate() {
-                if window.start + j == i
+            for j in window {
+                let neighbour = term_at(j);
+                if j == i
                     || is_query_stopword(neighbour)
                     || !neighbour.chars().all(is_arabic_letter)
                     || neighbour.chars().count() < 2
                 {
                     continue;
                 }
-                *self.words.entry(neighbour.clone()).or_default() += 1;
+                match self.words.get_mut(neighbour) {
+                    Some(count) => *count += 1,
+                    None => {
+                        self.words.insert(neighbour.to_owned(), 1);
+                    }
+                }
             }
         }
     }
