@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use crate::curation::Store;
 use crate::export::{ExportFormat, ExportRow, ExportWriter};
 use crate::index;
+use crate::search::settings::RankingInput;
 use crate::search::{Engine, SettingsInput};
 use anyhow::Context;
 
@@ -28,6 +29,12 @@ pub struct ExportArgs {
     pub tags: Vec<String>,
     #[command(flatten)]
     pub dates_and_outlets: super::search::DatesAndOutlets,
+    /// Only these categories, as the sources name their sections (repeatable).
+    #[arg(long = "category")]
+    pub categories: Vec<String>,
+    /// Search the words as typed: no spelling variants, no typo correction.
+    #[arg(long)]
+    pub exact: bool,
     #[arg(long, default_value = "csv", value_parser = super::choice::<ExportFormat>())]
     pub format: ExportFormat,
     /// Write here instead of standard output.
@@ -46,6 +53,11 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
         from: args.dates_and_outlets.from.clone(),
         to: args.dates_and_outlets.to.clone(),
         sources: args.dates_and_outlets.sources.clone(),
+        categories: args.categories.clone(),
+        ranking: RankingInput {
+            exact: args.exact,
+            ..RankingInput::default()
+        },
         ..SettingsInput::default()
     })?;
     let mut engine = Engine::new(index::open(&args.index)?)?;
@@ -66,7 +78,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
         .map_err(|e| crate::Error::io(destination.clone(), e))?;
     let show_progress = !args.quiet && (args.output.is_some() || !std::io::stdout().is_terminal());
     let started = std::time::Instant::now();
-    let count = engine.for_each_article(&request, |hit| {
+    let read = engine.for_each_article(&request, |hit| {
         let row = ExportRow::of(&hit).annotated(annotations.get(&hit.article_id));
         writer
             .row(&row)
@@ -83,9 +95,18 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
     writer
         .finish()
         .map_err(|e| crate::Error::io(destination, e))?;
+    // How the query was read goes to standard error even with --quiet: a file that silently
+    // holds less than was asked for is worse than a line on the terminal.
+    for note in &read.notes {
+        eprintln!("note: {note}");
+    }
+    for (word, suggestion) in &read.suggestions {
+        eprintln!("did you mean: {suggestion}? (exports search the words as typed: {word})");
+    }
     if !args.quiet {
         eprintln!(
-            "exported {count} articles in {:.2} s",
+            "exported {} in {:.2} s",
+            super::search::count_of(read.count, "article", "articles"),
             started.elapsed().as_secs_f64()
         );
     }

@@ -2,8 +2,9 @@
 //! apply (passages into tantivy) → commit, incrementally.
 //!
 //! Safety rests on three rules:
-//! - every file's passages carry the file's key, and indexing a file first deletes that key, so
-//!   re-indexing a file can never duplicate it;
+//! - every file's passages carry the file's key, and indexing a file the manifest names first
+//!   deletes that key, so re-indexing a file can never duplicate it (a file the manifest does
+//!   not name has no passages in the index: see the next rule);
 //! - the manifest is named by the payload of the commit that contains the passages it
 //!   describes, so a run killed at any point leaves the last commit and its manifest intact and
 //!   consistent; the next run redoes only what that commit did not contain;

@@ -209,7 +209,10 @@ struct Builder<'a> {
     selection: FieldSelection,
     ranking: Ranking,
     use_variants: bool,
-    correct_typos: bool,
+    /// Whether a word that finds nothing gets a suggestion (not with `--exact`)…
+    suggest_typos: bool,
+    /// …and is searched as it (not for exports and collections: see [`Typos`]).
+    search_corrections: bool,
     highlight: HighlightTerms,
     variants: BTreeMap<String, BTreeMap<String, u64>>,
     variant_articles: BTreeMap<String, BTreeMap<String, u64>>,
@@ -239,8 +242,8 @@ pub fn build(
         selection: settings.fields,
         ranking: settings.ranking,
         use_variants: settings.spelling == Spelling::WithVariants,
-        correct_typos: settings.spelling == Spelling::WithVariants
-            && settings.typos == Typos::Corrected,
+        suggest_typos: settings.spelling == Spelling::WithVariants,
+        search_corrections: settings.typos == Typos::Corrected,
         highlight: HighlightTerms::default(),
         variants: BTreeMap::new(),
         variant_articles: BTreeMap::new(),
@@ -658,11 +661,11 @@ impl Builder<'_> {
     /// excluded word is corrected the same way: `-خاشوقجي` excludes خاشقجي, which is what it
     /// means (a word the archive lacks excludes nothing).
     fn word(&mut self, word: &str, title_only: bool, polarity: Polarity) -> Option<Box<dyn Query>> {
-        if self.correct_typos {
+        if self.suggest_typos {
             if let Some(correction) = self.correction(word, title_only) {
                 self.suggestions
                     .insert(word.to_owned(), correction.term.clone());
-                if correction.searched_instead {
+                if correction.searched_instead && self.search_corrections {
                     self.searched_instead.insert(word.to_owned());
                     return self.spelled_word(&correction.term, title_only, polarity);
                 }

@@ -169,6 +169,16 @@ impl Article {
     }
 }
 
+/// What [`Engine::for_each_article`] read: how many articles, and how it read the query —
+/// its notes, and the likelier index terms of typed words that found nothing (exports and
+/// collections search the words as typed, so they report these instead of searching them).
+#[derive(Debug, Default)]
+pub struct ArticlesRead {
+    pub count: usize,
+    pub notes: Vec<Note>,
+    pub suggestions: BTreeMap<String, String>,
+}
+
 /// A searcher over one index, reusable across queries (analyzers and reader are kept). Cheap to
 /// clone: the index handle is shared, the reader is a handle to a shared pool.
 #[derive(Clone)]
@@ -1511,7 +1521,7 @@ impl Engine {
         &mut self,
         request: &SearchSettings,
         mut sink: impl FnMut(Hit) -> Result<()>,
-    ) -> Result<usize> {
+    ) -> Result<ArticlesRead> {
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
         // Files and collections are built from the words as typed (see `Typos`).
@@ -1520,8 +1530,13 @@ impl Engine {
             ..request.clone()
         };
         let (built, query) = self.prepare(&searcher, request, Unit::Articles)?;
+        let mut read = ArticlesRead {
+            count: 0,
+            notes: built.notes.clone(),
+            suggestions: built.suggestions.clone(),
+        };
         let Some(query) = query else {
-            return Ok(0);
+            return Ok(read);
         };
         let total = searcher.search(&*query, &Count)?;
         // Only addresses are held for all matches; documents are read one article at a time.
@@ -1531,15 +1546,14 @@ impl Engine {
             &self.statistics(&searcher, request.ranking.bm25_b),
         )?;
         let best = group_by_article(&searcher, &fields, &top, 1)?;
-        let mut count = 0;
         for (rank, (score, address, _)) in best.into_iter().enumerate() {
             let mut hit = read_hit(&searcher, &fields, address, rank + 1, score, &built)?;
             hit.highlights = self.highlight(&hit.text, &built.highlight);
             hit.title_highlights = self.highlight(&hit.title, &built.highlight);
             sink(hit)?;
-            count += 1;
+            read.count += 1;
         }
-        Ok(count)
+        Ok(read)
     }
 
     /// All passages of an article, in order, as hits (rank = passage ordinal + 1), highlighted

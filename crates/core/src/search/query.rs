@@ -336,7 +336,14 @@ impl Parser {
             let sources: Vec<String> = self.filters.sources.drain(sources_before..).collect();
             let dates: Vec<DateRange> = self.filters.dates.drain(dates_before..).collect();
             self.filters.not_sources.extend(sources);
-            self.filters.not_dates.extend(dates);
+            for range in dates {
+                if range == (None, None) {
+                    // Excluding every date would exclude everything: not what anyone means.
+                    self.note(Note::EmptyFilter { filter: "date" });
+                } else {
+                    self.filters.not_dates.push(range);
+                }
+            }
             return match node? {
                 Node::Not(inner) => Some(*inner),
                 node => Some(Node::Not(Box::new(node))),
@@ -458,8 +465,9 @@ impl Parser {
                         return None;
                     };
                     match parse_date_filter(&value) {
-                        // `date:..` bounds nothing: as if no value were given.
-                        Some((None, None)) => self.note(Note::EmptyFilter { filter: "date" }),
+                        // `date:..` is every date: nothing among required filters, every
+                        // article as an alternative (`(date:.. OR date:2021)`); excluded, it
+                        // is dropped with a note below.
                         Some(range) => self.filters.dates.push(range),
                         None => self.note(Note::BadDate { value }),
                     }
@@ -628,25 +636,16 @@ mod tests {
     }
 
     #[test]
-    fn a_date_range_without_either_bound_is_no_filter() {
-        for query in ["date:..", "-date:..", "(date:.. OR date:2018)"] {
-            let parsed = parse(query);
-            assert!(parsed.filters.dates.is_empty(), "{query}");
-            assert!(parsed.filters.not_dates.is_empty(), "{query}");
-            assert!(
-                parsed
-                    .filters
-                    .any_dates
-                    .iter()
-                    .all(|r| r.0.is_some() || r.1.is_some()),
-                "{query}"
-            );
-            assert!(
-                parsed.notes.contains(&Note::EmptyFilter { filter: "date" }),
-                "{query}: {:?}",
-                parsed.notes
-            );
-        }
+    fn a_date_range_without_either_bound_is_every_date() {
+        let parsed = parse("date:..");
+        assert_eq!(parsed.filters.dates, [(None, None)]);
+        assert!(parsed.notes.is_empty(), "{:?}", parsed.notes);
+        let parsed = parse("(date:.. OR date:2018)");
+        assert!(parsed.filters.any_dates.contains(&(None, None)));
+        // Excluded, it would exclude everything: dropped, with a note.
+        let parsed = parse("-date:..");
+        assert!(parsed.filters.not_dates.is_empty());
+        assert!(parsed.notes.contains(&Note::EmptyFilter { filter: "date" }));
     }
 
     #[test]

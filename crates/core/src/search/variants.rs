@@ -337,8 +337,13 @@ pub fn articles_with(searcher: &Searcher, fields: &Fields, term: &str) -> u64 {
 /// that depends on the archive alone. Index order would not do: indexing threads split the
 /// same folders into segments differently on every build, and a sample taken in index order
 /// made the same query find different variants (and rank differently) on two builds of ANT.
-/// Articles come by a hash of their day (which spreads the sample over the year and so over
-/// the outlets), then by id; an article's passages in their order.
+/// Articles come by a hash of their day, then by id; an article's passages in their order. The
+/// sample is so the articles of a few days drawn from anywhere in the archive (for بوتين in
+/// ANT, about three days), and within a day the ids' order favours the outlets whose ids sort
+/// first: no better spread than index order gave, only a fixed one. Every posting of the form
+/// is read (with its day) instead of the first few, once per word and index generation.
+/// (Articles whose ids clash are qualified by which file came first, so two archives with
+/// clashing ids indexed in different orders can still sample differently.)
 fn sampled_passages(
     searcher: &Searcher,
     fields: &Fields,
