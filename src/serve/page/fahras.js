@@ -86,6 +86,8 @@ function noteText(note) {
     case "empty_filter": return `تُجوهل «${note.filter}:» لأنه بلا قيمة.`;
     case "bad_date": return `تُجوهل «date:${note.value}» لأنه ليس تاريخًا (سنة، أو سنة-شهر، أو سنة-شهر-يوم، أو من..إلى).`;
     case "dates_do_not_overlap": return "التواريخ المطلوبة لا تتقاطع، فلا يمكن أن يطابقها شيء.";
+    case "not_a_field": return `«${note.field}:» ليس حقلًا في لغة البحث (الحقول: title: وsource: وdate:)، فبُحث عن كلماته نصًّا.`;
+    case "unsupported_operator": return `العلامة «${note.sign}» بعد الكلمة ليست من لغة البحث، فقُطعت الكلمة عندها وبُحث عن أجزائها.`;
     case "unknown_source": {
       const known = String(note.known || "").split(",").map((s) => s.trim()).filter(Boolean).map(outletName);
       return `لا يضم الفهرس مصدرًا باسم «${note.name}»` + (known.length ? ` (مصادره: ${known.join("، ")}).` : ".");

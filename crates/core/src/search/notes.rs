@@ -41,6 +41,14 @@ pub enum Note {
     },
     /// The dates of the filters cannot meet.
     DatesDoNotOverlap,
+    /// `category:sport`, `author:…`: a name before a colon that is not a field of the query.
+    NotAField {
+        field: String,
+    },
+    /// Lucene's `~` or `^` after a word.
+    UnsupportedOperator {
+        sign: char,
+    },
     /// `source:NAME` naming an outlet the index does not hold.
     UnknownSource {
         name: String,
@@ -89,6 +97,24 @@ impl fmt::Display for Note {
             Note::DatesDoNotOverlap => {
                 f.write_str("the dates asked for do not overlap: nothing can match")
             }
+            Note::NotAField { field } => {
+                write!(
+                    f,
+                    "{field}: is not a field of the query (title:, source:, date: are), so its \
+                     words were searched as text"
+                )?;
+                match field.as_str() {
+                    "category" | "collection" | "tag" => {
+                        write!(f, ", and --{field} filters by it")
+                    }
+                    _ => Ok(()),
+                }
+            }
+            Note::UnsupportedOperator { sign } => write!(
+                f,
+                "the sign {sign} after a word is not part of the query language, so the word was \
+                 cut there and its pieces searched"
+            ),
             Note::UnknownSource { name, known } => {
                 write!(
                     f,

@@ -473,9 +473,17 @@ impl Parser {
                     }
                     return None;
                 }
-                // A colon that is not a known field is part of the text (e.g. `16:30`).
+                // A colon that is not a known field is part of the text (`16:30`), but a
+                // name before it that looks like a field (`category:sport`, `author:…`) is
+                // said to be one that is not: its words are searched as text.
+                _ if is_field_like(field) => self.note(Note::NotAField {
+                    field: field_lower.clone(),
+                }),
                 _ => {}
             }
+        }
+        if let Some(sign) = unsupported_operator(word) {
+            self.note(Note::UnsupportedOperator { sign });
         }
         word_node(word, false)
     }
@@ -490,6 +498,26 @@ fn phrase_node(text: String, title_only: bool) -> Option<Node> {
         text: trimmed.to_owned(),
         title_only,
     })
+}
+
+/// A name before a colon that reads as a field of another query language (`category:`,
+/// `author:`, `url:`): two or more ASCII letters, not a URL's scheme.
+fn is_field_like(name: &str) -> bool {
+    name.len() >= 2
+        && name.chars().all(|c| c.is_ascii_alphabetic())
+        && !matches!(
+            name.to_ascii_lowercase().as_str(),
+            "http" | "https" | "ftp" | "mailto" | "www"
+        )
+}
+
+/// Lucene's fuzzy `~` and boost `^` after a word: not part of this query language (the word is
+/// cut there and its pieces searched). (`?`, Lucene's one-letter wildcard, is punctuation
+/// here, as in a question.)
+fn unsupported_operator(word: &str) -> Option<char> {
+    ['~', '^']
+        .into_iter()
+        .find(|&sign| word.char_indices().any(|(i, c)| c == sign && i > 0))
 }
 
 fn word_node(word: &str, title_only: bool) -> Option<Node> {
@@ -646,6 +674,39 @@ mod tests {
         let parsed = parse("-date:..");
         assert!(parsed.filters.not_dates.is_empty());
         assert!(parsed.notes.contains(&Note::EmptyFilter { filter: "date" }));
+    }
+
+    #[test]
+    fn fields_and_operators_of_other_query_languages_are_said_to_be_words() {
+        // `category:sport` and `بوتين~2` were read as words without a word of warning.
+        let parsed = parse("category:sport بوتين");
+        assert_eq!(
+            parsed.notes,
+            [Note::NotAField {
+                field: "category".into()
+            }]
+        );
+        assert_eq!(parsed.nodes.len(), 2);
+        for (query, sign) in [("بوتين~2", '~'), ("بوتين^3", '^'), ("روسيا~", '~')] {
+            assert_eq!(
+                parse(query).notes,
+                [Note::UnsupportedOperator { sign }],
+                "{query}"
+            );
+        }
+        // A time, a URL, a question mark at the end: nothing to say.
+        for query in [
+            "الساعة 16:30",
+            "http://bbc.com بوتين",
+            "بوتين؟",
+            "ماذا قال بوتين?",
+        ] {
+            assert!(
+                parse(query).notes.is_empty(),
+                "{query}: {:?}",
+                parse(query).notes
+            );
+        }
     }
 
     #[test]
