@@ -173,6 +173,23 @@ fn date_and_source_filters() {
 }
 
 #[test]
+fn an_outlet_is_found_by_its_arabic_name_as_by_its_code() {
+    // Outlets are shown by their Arabic names (the page, exports, citations) but filters took
+    // only the stored code: `--source العربية` was "unknown source".
+    let (_dirs, index) = fixture();
+    let (by_code, _) = search(&index, &["--source", "skynews", "بوتين"]);
+    assert!(!by_code.is_empty());
+    let (by_name, _) = search(&index, &["--source", "سكاي نيوز عربية", "بوتين"]);
+    assert_eq!(ids(&by_name), ids(&by_code));
+    let (in_query, summary) = search(&index, &["source:\"سكاي نيوز عربية\" بوتين"]);
+    assert_eq!(ids(&in_query), ids(&by_code));
+    assert!(summary["notes"].as_array().unwrap().is_empty(), "{summary}");
+    let (by_code, _) = search(&index, &["source:bbc", "الرئيس"]);
+    let (by_name, _) = search(&index, &["source:\"BBC عربي\"", "الرئيس"]);
+    assert_eq!(ids(&by_name), ids(&by_code));
+}
+
+#[test]
 fn spelling_variants_are_used_reported_and_can_be_turned_off() {
     let (_dirs, index) = fixture();
     let (hits, summary) = search(&index, &["بوتين"]);

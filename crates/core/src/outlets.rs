@@ -1,6 +1,6 @@
 //! How outlets are shown to people: the archive stores each outlet under the code its corpus
 //! uses (`alarabia`, `skynews`, `aawsat`); readers know them by their Arabic names. Used by the
-//! page, citations and exports; filters keep taking the stored code.
+//! page, citations and exports; filters take the stored code or the Arabic name.
 
 use std::borrow::Cow;
 
@@ -39,6 +39,22 @@ pub fn display_name(code: &str) -> Cow<'_, str> {
         .map_or(Cow::Borrowed(code), |(_, name)| Cow::Borrowed(*name))
 }
 
+/// The codes of the outlet whose Arabic name is `name` (spaces and Latin case aside):
+/// `العربية` → `alarabia`, `alarabiya`. None for a name that is no outlet's.
+pub fn codes_named(name: &str) -> impl Iterator<Item = &'static str> + '_ {
+    let squash = |text: &str| -> String {
+        text.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let wanted = squash(name);
+    DISPLAY_NAMES
+        .iter()
+        .filter(move |(_, display)| squash(display) == wanted)
+        .map(|(code, _)| *code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,5 +66,15 @@ mod tests {
         assert_eq!(display_name("SkyNews"), "سكاي نيوز عربية");
         assert_eq!(display_name("الحياة"), "الحياة");
         assert_eq!(display_name("my-paper"), "my-paper");
+    }
+
+    #[test]
+    fn an_outlets_arabic_name_stands_for_its_codes() {
+        assert_eq!(
+            codes_named("العربية").collect::<Vec<_>>(),
+            ["alarabia", "alarabiya"]
+        );
+        assert_eq!(codes_named(" bbc عربي").collect::<Vec<_>>(), ["bbc"]);
+        assert_eq!(codes_named("الحياة").count(), 0);
     }
 }

@@ -1129,12 +1129,14 @@ impl Engine {
         request: &SearchSettings,
         unit: Unit,
     ) -> Result<(BuiltQuery, Option<Box<dyn tantivy::query::Query>>)> {
-        check_filter(
-            searcher,
-            "source",
-            index::schema::names::SOURCE,
-            &request.sources,
-        )?;
+        // Outlets are named by their stored code or their Arabic name (`العربية`): resolved
+        // here, once, to the codes the index holds.
+        let outlets = known_keywords(searcher, index::schema::names::SOURCE);
+        let resolved = SearchSettings {
+            sources: resolve_outlets(&request.sources, &outlets)?,
+            ..request.clone()
+        };
+        let request = &resolved;
         check_filter(
             searcher,
             "category",
@@ -1144,26 +1146,30 @@ impl Engine {
         // The lead prior ranks articles; among passages it would push an article's lead ahead
         // of the passage that actually holds the words.
         let lead_boost = (unit == Unit::Articles).then_some(request.articles.lead_boost);
-        let parsed = parse(request);
-        let mut built = self.build(searcher, &parsed, request, lead_boost);
-        // Outlets named in the query are checked as those of `--source` are, but a query is
+        let mut parsed = parse(request);
+        // Outlets named in the query are resolved as those of `--source` are, but a query is
         // always answered: an unknown one is a note (the search finds nothing there).
-        for name in parsed
-            .filters
-            .sources
-            .iter()
-            .chain(&parsed.filters.not_sources)
-        {
-            let one = std::slice::from_ref(name);
-            if let Err(crate::Error::UnknownFilter { known, .. }) =
-                check_filter(searcher, "source", index::schema::names::SOURCE, one)
-            {
-                built.notes.push(Note::UnknownSource {
-                    name: name.clone(),
-                    known,
-                });
+        let mut unknown = Vec::new();
+        for names in [&mut parsed.filters.sources, &mut parsed.filters.not_sources] {
+            let mut resolved = Vec::new();
+            for name in names.iter() {
+                match resolve_outlets(std::slice::from_ref(name), &outlets) {
+                    Ok(codes) => resolved.extend(codes),
+                    Err(error) => {
+                        if let crate::Error::UnknownFilter { known, .. } = error {
+                            unknown.push(Note::UnknownSource {
+                                name: name.clone(),
+                                known,
+                            });
+                        }
+                        resolved.push(name.clone());
+                    }
+                }
             }
+            *names = resolved;
         }
+        let mut built = self.build(searcher, &parsed, request, lead_boost);
+        built.notes.extend(unknown);
         built
             .filters
             .extend(self.curation_filters(searcher, request)?);
@@ -1623,6 +1629,28 @@ fn check_filter(
         return Ok(());
     }
     check_known(what, names, known_keywords(searcher, field_name)).map(|_| ())
+}
+
+/// The outlets `names` stand for, as the index spells them: each a stored code (Latin case
+/// aside) or an outlet's Arabic name, which stands for those of its codes the index holds.
+fn resolve_outlets(names: &[String], known: &[String]) -> Result<Vec<String>> {
+    let mut resolved = Vec::new();
+    for name in names {
+        match check_known("source", std::slice::from_ref(name), known.to_vec()) {
+            Ok(found) => resolved.extend(found),
+            Err(error) => {
+                let codes: Vec<String> = crate::outlets::codes_named(name)
+                    .filter_map(|code| known.iter().find(|k| k.eq_ignore_ascii_case(code)))
+                    .cloned()
+                    .collect();
+                if codes.is_empty() {
+                    return Err(error);
+                }
+                resolved.extend(codes);
+            }
+        }
+    }
+    Ok(resolved)
 }
 
 /// Each of `names` must be one of `known` (Latin case ignored), or the error lists them.
