@@ -230,6 +230,12 @@ fn articles_are_added_by_query_and_by_id_noted_tagged_and_dropped() {
     ]);
     assert!(!bad.status.success());
     assert!(stderr_of(&bad).contains("no article with id \"X9\""));
+    // …and says that the good id was not added either (all or nothing).
+    assert!(
+        stderr_of(&bad).contains("nothing was added to قمم"),
+        "{}",
+        stderr_of(&bad)
+    );
     assert!(!ids(&show(&index, "قمم")).contains(&"F1".to_owned()));
 }
 

@@ -369,7 +369,14 @@ fn add(
         })?;
         view::matching_records(&mut engine, &request)?
     } else {
-        view::lead_records(&engine, ids)?
+        // All or nothing: an id the index lacks adds none of them (say so, not only which).
+        view::lead_records(&engine, ids).map_err(|error| match error {
+            crate::Error::UnknownArticle(id) => anyhow::anyhow!(
+                "no article with id {id:?} in the index: nothing was added to {name} \
+                 (the ids are added all together or not at all)"
+            ),
+            other => other.into(),
+        })?
     };
     let mut store = Store::open(index)?;
     let added = store.add(name, &records, tags)?;
