@@ -466,3 +466,28 @@ fn export_keeps_only_the_outlets_named() {
     );
     assert!(!String::from_utf8_lossy(&other.stdout).contains("E0"));
 }
+
+#[test]
+fn a_blank_collection_name_is_refused_before_anything_is_indexed() {
+    // `--collection ""` filed the files under a collection without a name, listed as "(? – ?)"
+    // and impossible to filter by.
+    let dirs = TempDirs::new();
+    write(dirs.corpus().join("a.txt"), "قمة جنيف\nنص الخبر\n");
+    for blank in ["", "   "] {
+        let output = run(&[
+            "index",
+            path_str(&dirs.corpus()),
+            "--index",
+            path_str(&dirs.index()),
+            "--collection",
+            blank,
+        ]);
+        assert!(!output.status.success());
+        assert!(
+            stderr_of(&output).contains("a collection needs a name"),
+            "{}",
+            stderr_of(&output)
+        );
+    }
+    assert!(!dirs.index().join("meta.json").exists());
+}

@@ -42,7 +42,7 @@ pub struct IndexArgs {
     #[arg(long = "json-field", value_name = "FIELD=KEY")]
     pub json_fields: Vec<String>,
     /// Collection the files are filed under (default: the name of each folder indexed).
-    #[arg(long)]
+    #[arg(long, value_parser = collection_name)]
     pub collection: Option<String>,
     /// Stemmer of the stemmed fields (a new index only; recorded in it).
     #[arg(long, value_parser = super::choice::<StemmerKind>())]
@@ -357,4 +357,14 @@ pub fn describe(s: &RunSummary) -> String {
         s.warnings,
         count_of(s.index_articles as usize, "article", "articles")
     )
+}
+
+/// A `--collection` value: a name someone can read and type again (a blank one made a
+/// collection listed as "(? – ?)" that no filter could name).
+fn collection_name(value: &str) -> Result<String, String> {
+    let name = value.trim();
+    if name.is_empty() {
+        return Err("a collection needs a name".to_owned());
+    }
+    Ok(name.to_owned())
 }
