@@ -440,6 +440,10 @@ impl Parser {
                 Some((value.to_owned(), false))
             };
             match field_lower.as_str() {
+                "title" if value_tok.is_none() && self.peek() == Some(&Tok::Open) => {
+                    // `title:(بوتين OR ترامب)`: every word and phrase of the group, in titles.
+                    return self.primary().map(in_titles);
+                }
                 "title" => {
                     let Some((value, quoted)) = value_tok else {
                         self.note(Note::EmptyFilter { filter: "title" });
@@ -498,6 +502,24 @@ fn phrase_node(text: String, title_only: bool) -> Option<Node> {
         text: trimmed.to_owned(),
         title_only,
     })
+}
+
+/// `node` with each of its words and phrases searched in titles only.
+fn in_titles(node: Node) -> Node {
+    match node {
+        Node::Word { text, prefix, .. } => Node::Word {
+            text,
+            prefix,
+            title_only: true,
+        },
+        Node::Phrase { text, .. } => Node::Phrase {
+            text,
+            title_only: true,
+        },
+        Node::Not(inner) => Node::Not(Box::new(in_titles(*inner))),
+        Node::Or(nodes) => Node::Or(nodes.into_iter().map(in_titles).collect()),
+        Node::Group(nodes) => Node::Group(nodes.into_iter().map(in_titles).collect()),
+    }
 }
 
 /// A name before a colon that reads as a field of another query language (`category:`,
@@ -707,6 +729,31 @@ mod tests {
                 parse(query).notes
             );
         }
+    }
+
+    #[test]
+    fn a_title_field_takes_a_group() {
+        // `title:(…)` dropped the restriction ("title: without a value") and searched the
+        // group everywhere.
+        let parsed = parse("title:(بوتين OR \"قمة هلسنكي\") -روسيا");
+        assert!(parsed.notes.is_empty(), "{:?}", parsed.notes);
+        assert_eq!(
+            parsed.nodes,
+            vec![
+                Node::Or(vec![
+                    Node::Word {
+                        text: "بوتين".into(),
+                        prefix: false,
+                        title_only: true
+                    },
+                    Node::Phrase {
+                        text: "قمة هلسنكي".into(),
+                        title_only: true
+                    },
+                ]),
+                Node::Not(Box::new(word("روسيا"))),
+            ]
+        );
     }
 
     #[test]
