@@ -1130,13 +1130,20 @@ impl Engine {
         unit: Unit,
     ) -> Result<(BuiltQuery, Option<Box<dyn tantivy::query::Query>>)> {
         // Outlets are named by their stored code or their Arabic name (`العربية`): resolved
-        // here, once, to the codes the index holds.
-        let outlets = known_keywords(searcher, index::schema::names::SOURCE);
-        let resolved = SearchSettings {
-            sources: resolve_outlets(&request.sources, &outlets)?,
-            ..request.clone()
+        // here, once, to the codes the index holds (read only when some outlet is named).
+        let outlets = std::cell::OnceCell::new();
+        let known_outlets =
+            || outlets.get_or_init(|| known_keywords(searcher, index::schema::names::SOURCE));
+        let resolved;
+        let request = if request.sources.is_empty() {
+            request
+        } else {
+            resolved = SearchSettings {
+                sources: resolve_outlets(&request.sources, known_outlets())?,
+                ..request.clone()
+            };
+            &resolved
         };
-        let request = &resolved;
         check_filter(
             searcher,
             "category",
@@ -1153,7 +1160,7 @@ impl Engine {
         for names in [&mut parsed.filters.sources, &mut parsed.filters.not_sources] {
             let mut resolved = Vec::new();
             for name in names.iter() {
-                match resolve_outlets(std::slice::from_ref(name), &outlets) {
+                match resolve_outlets(std::slice::from_ref(name), known_outlets()) {
                     Ok(codes) => resolved.extend(codes),
                     Err(error) => {
                         if let crate::Error::UnknownFilter { known, .. } = error {
