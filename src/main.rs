@@ -49,9 +49,24 @@ enum Command {
     Stats(cli::stats::StatsArgs),
 }
 
+/// Whether `--long` of `subcommand` takes a value (read from the command line's definition).
+fn takes_value(subcommand: &str, long: &str) -> bool {
+    use clap::CommandFactory;
+    Cli::command()
+        .find_subcommand(subcommand)
+        .and_then(|command| {
+            command
+                .get_arguments()
+                .find(|arg| arg.get_long() == Some(long))
+                .map(|arg| arg.get_action().takes_values())
+        })
+        .unwrap_or(false)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse_from(cli::search::protect_exclusions(
         std::env::args_os().collect(),
+        takes_value,
     ));
     let result = match &cli.command {
         Command::Analyze(args) => cli::analyze::run(args),

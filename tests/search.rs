@@ -490,3 +490,42 @@ fn the_lead_prior_lifts_a_matching_first_passage_by_its_boost_and_finds_nothing_
         assert!(late.abs() < 1e-3, "{plain:?} → {boosted:?}");
     }
 }
+
+#[test]
+fn the_value_of_an_option_is_not_rewritten_as_an_exclusion() {
+    // `--limit -1` was refused as `invalid value '−1'`: the `-` of a query exclusion is
+    // rewritten to U+2212 so that clap leaves it to the query, and so was this option's value.
+    let (_dirs, index) = fixture();
+    let output = run(&[
+        "search",
+        "--index",
+        path_str(&index),
+        "--limit",
+        "-1",
+        "بوتين",
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        stderr_of(&output).contains("'-1'"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert!(
+        !stderr_of(&output).contains('\u{2212}'),
+        "{}",
+        stderr_of(&output)
+    );
+    // Exclusions after a flag or after an option's value are still exclusions.
+    // D1 (بوتن, a spelling of بوتين) also has روسيا.
+    let (all, _) = search(&index, &["--limit", "20", "بوتين"]);
+    assert!(ids(&all).contains(&"D1".to_owned()));
+    for args in [
+        ["--limit", "20", "-روسيا", "بوتين"],
+        ["--per-article", "1", "-روسيا", "بوتين"],
+    ] {
+        let (without, summary) = search(&index, &args);
+        assert!(!ids(&without).contains(&"D1".to_owned()), "{args:?}");
+        assert!(!without.is_empty() && without.len() < all.len(), "{args:?}");
+        assert!(summary["notes"].as_array().unwrap().is_empty(), "{summary}");
+    }
+}

@@ -255,7 +255,13 @@ pub fn resolve(input: &SettingsInput) -> anyhow::Result<SearchSettings> {
 /// Rewrites the command line so that query exclusions (`-جنيف`, `-"a phrase"`, `-nato`) after
 /// the `search`, `export` or `saved` subcommand reach the query parser instead of being read as unknown options:
 /// their `-` becomes U+2212 MINUS SIGN, which the query language treats the same way.
-pub fn protect_exclusions(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+/// `takes_value` says whether a long option (`--limit`) of the subcommand takes a value: the
+/// argument after one is that value, never an exclusion (`--limit -1` is refused as the number
+/// it is, not as `−1`).
+pub fn protect_exclusions(
+    args: Vec<std::ffi::OsString>,
+    takes_value: impl Fn(&str, &str) -> bool,
+) -> Vec<std::ffi::OsString> {
     // The command is the first argument (`fahras search …`); a later argument that happens
     // to be one of these words (`collections note saved ID "-2"`) is not a command.
     let search_at = 1;
@@ -265,7 +271,9 @@ pub fn protect_exclusions(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsStri
     {
         return args;
     }
+    let command = args[search_at].to_string_lossy().into_owned();
     let mut after_double_dash = false;
+    let mut is_option_value = false;
     args.into_iter()
         .enumerate()
         .map(|(i, arg)| {
@@ -273,8 +281,15 @@ pub fn protect_exclusions(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsStri
                 return arg;
             }
             let Some(text) = arg.to_str() else { return arg };
+            if std::mem::take(&mut is_option_value) {
+                return arg;
+            }
             if text == "--" {
                 after_double_dash = true;
+                return arg;
+            }
+            if let Some(long) = text.strip_prefix("--") {
+                is_option_value = !long.contains('=') && takes_value(&command, long);
                 return arg;
             }
             let is_exclusion = text.len() > 1
