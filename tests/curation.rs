@@ -135,7 +135,7 @@ fn articles_are_added_by_query_and_by_id_noted_tagged_and_dropped() {
     );
     assert_eq!(ids(&show(&index, "متأخرة")), ["G3", "G4"]);
     let again = run(&["collections", "add", "قمم", "H2", "--index", idx(&index)]);
-    assert!(stderr_of(&again).contains("added 0 articles to قمم; 1 were in it already"));
+    assert!(stderr_of(&again).contains("added 0 articles to قمم; 1 was in it already"));
     ok(&[
         "collections",
         "note",

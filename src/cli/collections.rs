@@ -381,15 +381,24 @@ fn add(
     let mut store = Store::open(index)?;
     let added = store.add(name, &records, tags)?;
     let matched = match query {
-        Some(query) => format!(" ({} articles match {query:?})", records.len()),
+        Some(query) => format!(
+            " ({} {query:?})",
+            super::search::count_of(records.len(), "article matches", "articles match")
+        ),
         None => String::new(),
     };
     let already = if added.already > 0 {
-        format!("; {} were in it already", added.already)
+        format!(
+            "; {} in it already",
+            super::search::count_of(added.already, "was", "were")
+        )
     } else {
         String::new()
     };
-    eprintln!("added {} articles to {name}{matched}{already}", added.added);
+    eprintln!(
+        "added {} to {name}{matched}{already}",
+        super::search::count_of(added.added, "article", "articles")
+    );
     Ok(())
 }
 

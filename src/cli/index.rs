@@ -123,7 +123,11 @@ impl Reporter for TerminalReporter {
             bar.set_length(bytes);
             bar.set_message(format!("0/{files} files"));
         } else if !self.quiet && files > 0 {
-            eprintln!("reading {files} files ({:.1} MB)", bytes as f64 / 1e6);
+            eprintln!(
+                "reading {} ({:.1} MB)",
+                super::search::count_of(files, "file", "files"),
+                bytes as f64 / 1e6
+            );
         }
     }
 
