@@ -39,7 +39,7 @@ use std::ops::ControlFlow;
 
 use tantivy::schema::{IndexRecordOption, Term, Value};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, DocId, DocSet, Searcher, TantivyDocument, TERMINATED};
+use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TantivyDocument, TERMINATED};
 
 use super::ranking::is_query_stopword;
 use crate::analysis::normalizer::{is_arabic_letter, is_combining_mark, TATWEEL};
@@ -280,6 +280,30 @@ pub fn find_variants(searcher: &Searcher, fields: &Fields, term: &str) -> Vec<Va
 /// there (an article is indexed whole into one segment).
 type ArticleKey = (u32, u64);
 
+/// The live passages of `segment` whose exact text holds `key`, in index order.
+fn live_passages_with(
+    segment: &SegmentReader,
+    fields: &Fields,
+    key: &Term,
+) -> Option<impl Iterator<Item = DocId>> {
+    let inverted = segment.inverted_index(fields.text).ok()?;
+    let mut postings = inverted
+        .read_postings(key, IndexRecordOption::Basic)
+        .ok()??;
+    let alive = segment.alive_bitset().cloned();
+    let mut doc = postings.doc();
+    Some(std::iter::from_fn(move || {
+        while doc != TERMINATED {
+            let current = doc;
+            doc = postings.advance();
+            if alive.as_ref().is_none_or(|bits| bits.is_alive(current)) {
+                return Some(current);
+            }
+        }
+        None
+    }))
+}
+
 /// Visits each live passage whose exact text holds `term`, in index order, with its address
 /// and its article, until `visit` breaks.
 fn visit_passages_with(
@@ -290,10 +314,8 @@ fn visit_passages_with(
 ) {
     let key = Term::from_field_text(fields.text, term);
     for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
-        let Ok(inverted) = segment.inverted_index(fields.text) else {
-            continue;
-        };
-        let Ok(Some(mut postings)) = inverted.read_postings(&key, IndexRecordOption::Basic) else {
+        let ordinal = ordinal as u32;
+        let Some(passages) = live_passages_with(segment, fields, &key) else {
             continue;
         };
         let ids = segment
@@ -301,19 +323,14 @@ fn visit_passages_with(
             .str(crate::index::schema::names::ARTICLE_ID)
             .ok()
             .flatten();
-        let alive = segment.alive_bitset();
-        let mut doc = postings.doc();
-        while doc != TERMINATED {
-            if alive.is_none_or(|bits| bits.is_alive(doc)) {
-                let article = ids
-                    .as_ref()
-                    .and_then(|ids| ids.term_ords(doc).next())
-                    .map(|ord| (ordinal as u32, ord));
-                if visit(DocAddress::new(ordinal as u32, doc), article).is_break() {
-                    return;
-                }
+        for doc in passages {
+            let article = ids
+                .as_ref()
+                .and_then(|ids| ids.term_ords(doc).next())
+                .map(|ord| (ordinal, ord));
+            if visit(DocAddress::new(ordinal, doc), article).is_break() {
+                return;
             }
-            doc = postings.advance();
         }
     }
 }
@@ -357,58 +374,53 @@ fn sampled_passages(
     // (day hash, segment, article ordinal, the article's passages), at most `limit` articles
     // per segment: the first `limit` articles of the archive are among them.
     let mut chosen: Vec<(u64, u32, u64, Vec<DocAddress>)> = Vec::new();
+    // Each segment's article-id column, by segment ordinal.
     let mut id_columns = Vec::new();
     for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
         let ordinal = ordinal as u32;
-        let Ok(inverted) = segment.inverted_index(fields.text) else {
-            continue;
-        };
-        let Ok(Some(mut postings)) = inverted.read_postings(&key, IndexRecordOption::Basic) else {
-            continue;
-        };
         let fast = segment.fast_fields();
-        let Ok(Some(ids)) = fast.str(crate::index::schema::names::ARTICLE_ID) else {
+        let ids = fast
+            .str(crate::index::schema::names::ARTICLE_ID)
+            .ok()
+            .flatten();
+        let (Some(passages), Some(ids)) = (live_passages_with(segment, fields, &key), &ids) else {
+            id_columns.push(ids);
             continue;
         };
         let days = fast.date(crate::index::schema::names::DAY).ok();
-        let alive = segment.alive_bitset();
         // Within a segment, article ordinals sort as the ids do.
         let mut best: std::collections::BTreeMap<(u64, u64), Vec<DocId>> = Default::default();
-        let mut doc = postings.doc();
-        while doc != TERMINATED {
-            if alive.is_none_or(|bits| bits.is_alive(doc)) {
-                let day = days
-                    .as_ref()
-                    .and_then(|days| days.first(doc))
-                    .map_or(i64::MIN, |day| day.into_timestamp_secs());
-                let day_hash = mix(day as u64);
-                let worst = best.last_key_value().map(|(k, _)| k.0);
-                if best.len() < limit || worst.is_some_and(|worst| day_hash <= worst) {
-                    if let Some(article) = ids.term_ords(doc).next() {
-                        let passages = best.entry((day_hash, article)).or_default();
-                        if passages.len() < 2 {
-                            passages.push(doc);
-                        }
-                        if best.len() > limit {
-                            best.pop_last();
-                        }
+        for doc in passages {
+            let day = days
+                .as_ref()
+                .and_then(|days| days.first(doc))
+                .map_or(i64::MIN, |day| day.into_timestamp_secs());
+            let day_hash = mix(day as u64);
+            let worst = best.last_key_value().map(|(k, _)| k.0);
+            if best.len() < limit || worst.is_some_and(|worst| day_hash <= worst) {
+                if let Some(article) = ids.term_ords(doc).next() {
+                    let passages = best.entry((day_hash, article)).or_default();
+                    if passages.len() < 2 {
+                        passages.push(doc);
+                    }
+                    if best.len() > limit {
+                        best.pop_last();
                     }
                 }
             }
-            doc = postings.advance();
         }
         for ((day_hash, article), docs) in best {
             let docs = docs.into_iter().map(|doc| DocAddress::new(ordinal, doc));
             chosen.push((day_hash, ordinal, article, docs.collect()));
         }
-        id_columns.push((ordinal, ids));
+        id_columns.push(Some(ids.clone()));
     }
     chosen.sort_unstable_by_key(|&(day_hash, segment, article, _)| (day_hash, segment, article));
     // Articles of one day from different segments are ordered by their ids, read only for
     // them (reading an id from its ordinal decodes a block of the dictionary).
     let id_of = |segment: u32, article: u64| {
         let mut id = String::new();
-        if let Some((_, ids)) = id_columns.iter().find(|(ordinal, _)| *ordinal == segment) {
+        if let Some(Some(ids)) = id_columns.get(segment as usize) {
             let _ = ids.ord_to_str(article, &mut id);
         }
         id
