@@ -435,17 +435,11 @@ fn ris_and_jsonl_exports_carry_every_field() {
 fn export_keeps_only_the_outlets_named() {
     let (_dirs, index) = export_fixture();
     let rows = |extra: &[&str]| -> usize {
-        let mut args = vec![
-            "export",
-            "جنيف",
-            "--index",
-            path_str(&index),
-            "--format",
-            "jsonl",
-            "--quiet",
-        ];
+        let mut args = vec!["جنيف", "--quiet"];
         args.extend_from_slice(extra);
-        ok(&args).lines().filter(|l| !l.trim().is_empty()).count()
+        let (succeeded, rows, stderr) = export_jsonl(&index, &args);
+        assert!(succeeded, "{stderr}");
+        rows
     };
     assert_eq!(rows(&[]), 30);
     assert_eq!(rows(&["--source", "bbc"]), 30);

@@ -189,16 +189,7 @@ fn export_takes_exact_and_category_as_search_does_and_says_how_it_read_the_query
     write_archive(&dirs.corpus());
     index_quietly(&dirs.corpus(), &dirs.index());
     let index = dirs.index();
-    let export = |args: &[&str]| {
-        let mut all = vec!["export", "--index", path_str(&index), "--format", "jsonl"];
-        all.extend_from_slice(args);
-        let output = run(&all);
-        let rows = String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .count();
-        (output.status.success(), rows, stderr_of(&output))
-    };
+    let export = |args: &[&str]| export_jsonl(&index, args);
     // بوتين finds its spelling بوتن too (12 + 6 articles); --exact only the 12.
     assert_eq!(export(&["بوتين"]).1, 18);
     assert_eq!(export(&["--exact", "بوتين"]).1, 12);

@@ -330,3 +330,16 @@ pub fn property_config(cases: u32) -> proptest::test_runner::Config {
         ..from_env
     }
 }
+
+/// `fahras export --format jsonl ARGS` on `index`: whether it succeeded, how many rows it wrote
+/// and what it said on standard error.
+pub fn export_jsonl(index: &Path, args: &[&str]) -> (bool, usize, String) {
+    let mut all = vec!["export", "--index", path_str(index), "--format", "jsonl"];
+    all.extend_from_slice(args);
+    let output = run(&all);
+    let rows = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .count();
+    (output.status.success(), rows, stderr_of(&output))
+}
