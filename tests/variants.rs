@@ -210,6 +210,31 @@ fn export_takes_exact_and_category_as_search_does_and_says_how_it_read_the_query
 }
 
 #[test]
+fn adding_a_query_to_a_collection_says_how_it_read_the_query() {
+    // Collections, like exports, take the words as typed: a typo added nothing, silently.
+    let dirs = TempDirs::new();
+    write_archive(&dirs.corpus());
+    index_quietly(&dirs.corpus(), &dirs.index());
+    let output = run(&[
+        "collections",
+        "add",
+        "kremlin",
+        "--query",
+        "الكرملبن",
+        "--index",
+        path_str(&dirs.index()),
+    ]);
+    let stderr = stderr_of(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("added 0 articles to kremlin"), "{stderr}");
+    assert!(
+        stderr
+            .contains("did you mean: الكرملين? (collections search the words as typed: الكرملبن)"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn either_spelling_finds_the_same_articles_in_the_same_order() {
     let dirs = TempDirs::new();
     write_archive(&dirs.corpus());

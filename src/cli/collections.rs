@@ -367,7 +367,9 @@ fn add(
             no_highlight: true,
             ..SettingsInput::default()
         })?;
-        view::matching_records(&mut engine, &request)?
+        let (records, read) = view::matching_records(&mut engine, &request)?;
+        super::export::say_how_the_query_was_read(&read, "collections");
+        records
     } else {
         // All or nothing: an id the index lacks adds none of them (say so, not only which).
         view::lead_records(&engine, ids).map_err(|error| match error {

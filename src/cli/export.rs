@@ -95,14 +95,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
     writer
         .finish()
         .map_err(|e| crate::Error::io(destination, e))?;
-    // How the query was read goes to standard error even with --quiet: a file that silently
-    // holds less than was asked for is worse than a line on the terminal.
-    for note in &read.notes {
-        eprintln!("note: {note}");
-    }
-    for (word, suggestion) in &read.suggestions {
-        eprintln!("did you mean: {suggestion}? (exports search the words as typed: {word})");
-    }
+    say_how_the_query_was_read(&read, "exports");
     if !args.quiet {
         eprintln!(
             "exported {} in {:.2} s",
@@ -111,4 +104,16 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Says on standard error how a query was read for `what` (exports, collections), even with
+/// --quiet: a file or a collection that silently holds less than was asked for is worse than a
+/// line on the terminal. They search the words as typed, so a likelier word is only suggested.
+pub fn say_how_the_query_was_read(read: &crate::search::ArticlesRead, what: &str) {
+    for note in &read.notes {
+        eprintln!("note: {note}");
+    }
+    for (word, suggestion) in &read.suggestions {
+        eprintln!("did you mean: {suggestion}? ({what} search the words as typed: {word})");
+    }
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::{ArticleRecord, Store};
 use crate::export::ExportRow;
 use crate::outlets;
-use crate::search::{Engine, SearchSettings};
+use crate::search::{ArticlesRead, Engine, SearchSettings};
 use crate::{Error, Result};
 
 /// An article of a collection.
@@ -110,17 +110,18 @@ pub fn collection_articles(
     Ok(articles)
 }
 
-/// The records of every article `request` matches, best first (to add a query's articles).
+/// The records of every article `request` matches, best first (to add a query's articles),
+/// and how the query was read (its notes and suggestions, for the caller to say).
 pub fn matching_records(
     engine: &mut Engine,
     request: &SearchSettings,
-) -> Result<Vec<ArticleRecord>> {
+) -> Result<(Vec<ArticleRecord>, ArticlesRead)> {
     let mut records = Vec::new();
-    engine.for_each_article(request, |hit| {
+    let read = engine.for_each_article(request, |hit| {
         records.push(ArticleRecord::of(&hit));
         Ok(())
     })?;
-    Ok(records)
+    Ok((records, read))
 }
 
 /// The records of the articles `ids` from their leads; an id the index does not hold is
