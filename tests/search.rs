@@ -491,6 +491,88 @@ fn the_lead_prior_lifts_a_matching_first_passage_by_its_boost_and_finds_nothing_
     }
 }
 
+/// Whole-article evidence (issue 16): ABOUT repeats the word in each of its five passages,
+/// PASSING names it in one short passage (its lead, as ABOUT's first passage does) among
+/// others about something else. PASSING's passage
+/// alone scores a little higher (shorter, same count), so by best passage it ranks first; with
+/// the article as a whole counted (the default) ABOUT does, in the TREC run, on the page and in
+/// the export alike, each still shown by its best passage.
+#[test]
+fn an_article_about_the_subject_outranks_one_that_names_it_in_passing() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    let article = |id: &str, paragraphs: &[String]| {
+        format!(
+            "<DOC>\n<DOCNO>{id}</DOCNO>\n<SRC>BBC</SRC>\n<TITLE>خبر</TITLE>\n<TIME>Wed, 16 Jun 2021 10:00:00 GMT</TIME>\n<TEXT>\n{}\n</TEXT>\n</DOC>\n",
+            paragraphs.join("\n\n")
+        )
+    };
+    let with_word =
+        |seed: usize, words: usize| format!("زلزال {} زلزال", arabic_paragraph(seed, words - 2));
+    let about: Vec<String> = (0..5).map(|seed| with_word(seed, 150)).collect();
+    // The word in its lead, as in ABOUT's: the lead prior lifts both alike.
+    let passing = vec![
+        with_word(11, 120),
+        arabic_paragraph(10, 150),
+        arabic_paragraph(12, 150),
+    ];
+    write(corpus.join("about.txt"), article("ABOUT", &about));
+    write(corpus.join("passing.txt"), article("PASSING", &passing));
+    for seed in 0..4 {
+        write(
+            corpus.join(format!("other{seed}.txt")),
+            article(&format!("OTHER{seed}"), &[arabic_paragraph(20 + seed, 150)]),
+        );
+    }
+    let index = dirs.index();
+    index_quietly(&corpus, &index);
+    let trec = |extra: &[&str]| -> Vec<(String, f64)> {
+        let mut args = vec!["search", "--index", path_str(&index), "--format", "trec"];
+        args.extend_from_slice(extra);
+        args.push("زلزال");
+        ok(&args)
+            .lines()
+            .map(|line| {
+                let cells: Vec<&str> = line.split_whitespace().collect();
+                (cells[2].to_owned(), cells[4].parse().unwrap())
+            })
+            .collect()
+    };
+    let ids =
+        |ranked: &[(String, f64)]| ranked.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>();
+    let by_passage = trec(&["--article-weight", "0"]);
+    assert_eq!(ids(&by_passage), ["PASSING", "ABOUT"], "{by_passage:?}");
+    let by_article = trec(&[]);
+    assert_eq!(ids(&by_article), ["ABOUT", "PASSING"], "{by_article:?}");
+    assert!(by_article[0].1 >= by_article[1].1, "{by_article:?}");
+    // The page: one entry per article, in the same order, each by the passage with the word.
+    let (hits, _) = search_json(&index, &["زلزال"]);
+    let page: Vec<&str> = hits
+        .iter()
+        .map(|h| h["article_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(page, ["ABOUT", "PASSING"], "{hits:?}");
+    assert_eq!(hits[1]["passage"], 0, "{}", hits[1]);
+    let (hits, _) = search_json(&index, &["زلزال", "--article-weight", "0"]);
+    assert_eq!(hits[0]["article_id"], "PASSING", "{hits:?}");
+    // The export ranks as the TREC run does.
+    let exported = ok(&[
+        "export",
+        "--index",
+        path_str(&index),
+        "--format",
+        "jsonl",
+        "--quiet",
+        "زلزال",
+    ]);
+    let rows: Vec<serde_json::Value> = exported
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let order: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(order, ["ABOUT", "PASSING"], "{exported}");
+}
+
 #[test]
 fn the_value_of_an_option_is_not_rewritten_as_an_exclusion() {
     // `--limit -1` was refused as `invalid value '−1'`: the `-` of a query exclusion is

@@ -133,6 +133,10 @@ pub struct RankingArgs {
     /// Article ranking: weight of an article's next-best passages (geometric; 0 = best only).
     #[arg(long, default_value_t = ArticleRanking::default().passage_decay)]
     pub passage_decay: f32,
+    /// Article ranking: weight of whole-article evidence (BM25 over all the article's
+    /// passages) added to its best passage's score (0 = off).
+    #[arg(long, default_value_t = ArticleRanking::default().article_weight)]
+    pub article_weight: f32,
     /// BM25 length normalization b, between 0 and 1 (k1 follows so that k1·(1 − b) = 0.3).
     #[arg(long, default_value_t = Ranking::default().bm25_b.get())]
     pub bm25_b: f32,
@@ -208,6 +212,7 @@ impl RankingArgs {
             reading_weight: self.reading_weight,
             lead_boost: self.lead_boost,
             passage_decay: self.passage_decay,
+            article_weight: self.article_weight,
             bm25_b: self.bm25_b,
             prf: self.prf.into(),
             prf_docs: self.prf_docs,

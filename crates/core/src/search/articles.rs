@@ -239,6 +239,31 @@ impl ArticleTable {
         self.collections.get(index as usize).map(String::as_str)
     }
 
+    /// Articles with an id in the segment (deleted ones included, as in its token counts).
+    pub fn article_count(&self) -> usize {
+        self.articles.len()
+    }
+
+    /// The documents of `doc`'s article, `[start, end)`: its passages are consecutive (one
+    /// batch; see the module comment). A document without an article is its own range.
+    pub fn documents_around(&self, doc: DocId) -> (DocId, DocId) {
+        let Some(&ord) = self.doc_articles.get(doc as usize) else {
+            return (doc, doc + 1);
+        };
+        if ord == NONE {
+            return (doc, doc + 1);
+        }
+        let mut start = doc as usize;
+        while start > 0 && self.doc_articles[start - 1] == ord {
+            start -= 1;
+        }
+        let mut end = doc as usize + 1;
+        while end < self.doc_articles.len() && self.doc_articles[end] == ord {
+            end += 1;
+        }
+        (start as DocId, end as DocId)
+    }
+
     pub fn article_of(&self, doc: DocId) -> Option<u64> {
         match self.doc_articles.get(doc as usize) {
             Some(&ord) if ord != NONE => Some(u64::from(ord)),

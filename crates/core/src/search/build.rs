@@ -28,6 +28,7 @@ use super::tiered::{Bonus, Tiered};
 use super::transliteration;
 use super::typos::{self, Correction};
 use super::variants::Variant;
+use super::whole_article::ArticleWord;
 use crate::analysis;
 use crate::analysis::normalizer::is_arabic_letter;
 use crate::index::Fields;
@@ -92,6 +93,8 @@ pub struct BuiltQuery {
     pub positive_stems: Vec<String>,
     /// Positive parts (words, phrases, groups) after stopwords were dropped.
     pub positive_parts: usize,
+    /// The positive plain words searched in the text, as whole-article evidence counts them.
+    pub article_words: Vec<ArticleWord>,
     pub variants: BTreeMap<String, BTreeMap<String, u64>>,
     /// The same variants counted in articles.
     pub variant_articles: BTreeMap<String, BTreeMap<String, u64>>,
@@ -222,6 +225,7 @@ struct Builder<'a> {
     suggestions: BTreeMap<String, String>,
     searched_instead: BTreeSet<String>,
     notes: Vec<Note>,
+    article_words: Vec<ArticleWord>,
 }
 
 /// Builds the query for `parsed` with `settings`' fields, ranking and filters; `lead_boost`
@@ -251,6 +255,7 @@ pub fn build(
         suggestions: BTreeMap::new(),
         searched_instead: BTreeSet::new(),
         notes: parsed.notes.clone(),
+        article_words: Vec::new(),
     };
     let nodes = builder.without_stopwords(&parsed.nodes);
     let mut positives: Vec<Box<dyn Query>> = Vec::new();
@@ -304,6 +309,7 @@ pub fn build(
         highlight: builder.highlight,
         positive_stems,
         positive_parts,
+        article_words: builder.article_words,
         variants: builder.variants,
         variant_articles: builder.variant_articles,
         suggestions: builder.suggestions,
@@ -737,6 +743,44 @@ impl Builder<'_> {
         (typed_df / most, factors)
     }
 
+    /// Notes a wanted word for whole-article evidence: the stemmed-field terms the passage query
+    /// searches for it, at the same weights (a word of several stems counts each as a word).
+    fn count_in_articles(
+        &mut self,
+        stems: &[String],
+        primary_factor: f32,
+        variants: &[Variant],
+        alternates: &[(String, f32)],
+    ) {
+        let [stem] = stems else {
+            for stem in stems {
+                self.article_words.push(ArticleWord {
+                    stems: vec![(stem.clone(), 1.0)],
+                });
+            }
+            return;
+        };
+        let mut word = ArticleWord {
+            stems: vec![(stem.clone(), primary_factor)],
+        };
+        let mut add = |stem: &String, weight: f32| {
+            if !word.stems.iter().any(|(s, _)| s == stem) {
+                word.stems.push((stem.clone(), weight));
+            }
+        };
+        for variant in variants {
+            for stem in analysis::query_terms(self.analyzers.stem, &variant.term) {
+                add(&stem, self.ranking.variant_weight);
+            }
+        }
+        for (alternate, factor) in alternates {
+            if *factor >= MIN_READING_SHARE {
+                add(alternate, self.ranking.reading_weight * factor);
+            }
+        }
+        self.article_words.push(word);
+    }
+
     /// Reports `variant` as used for `word` (as typed), in passages and in articles.
     fn report_variant(&mut self, word: &str, variant: &Variant) {
         self.variants
@@ -967,6 +1011,9 @@ impl Builder<'_> {
             self.highlight.exact.extend(exact_terms.iter().cloned());
             self.highlight.stem.extend(stem_terms.iter().cloned());
         }
+        if wanted && self.selection.text && !title_only {
+            self.count_in_articles(&stem_terms, primary_factor, &variants, &alternates);
+        }
         if wanted {
             for variant in variants {
                 self.highlight.exact.insert(variant.term.clone());
@@ -995,6 +1042,17 @@ impl Builder<'_> {
                 })
                 .collect();
             clauses.extend(self.one_word_clauses(&pairs, &spellings));
+            if wanted && self.selection.text && !title_only {
+                if let Some(word) = self.article_words.last_mut() {
+                    for spelling in &spellings {
+                        for stem in &spelling.stems {
+                            if !word.stems.iter().any(|(s, _)| s == stem) {
+                                word.stems.push((stem.clone(), 1.0));
+                            }
+                        }
+                    }
+                }
+            }
             if wanted {
                 for (spelling, form) in spellings.into_iter().zip(forms) {
                     self.highlight.exact.insert(spelling.term);

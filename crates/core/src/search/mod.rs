@@ -18,6 +18,7 @@ pub mod tiered;
 pub mod transliteration;
 pub mod typos;
 pub mod variants;
+pub mod whole_article;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Instant;
@@ -482,9 +483,14 @@ impl Engine {
             dates: request.sort != Sort::Relevance,
         };
         let (matches, page) = match (request.sort, &meaning) {
-            (Sort::Relevance, _) => {
-                self.page_by_relevance(searcher, &*query, request, collector, meaning.as_ref())?
-            }
+            (Sort::Relevance, _) => self.page_by_relevance(
+                searcher,
+                &*query,
+                &built,
+                request,
+                collector,
+                meaning.as_ref(),
+            )?,
             // Date order in hybrid mode orders the lexical matches and the nearest passages;
             // the totals still count the lexical matches.
             (Sort::Newest | Sort::Oldest, Some(m)) if m.mode == Mode::Hybrid => {
@@ -774,6 +780,7 @@ impl Engine {
         &self,
         searcher: &tantivy::Searcher,
         query: &dyn tantivy::query::Query,
+        built: &BuiltQuery,
         request: &SearchSettings,
         collector: articles::ArticleCollector,
         meaning: Option<&Meaning>,
@@ -781,7 +788,12 @@ impl Engine {
         let fields = self.handle.fields;
         let wanted = request.page_end();
         let cap = MAX_TIE_FETCH.max(wanted.saturating_mul(3));
-        let mut fetch = wanted.saturating_mul(3).max(50).min(cap);
+        // Every page rescores the same first passages by their articles (see `whole_article`).
+        let mut fetch = wanted
+            .saturating_mul(3)
+            .max(50)
+            .max(whole_article::DEPTH)
+            .min(cap);
         if meaning.is_some() {
             fetch = fetch.max(semantic::SIDE_DEPTH);
         }
@@ -793,13 +805,15 @@ impl Engine {
         )?;
         // Hybrid: the lexical passages fused with the nearest ones (semantic mode searched the
         // nearest passages themselves, scored by their closeness).
-        let rank = |top: Vec<(f32, DocAddress)>| match meaning {
-            Some(m) if m.mode == Mode::Hybrid => fuse::fuse(&top, &m.nearest, m.weight),
-            Some(m) => m.nearest.clone(),
-            None => top,
+        let rank = |top: Vec<(f32, DocAddress)>| -> Result<Vec<(f32, DocAddress)>> {
+            Ok(match meaning {
+                Some(m) if m.mode == Mode::Hybrid => fuse::fuse(&top, &m.nearest, m.weight),
+                Some(m) => m.nearest.clone(),
+                None => self.with_whole_articles(searcher, built, request, top)?,
+            })
         };
         let mut fetched = top.len();
-        top = rank(top);
+        top = rank(top)?;
         loop {
             // Passages tied with the last one fetched may continue past the cut, and ties are
             // ordered by date and id, not by where the cut fell: leave that run out unless
@@ -830,7 +844,7 @@ impl Engine {
                 &statistics,
             )?;
             fetched = top.len();
-            top = rank(top);
+            top = rank(top)?;
         }
     }
 
@@ -1496,6 +1510,10 @@ impl Engine {
                     }
                 }
             };
+            let top = match &meaning {
+                None => self.with_whole_articles(&searcher, &built, request, top)?,
+                Some(_) => top,
+            };
             let ids = article_ids(&searcher, &fields, &top)?;
             // Article score: its best passage, plus its other matching passages decayed
             // geometrically (passage_decay 0: the best passage alone).
@@ -1528,6 +1546,37 @@ impl Engine {
         }
     }
 
+    /// `top` (passages, best first) with its first passages rescored by their articles'
+    /// whole-article evidence (see [`whole_article`]); as it was when that is off.
+    fn with_whole_articles(
+        &self,
+        searcher: &tantivy::Searcher,
+        built: &BuiltQuery,
+        request: &SearchSettings,
+        top: Vec<(f32, DocAddress)>,
+    ) -> Result<Vec<(f32, DocAddress)>> {
+        let weight = request.articles.article_weight;
+        if weight <= 0.0 || built.article_words.is_empty() {
+            return Ok(top);
+        }
+        let fields = whole_article::ArticleFields {
+            text: self.handle.fields.text_stem,
+            title: request
+                .fields
+                .title
+                .then_some(self.handle.fields.title_stem),
+        };
+        Ok(whole_article::rescore(
+            searcher,
+            fields,
+            &built.article_words,
+            request.ranking.bm25_b,
+            weight,
+            &self.article_tables(searcher)?,
+            &top,
+        )?)
+    }
+
     /// Every matching article, best first, each as its best passage (highlighted), passed to
     /// `sink` one at a time so that large exports stream. Returns the number of articles.
     pub fn for_each_article(
@@ -1558,6 +1607,7 @@ impl Engine {
             &TopDocs::with_limit(total.max(1)).order_by_score(),
             &self.statistics(&searcher, request.ranking.bm25_b),
         )?;
+        let top = self.with_whole_articles(&searcher, &built, request, top)?;
         let best = group_by_article(&searcher, &fields, &top, 1)?;
         for (rank, (score, address, _)) in best.into_iter().enumerate() {
             let mut hit = read_hit(&searcher, &fields, address, rank + 1, score, &built)?;

@@ -163,6 +163,9 @@ pub struct ArticleRanking {
     /// An article scores its best passage plus its other matching passages, the n-th next one
     /// weighted `passage_decay`^n (0: best alone; between 0 and 1).
     pub passage_decay: f32,
+    /// Weight of whole-article evidence (BM25 over the article's passages together) added to
+    /// its best passage's score (0: off; see `whole_article`).
+    pub article_weight: f32,
 }
 
 impl Default for ArticleRanking {
@@ -170,6 +173,7 @@ impl Default for ArticleRanking {
         ArticleRanking {
             lead_boost: 4.0,
             passage_decay: 0.0,
+            article_weight: 0.5,
         }
     }
 }
@@ -297,6 +301,7 @@ pub struct RankingInput {
     pub reading_weight: f32,
     pub lead_boost: f32,
     pub passage_decay: f32,
+    pub article_weight: f32,
     pub bm25_b: f32,
     /// Feedback for which queries (`None`: off).
     pub prf: Option<PrfQueries>,
@@ -327,6 +332,7 @@ impl Default for RankingInput {
             reading_weight: ranking.reading_weight,
             lead_boost: articles.lead_boost,
             passage_decay: articles.passage_decay,
+            article_weight: articles.article_weight,
             bm25_b: ranking.bm25_b.get(),
             prf: ranking.prf.map(|p| p.queries),
             prf_docs: prf.docs,
@@ -490,6 +496,7 @@ impl RankingInput {
             ("proximity", self.proximity),
             ("reading_weight", self.reading_weight),
             ("lead_boost", self.lead_boost),
+            ("article_weight", self.article_weight),
         ] {
             if !(value >= 0.0 && value.is_finite()) {
                 return Err(SettingError::new(
@@ -530,6 +537,7 @@ impl RankingInput {
         let articles = ArticleRanking {
             lead_boost: self.lead_boost,
             passage_decay: self.passage_decay,
+            article_weight: self.article_weight,
         };
         Ok((ranking, articles, fields))
     }
