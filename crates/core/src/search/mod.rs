@@ -1062,17 +1062,26 @@ impl Engine {
         bm25::LengthNormalization::new(
             searcher,
             b,
-            Box::new(move |term: &Term| {
-                if let Some(&known) = self.lock_caches(searcher).doc_freqs.get(term) {
-                    return Ok(known);
-                }
-                let found = searcher.doc_freq(term)?;
-                self.lock_caches(searcher)
-                    .doc_freqs
-                    .insert(term.clone(), found);
-                Ok(found)
-            }),
+            Box::new(move |term: &Term| self.cached_doc_freq(searcher, term)),
         )
+    }
+
+    /// Passages holding `term`, remembered for this index generation.
+    fn cached_doc_freq(&self, searcher: &tantivy::Searcher, term: &Term) -> tantivy::Result<u64> {
+        if let Some(&known) = self.lock_caches(searcher).doc_freqs.get(term) {
+            return Ok(known);
+        }
+        let found = searcher.doc_freq(term)?;
+        self.lock_caches(searcher)
+            .doc_freqs
+            .insert(term.clone(), found);
+        Ok(found)
+    }
+
+    /// [`Self::cached_doc_freq`], an unreadable segment counting as holding nothing (the search
+    /// itself reports it).
+    fn doc_freq(&self, searcher: &tantivy::Searcher, term: &Term) -> u64 {
+        self.cached_doc_freq(searcher, term).unwrap_or(0)
     }
 
     fn lock_caches(&self, searcher: &tantivy::Searcher) -> std::sync::MutexGuard<'_, Caches> {
@@ -1566,13 +1575,19 @@ impl Engine {
                 .title
                 .then_some(self.handle.fields.title_stem),
         };
+        let tables = self.article_tables(searcher)?;
+        let doc_freq = |term: &Term| self.doc_freq(searcher, term);
+        let statistics = whole_article::Statistics {
+            tables: &tables,
+            doc_freq: &doc_freq,
+        };
         Ok(whole_article::rescore(
             searcher,
             fields,
             &built.article_words,
             request.ranking.bm25_b,
             weight,
-            &self.article_tables(searcher)?,
+            statistics,
             &top,
         )?)
     }

@@ -60,21 +60,28 @@ struct Span {
     end: DocId,
 }
 
+/// What the scores are computed from besides the postings: each segment's article table, and
+/// document frequencies (remembered by the engine for its index generation).
+pub struct Statistics<'a> {
+    pub tables: &'a HashMap<SegmentOrdinal, Arc<ArticleTable>>,
+    pub doc_freq: &'a dyn Fn(&Term) -> u64,
+}
+
 /// `passages` (best first) with the first [`DEPTH`] rescored: each passage's score plus
 /// `weight` times its article's whole-article BM25 for `words`, sorted again (ties keep their
 /// order).
-#[allow(clippy::too_many_arguments)]
 pub fn rescore(
     searcher: &Searcher,
     fields: ArticleFields,
     words: &[ArticleWord],
     b: Bm25B,
     weight: f32,
-    tables: &HashMap<SegmentOrdinal, Arc<ArticleTable>>,
+    statistics: Statistics<'_>,
     passages: &[(Score, DocAddress)],
 ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
     let depth = passages.len().min(DEPTH);
-    let scores = article_scores(searcher, fields, words, b, tables, &passages[..depth])?;
+    let tables = statistics.tables;
+    let scores = article_scores(searcher, fields, words, b, &statistics, &passages[..depth])?;
     let mut out = passages.to_vec();
     for (score, address) in &mut out[..depth] {
         let bonus = tables
@@ -85,7 +92,9 @@ pub fn rescore(
             .unwrap_or(0.0);
         *score += weight * bonus;
     }
-    out.sort_by(|a, b| b.0.total_cmp(&a.0));
+    // The rest stays where it is: no passage past the depth scores more than the one at it,
+    // and a rescored passage never scores less than it did.
+    out[..depth].sort_by(|a, b| b.0.total_cmp(&a.0));
     Ok(out)
 }
 
@@ -96,9 +105,10 @@ fn article_scores(
     fields: ArticleFields,
     words: &[ArticleWord],
     b: Bm25B,
-    tables: &HashMap<SegmentOrdinal, Arc<ArticleTable>>,
+    statistics: &Statistics<'_>,
     passages: &[(Score, DocAddress)],
 ) -> tantivy::Result<HashMap<ArticleKey, Score>> {
+    let tables = statistics.tables;
     let mut scores = HashMap::new();
     if words.is_empty() || passages.is_empty() {
         return Ok(scores);
@@ -125,11 +135,7 @@ fn article_scores(
             let df: u64 = word
                 .stems
                 .iter()
-                .map(|(stem, _)| {
-                    searcher
-                        .doc_freq(&Term::from_field_text(fields.text, stem))
-                        .unwrap_or(0)
-                })
+                .map(|(stem, _)| (statistics.doc_freq)(&Term::from_field_text(fields.text, stem)))
                 .sum();
             let df = (df as f64).min(n);
             (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
