@@ -1011,6 +1011,7 @@ impl Builder<'_> {
             self.highlight.exact.extend(exact_terms.iter().cloned());
             self.highlight.stem.extend(stem_terms.iter().cloned());
         }
+        let article_words_before = self.article_words.len();
         if wanted && self.selection.text && !title_only {
             self.count_in_articles(&stem_terms, primary_factor, &variants, &alternates);
         }
@@ -1043,7 +1044,8 @@ impl Builder<'_> {
                 .collect();
             clauses.extend(self.one_word_clauses(&pairs, &spellings));
             if wanted && self.selection.text && !title_only {
-                if let Some(word) = self.article_words.last_mut() {
+                // The word just noted (none when it had no stem of its own).
+                if let Some(word) = self.article_words[article_words_before..].last_mut() {
                     for spelling in &spellings {
                         for stem in &spelling.stems {
                             if !word.stems.iter().any(|(s, _)| s == stem) {

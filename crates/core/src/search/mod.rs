@@ -1519,6 +1519,8 @@ impl Engine {
                     }
                 }
             };
+            // The next passages count as they scored: their article's bonus is in its best.
+            let unbonused: HashMap<DocAddress, f32> = top.iter().map(|&(s, a)| (a, s)).collect();
             let top = match &meaning {
                 None => self.with_whole_articles(&searcher, &built, request, top)?,
                 Some(_) => top,
@@ -1528,11 +1530,12 @@ impl Engine {
             // geometrically (passage_decay 0: the best passage alone).
             let mut articles: Vec<(String, f32, f32)> = Vec::new(); // id, score, next factor
             let mut position: HashMap<String, usize> = HashMap::new();
-            for ((score, _), id) in top.iter().zip(ids) {
+            for ((score, address), id) in top.iter().zip(ids) {
                 match position.get(&id) {
                     Some(&i) => {
                         let entry = &mut articles[i];
-                        entry.1 += entry.2 * display_score(*score, has_tiers);
+                        let own = unbonused.get(address).copied().unwrap_or(*score);
+                        entry.1 += entry.2 * display_score(own, has_tiers);
                         entry.2 *= decay;
                     }
                     None => {

@@ -153,8 +153,12 @@ pub enum Copies {
     Listed,
 }
 
+/// The largest whole-article weight: past it the best passage no longer counts.
+pub const MAX_ARTICLE_WEIGHT: f32 = 100.0;
+
 /// Settings that only ranking whole articles reads (TREC runs, `eval`, `export`): passage
-/// searches never see them.
+/// searches never see them, except `article_weight`, which also orders the articles of a
+/// page (it lifts every passage of an article alike).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ArticleRanking {
     /// Added to the score of an article's first passage, its lead, which in news sums the story
@@ -504,6 +508,15 @@ impl RankingInput {
                     format!("must be a number of at least 0, not {value}"),
                 ));
             }
+        }
+        if !(0.0..=MAX_ARTICLE_WEIGHT).contains(&self.article_weight) {
+            return Err(SettingError::new(
+                "article_weight",
+                format!(
+                    "must be between 0 and {MAX_ARTICLE_WEIGHT}, not {}",
+                    self.article_weight
+                ),
+            ));
         }
         if !(0.0..=1.0).contains(&self.passage_decay) {
             return Err(SettingError::new(

@@ -12,9 +12,13 @@
 //! frequencies are counted in passages, the index's own unit (counting articles instead, by
 //! walking whole postings lists, moved the four judged sets by 0.001 or less).
 //!
-//! Only the best [`DEPTH`] passages of a ranking are rescored, whatever page is asked for, so
-//! that every page and every export orders articles the same way: the evidence only adds, so a
-//! rescored passage never falls below one left as it was.
+//! Only the articles of the best [`DEPTH`] passages of a ranking are rescored (each of their
+//! passages by the same bonus), whatever page is asked for, so that every page of a search
+//! orders articles the same way: the evidence only adds, so a rescored article never falls
+//! below one left as it was. Where the passage at the depth ties with the next ones, which of
+//! them are in follows tantivy's order of ties (document order); no such tie was seen on ANT.
+//! Phrases and prefixes are not counted (a phrase's words apart are not the phrase): a query
+//! without plain words ranks as without the evidence.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -67,9 +71,10 @@ pub struct Statistics<'a> {
     pub doc_freq: &'a dyn Fn(&Term) -> u64,
 }
 
-/// `passages` (best first) with the first [`DEPTH`] rescored: each passage's score plus
-/// `weight` times its article's whole-article BM25 for `words`, sorted again (ties keep their
-/// order).
+/// `passages` (best first) rescored by the articles of the first [`DEPTH`]: each passage of
+/// those articles scores its own score plus `weight` times its article's whole-article BM25
+/// for `words` (every passage of an article the same bonus, so their order and the gaps between
+/// them stay), sorted again (ties keep their order).
 pub fn rescore(
     searcher: &Searcher,
     fields: ArticleFields,
@@ -83,7 +88,10 @@ pub fn rescore(
     let tables = statistics.tables;
     let scores = article_scores(searcher, fields, words, b, &statistics, &passages[..depth])?;
     let mut out = passages.to_vec();
-    for (score, address) in &mut out[..depth] {
+    if scores.is_empty() {
+        return Ok(out);
+    }
+    for (score, address) in &mut out {
         let bonus = tables
             .get(&address.segment_ord)
             .and_then(|table| table.article_of(address.doc_id))
@@ -92,9 +100,7 @@ pub fn rescore(
             .unwrap_or(0.0);
         *score += weight * bonus;
     }
-    // The rest stays where it is: no passage past the depth scores more than the one at it,
-    // and a rescored passage never scores less than it did.
-    out[..depth].sort_by(|a, b| b.0.total_cmp(&a.0));
+    out.sort_by(|a, b| b.0.total_cmp(&a.0));
     Ok(out)
 }
 
@@ -128,7 +134,13 @@ fn article_scores(
         let (start, end) = table.documents_around(address.doc_id);
         segment.push(Span { ord, start, end });
     }
-    let n = searcher.num_docs() as f64;
+    // Passages as the passage scores count them: deleted ones included, in N as in the
+    // document frequencies (tantivy's BM25 does the same).
+    let n = searcher
+        .segment_readers()
+        .iter()
+        .map(|reader| f64::from(reader.max_doc()))
+        .sum::<f64>();
     let idfs: Vec<f64> = words
         .iter()
         .map(|word| {
