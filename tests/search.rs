@@ -428,64 +428,35 @@ fn passages_with_every_word_rank_first_whatever_their_bm25() {
 fn the_lead_prior_lifts_a_matching_first_passage_by_its_boost_and_finds_nothing_alone() {
     let dirs = TempDirs::new();
     let corpus = dirs.corpus();
-    let article = |id: &str, paragraphs: &[String]| {
-        format!(
-            "<DOC>\n<DOCNO>{id}</DOCNO>\n<SRC>BBC</SRC>\n<TITLE>خبر</TITLE>\n<TIME>Wed, 16 Jun 2021 10:00:00 GMT</TIME>\n<TEXT>\n{}\n</TEXT>\n</DOC>\n",
-            paragraphs.join("\n\n")
-        )
-    };
     let filler = |seed| arabic_paragraph(seed, 150);
     // In LEAD the word opens the article; in LATE it comes in the second passage only.
     let with_word = |seed| format!("زلزال {}", arabic_paragraph(seed, 149));
     write(
         corpus.join("lead.txt"),
-        article("LEAD", &[with_word(1), filler(2)]),
+        bbc_article("LEAD", &[with_word(1), filler(2)]),
     );
     write(
         corpus.join("late.txt"),
-        article("LATE", &[filler(3), with_word(1)]),
+        bbc_article("LATE", &[filler(3), with_word(1)]),
     );
     write(
         corpus.join("none.txt"),
-        article("NONE", &[filler(4), filler(5)]),
+        bbc_article("NONE", &[filler(4), filler(5)]),
     );
     let index = dirs.root.path().join("index");
     index_quietly(&corpus, &index);
-    // TREC lines: qid Q0 docno rank score run.
-    let run = |boost: &str, filters: &[&str]| -> Vec<(String, f64)> {
-        let mut args = vec![
-            "search",
-            "--index",
-            path_str(&index),
-            "--format",
-            "trec",
-            "--lead-boost",
-            boost,
-            "زلزال",
-        ];
+    let run = |boost: &str, filters: &[&str]| {
+        let mut args = vec!["--lead-boost", boost];
         args.extend_from_slice(filters);
-        ok(&args)
-            .lines()
-            .map(|line| {
-                let cells: Vec<&str> = line.split_whitespace().collect();
-                (cells[2].to_owned(), cells[4].parse().unwrap())
-            })
-            .collect()
-    };
-    let score_of = |ranked: &[(String, f64)], id: &str| {
-        ranked
-            .iter()
-            .find(|(doc, _)| doc == id)
-            .unwrap_or_else(|| panic!("{id} in {ranked:?}"))
-            .1
+        trec_run(&index, &args)
     };
     // The words alone, and the words beside a filter (another shape of query).
     for filters in [&[][..], &["--from", "2021-01"][..]] {
         let (plain, boosted) = (run("0", filters), run("4", filters));
         assert_eq!(boosted.len(), 2, "{filters:?}: {boosted:?}");
         assert_eq!(boosted[0].0, "LEAD", "{filters:?}: {boosted:?}");
-        let lead = score_of(&boosted, "LEAD") - score_of(&plain, "LEAD");
-        let late = score_of(&boosted, "LATE") - score_of(&plain, "LATE");
+        let lead = score_in(&boosted, "LEAD") - score_in(&plain, "LEAD");
+        let late = score_in(&boosted, "LATE") - score_in(&plain, "LATE");
         assert!((lead - 4.0).abs() < 1e-3, "{plain:?} → {boosted:?}");
         assert!(late.abs() < 1e-3, "{plain:?} → {boosted:?}");
     }
