@@ -133,8 +133,9 @@ pub struct RankingArgs {
     /// Article ranking: weight of an article's next-best passages (geometric; 0 = best only).
     #[arg(long, default_value_t = ArticleRanking::default().passage_decay)]
     pub passage_decay: f32,
-    /// Article ranking: weight of whole-article evidence (BM25 over all the article's
-    /// passages) added to its best passage's score (0 = off).
+    /// Weight of whole-article evidence (BM25 over all the article's passages and its title)
+    /// added to its best passage's score, on the page as in article rankings (0 = off; at most
+    /// 100).
     #[arg(long, default_value_t = ArticleRanking::default().article_weight)]
     pub article_weight: f32,
     /// BM25 length normalization b, between 0 and 1 (k1 follows so that k1·(1 − b) = 0.3).
