@@ -749,7 +749,7 @@ impl Builder<'_> {
         &mut self,
         stems: &[String],
         primary_factor: f32,
-        variants: &[Variant],
+        variant_stems: &[Vec<String>],
         alternates: &[(String, f32)],
     ) {
         let [stem] = stems else {
@@ -768,15 +768,11 @@ impl Builder<'_> {
                 word.stems.push((stem.clone(), weight));
             }
         };
-        for variant in variants {
-            for stem in analysis::query_terms(self.analyzers.stem, &variant.term) {
-                add(&stem, self.ranking.variant_weight);
-            }
+        for stem in variant_stems.iter().flatten() {
+            add(stem, self.ranking.variant_weight);
         }
         for (alternate, factor) in alternates {
-            if *factor >= MIN_READING_SHARE {
-                add(alternate, self.ranking.reading_weight * factor);
-            }
+            add(alternate, self.ranking.reading_weight * factor);
         }
         self.article_words.push(word);
     }
@@ -956,7 +952,14 @@ impl Builder<'_> {
         } else {
             Vec::new()
         };
-        let (primary_factor, alternates) = self.readings(word, &variants);
+        let variant_stems: Vec<Vec<String>> = variants
+            .iter()
+            .map(|variant| analysis::query_terms(self.analyzers.stem, &variant.term))
+            .collect();
+        let (primary_factor, mut alternates) = self.readings(word, &variants);
+        // A reading written alone in under 1% of as many passages as the likeliest is no
+        // reading a writer means (بوتين as و + تين: once against 848).
+        alternates.retain(|(_, factor)| *factor >= MIN_READING_SHARE);
         let mut clauses: Vec<Box<dyn Query>> = Vec::new();
         if !variants.is_empty() {
             // The spellings of one word are scored as that word, so that a rarer house
@@ -967,10 +970,10 @@ impl Builder<'_> {
                 exact_weight: 1.0,
                 stem_weight: primary_factor,
             }];
-            for variant in &variants {
+            for (variant, stems) in variants.iter().zip(&variant_stems) {
                 spellings.push(WordForm {
                     term: variant.term.clone(),
-                    stems: analysis::query_terms(self.analyzers.stem, &variant.term),
+                    stems: stems.clone(),
                     exact_weight: self.ranking.variant_weight,
                     stem_weight: self.ranking.variant_weight,
                 });
@@ -991,11 +994,6 @@ impl Builder<'_> {
             }
         }
         for (alternate, factor) in &alternates {
-            // A reading written alone in under 1% of as many passages as the likeliest is no
-            // reading a writer means (بوتين as و + تين: once against 848).
-            if *factor < MIN_READING_SHARE {
-                continue;
-            }
             for &(_, stem_field, weight) in &pairs {
                 clauses.push(term_query(
                     stem_field,
@@ -1013,15 +1011,13 @@ impl Builder<'_> {
         }
         let article_words_before = self.article_words.len();
         if wanted && self.selection.text && !title_only {
-            self.count_in_articles(&stem_terms, primary_factor, &variants, &alternates);
+            self.count_in_articles(&stem_terms, primary_factor, &variant_stems, &alternates);
         }
         if wanted {
-            for variant in variants {
+            for (variant, stems) in variants.iter().zip(variant_stems) {
                 self.highlight.exact.insert(variant.term.clone());
-                self.highlight
-                    .stem
-                    .extend(analysis::query_terms(self.analyzers.stem, &variant.term));
-                self.report_variant(word, &variant);
+                self.highlight.stem.extend(stems);
+                self.report_variant(word, variant);
             }
         }
         // A Latin word is also its Arabic spellings, at the weight of the word itself: they are

@@ -1520,8 +1520,12 @@ impl Engine {
                 }
             };
             // The next passages count as they scored: their article's bonus is in its best.
-            let unbonused: HashMap<DocAddress, f32> = top.iter().map(|&(s, a)| (a, s)).collect();
+            let mut unbonused: HashMap<DocAddress, f32> = HashMap::new();
             let top = match &meaning {
+                None if decay > 0.0 => {
+                    unbonused.extend(top.iter().map(|&(score, address)| (address, score)));
+                    self.with_whole_articles(&searcher, &built, request, top)?
+                }
                 None => self.with_whole_articles(&searcher, &built, request, top)?,
                 Some(_) => top,
             };

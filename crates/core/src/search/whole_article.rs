@@ -24,6 +24,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use tantivy::postings::Postings;
+use tantivy::query::Bm25StatisticsProvider;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{
     DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, Term, TERMINATED,
@@ -134,13 +135,9 @@ fn article_scores(
         let (start, end) = table.documents_around(address.doc_id);
         segment.push(Span { ord, start, end });
     }
-    // Passages as the passage scores count them: deleted ones included, in N as in the
-    // document frequencies (tantivy's BM25 does the same).
-    let n = searcher
-        .segment_readers()
-        .iter()
-        .map(|reader| f64::from(reader.max_doc()))
-        .sum::<f64>();
+    // N as the passage scores count it (deleted passages included, as in the document
+    // frequencies).
+    let n = Bm25StatisticsProvider::total_num_docs(searcher)? as f64;
     let idfs: Vec<f64> = words
         .iter()
         .map(|word| {
