@@ -413,8 +413,16 @@ fn ctrl_c_commits_what_was_indexed_releases_the_lock_and_the_next_run_finishes()
         .status()
         .unwrap();
     assert!(status.success());
-    drop(child.stdin.take());
+    // The signal is handled on a thread of its own: wait until it has set the stop flag (it
+    // says so) before the run resumes, or under load the run may finish before it does.
     let mut rest = String::new();
+    while !rest.contains("stopping: committing what is indexed so far") {
+        assert!(
+            std::io::BufRead::read_line(&mut stderr, &mut rest).unwrap() > 0,
+            "the run ended without acknowledging the interrupt: {rest}"
+        );
+    }
+    drop(child.stdin.take());
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
     let status = child.wait().unwrap();
     assert!(!status.success(), "{rest}");
