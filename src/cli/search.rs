@@ -126,8 +126,8 @@ pub struct RankingArgs {
     /// Weight of a word's other readings (leading و ف ب ك ل as a clitic; 0 = off).
     #[arg(long, default_value_t = Ranking::default().reading_weight)]
     pub reading_weight: f32,
-    /// Article ranking (TREC runs, eval, export): added to the score of an article's first
-    /// passage, its lead (0 = off).
+    /// Article ranking: added to the score of an article's first passage, its lead (0 = off);
+    /// a page ranks the article so and still shows its best passage.
     #[arg(long, default_value_t = ArticleRanking::default().lead_boost)]
     pub lead_boost: f32,
     /// Article ranking: weight of an article's next-best passages (geometric; 0 = best only).

@@ -103,6 +103,8 @@ pub struct ArticleCollector {
 pub struct ArticleTable {
     /// Per document: the ordinal of its article id (`NONE` without one).
     doc_articles: Vec<u32>,
+    /// Per document, one bit: whether it is its article's lead (passage 0).
+    leads: Vec<u64>,
     /// Per article ordinal: source, collection and category ordinals and the day's index from
     /// `first_day` (`NONE` when absent).
     articles: Vec<[u32; 4]>,
@@ -169,6 +171,23 @@ impl ArticleTable {
         let mut first_docs: Vec<DocId> = Vec::with_capacity(article_count);
         let mut first_ords: Vec<usize> = Vec::with_capacity(article_count);
         let mut seen = vec![false; article_count];
+        let mut leads = vec![0u64; (reader.max_doc() as usize).div_ceil(64)];
+        if let Ok(passages) = fast.u64(names::PASSAGE) {
+            let mut batch = vec![None; BATCH];
+            let mut docs: Vec<DocId> = Vec::with_capacity(BATCH);
+            for start in (0..reader.max_doc()).step_by(BATCH) {
+                docs.clear();
+                docs.extend(start..(start + BATCH as DocId).min(reader.max_doc()));
+                let out = &mut batch[..docs.len()];
+                out.fill(None);
+                passages.first_vals(&docs, out);
+                for (&doc, passage) in docs.iter().zip(out.iter()) {
+                    if *passage == Some(0) {
+                        leads[doc as usize / 64] |= 1 << (doc % 64);
+                    }
+                }
+            }
+        }
         if let Some(ids) = &ids {
             let mut batch = vec![None; BATCH];
             let mut docs: Vec<DocId> = Vec::with_capacity(BATCH);
@@ -222,6 +241,7 @@ impl ArticleTable {
         }
         Ok(ArticleTable {
             doc_articles,
+            leads,
             articles,
             instants,
             sources: values(&columns[0]),
@@ -262,6 +282,26 @@ impl ArticleTable {
             end += 1;
         }
         (start as DocId, end as DocId)
+    }
+
+    /// Whether `doc` is its article's lead (its first passage).
+    pub fn is_lead(&self, doc: DocId) -> bool {
+        self.leads
+            .get(doc as usize / 64)
+            .is_some_and(|word| word >> (doc % 64) & 1 == 1)
+    }
+
+    /// The first lead at or after `doc` (`None` past the last).
+    pub fn next_lead(&self, doc: DocId) -> Option<DocId> {
+        let mut index = doc as usize / 64;
+        let mut word = *self.leads.get(index)? & (u64::MAX << (doc % 64));
+        loop {
+            if word != 0 {
+                return Some((index * 64) as DocId + word.trailing_zeros());
+            }
+            index += 1;
+            word = *self.leads.get(index)?;
+        }
     }
 
     pub fn article_of(&self, doc: DocId) -> Option<u64> {
@@ -656,6 +696,34 @@ pub struct Histogram {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn leads_are_found_across_the_words_of_their_bits() {
+        let lead_docs: [DocId; 5] = [0, 3, 63, 64, 130];
+        let mut leads = vec![0u64; 3];
+        for doc in lead_docs {
+            leads[doc as usize / 64] |= 1 << (doc % 64);
+        }
+        let table = ArticleTable {
+            doc_articles: vec![NONE; 140],
+            leads,
+            articles: Vec::new(),
+            instants: Vec::new(),
+            sources: Vec::new(),
+            collections: Vec::new(),
+            categories: Vec::new(),
+            first_day: 0,
+            days: 0,
+        };
+        let walked: Vec<DocId> =
+            std::iter::successors(table.next_lead(0), |&doc| table.next_lead(doc + 1)).collect();
+        assert_eq!(walked, lead_docs);
+        assert_eq!(table.next_lead(4), Some(63));
+        assert_eq!(table.next_lead(65), Some(130));
+        assert_eq!(table.next_lead(131), None);
+        assert_eq!(table.next_lead(10_000), None);
+        assert!(table.is_lead(64) && !table.is_lead(65) && !table.is_lead(10_000));
+    }
 
     /// Matches of one article per (day, outlet).
     fn matches(articles: &[(Date, &str)]) -> ArticleMatches {

@@ -111,6 +111,16 @@ impl BuiltQuery {
         self.all_words.is_some()
     }
 
+    /// What the whole query adds to the score of every lead (first passage) it matches: the
+    /// lead prior, when there is one and something to add it to (a query of filters alone scores
+    /// every match the same).
+    pub fn lead_bonus(&self) -> Option<f32> {
+        match (&self.lead, &self.core) {
+            (Some(lead), Some(_)) => Some(lead.score),
+            _ => None,
+        }
+    }
+
     /// What every passage must satisfy whatever it matches: the filters and the exclusions
     /// (`None` when there are none). The search by meaning looks only among these passages.
     pub fn restriction(&self) -> Option<Box<dyn Query>> {
@@ -152,10 +162,7 @@ impl BuiltQuery {
         };
         // The lead prior is added to the passages the rest matches (not a clause of its own, so
         // that a query of optional words alone stays one flat union).
-        let bonus = match (&self.lead, &self.core) {
-            (Some(lead), Some(_)) => Some(lead.clone()),
-            _ => None,
-        };
+        let bonus = self.lead_bonus().and(self.lead.clone());
         let all_words = self.all_words.as_ref().map(|q| q.box_clone());
         if self.negatives.is_empty() && self.filters.is_empty() {
             return Some(Box::new(Tiered {
@@ -228,13 +235,13 @@ struct Builder<'a> {
     article_words: Vec<ArticleWord>,
 }
 
-/// Builds the query for `parsed` with `settings`' fields, ranking and filters; `lead_boost`
-/// (ranking articles only) adds a score to each article's first passage. Everything the index
-/// contributes comes through `lexicon`.
+/// Builds the query for `parsed` with `settings`' fields, ranking and filters; `lead` (the lead
+/// prior: its query matches each article's first passage) adds its score to the leads the words
+/// match. Everything the index contributes comes through `lexicon`.
 pub fn build(
     parsed: &ParsedQuery,
     settings: &SearchSettings,
-    lead_boost: Option<f32>,
+    lead: Option<Bonus>,
     fields: &Fields,
     analyzers: Analyzers,
     lexicon: &dyn Lexicon,
@@ -288,13 +295,7 @@ pub fn build(
     let proximity = builder.proximity(&positive_terms);
     let positive_parts = positives.len();
     let (core, all_words) = combine(positives, builder.ranking.operator, proximity);
-    let lead = lead_boost.filter(|boost| *boost > 0.0).map(|boost| Bonus {
-        query: Box::new(TermQuery::new(
-            Term::from_field_u64(fields.passage, 0),
-            IndexRecordOption::Basic,
-        )),
-        score: boost,
-    });
+    let lead = lead.filter(|bonus| bonus.score > 0.0);
     if let (Some(from), Some(to)) = date_range(settings, &parsed.filters) {
         if from >= to {
             builder.notes.push(Note::DatesDoNotOverlap);
@@ -1364,7 +1365,10 @@ mod tests {
         let with_lead = build(
             &query::parse("قمة"),
             &SearchSettings::default(),
-            Some(4.0),
+            Some(Bonus {
+                leads: Default::default(),
+                score: 4.0,
+            }),
             &fields(),
             Analyzers {
                 exact: &mut exact,

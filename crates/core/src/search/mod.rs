@@ -9,6 +9,7 @@ pub mod copies;
 pub mod feedback;
 pub mod flat;
 pub mod highlight;
+pub mod lead;
 pub mod lexicon;
 pub mod notes;
 pub mod query;
@@ -260,13 +261,6 @@ struct CuratedArticle {
     collections: Vec<String>,
 }
 
-/// What a search ranks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Unit {
-    Passages,
-    Articles,
-}
-
 /// Fetching stops widening to complete a run of tied scores beyond this many passages (a
 /// filter-only query scores every match the same).
 const MAX_TIE_FETCH: usize = 20_000;
@@ -345,7 +339,7 @@ impl Engine {
     pub fn search(&mut self, request: &SearchSettings) -> Result<SearchResults> {
         let started = Instant::now();
         let searcher = self.reader.searcher();
-        let (mut built, query) = self.prepare(&searcher, request, Unit::Passages)?;
+        let (mut built, query) = self.prepare(&searcher, request)?;
         let meaning = match query {
             Some(_) => self.by_meaning(&searcher, request, &mut built)?,
             None => None,
@@ -364,7 +358,7 @@ impl Engine {
             mode: Some(Mode::Semantic),
             ..request.clone()
         };
-        let (mut built, _) = self.prepare(&searcher, request, Unit::Passages)?;
+        let (mut built, _) = self.prepare(&searcher, request)?;
         let fields = self.handle.fields;
         let Some(vectors) = self.vectors(&searcher)? else {
             return Err(crate::Error::NoVectors(self.handle.dir.clone()));
@@ -807,9 +801,15 @@ impl Engine {
         // nearest passages themselves, scored by their closeness).
         let rank = |top: Vec<(f32, DocAddress)>| -> Result<Vec<(f32, DocAddress)>> {
             Ok(match meaning {
-                Some(m) if m.mode == Mode::Hybrid => fuse::fuse(&top, &m.nearest, m.weight),
+                Some(m) if m.mode == Mode::Hybrid => {
+                    let lexical = self.with_lead_lift(searcher, built, &top)?;
+                    fuse::fuse(&lexical, &m.nearest, m.weight)
+                }
                 Some(m) => m.nearest.clone(),
-                None => self.with_whole_articles(searcher, built, request, top)?,
+                None => {
+                    let top = self.with_whole_articles(searcher, built, request, top)?;
+                    self.with_lead_lift(searcher, built, &top)?
+                }
             })
         };
         let mut fetched = top.len();
@@ -1041,6 +1041,25 @@ impl Engine {
         Ok(tables)
     }
 
+    /// The lead prior: `score` added to each article's first passage, found through the
+    /// segments' article tables.
+    fn lead_prior(&self, searcher: &tantivy::Searcher, score: f32) -> Result<tiered::Bonus> {
+        let by_ordinal = self.article_tables(searcher)?;
+        let tables = searcher
+            .segment_readers()
+            .iter()
+            .enumerate()
+            .filter_map(|(ord, segment)| {
+                let table = by_ordinal.get(&(ord as u32))?;
+                Some((segment.segment_id(), std::sync::Arc::clone(table)))
+            })
+            .collect();
+        Ok(tiered::Bonus {
+            leads: lead::Leads::new(tables),
+            score,
+        })
+    }
+
     /// Highlight ranges of `text` for the terms a query searched.
     fn highlight(&mut self, text: &str, terms: &HighlightTerms) -> Vec<[usize; 2]> {
         highlight::highlight_ranges(
@@ -1150,7 +1169,6 @@ impl Engine {
         &mut self,
         searcher: &tantivy::Searcher,
         request: &SearchSettings,
-        unit: Unit,
     ) -> Result<(BuiltQuery, Option<Box<dyn tantivy::query::Query>>)> {
         // Outlets are named by their stored code or their Arabic name (`العربية`): resolved
         // here, once, to the codes the index holds (read only when some outlet is named).
@@ -1173,9 +1191,9 @@ impl Engine {
             index::schema::names::CATEGORY,
             &request.categories,
         )?;
-        // The lead prior ranks articles; among passages it would push an article's lead ahead
-        // of the passage that actually holds the words.
-        let lead_boost = (unit == Unit::Articles).then_some(request.articles.lead_boost);
+        // The lead prior ranks articles; a page moves it from the lead to the whole article
+        // (see `lead`), so that it still shows the passage that holds the words.
+        let lead = Some(self.lead_prior(searcher, request.articles.lead_boost)?);
         let mut parsed = parse(request);
         // Outlets named in the query are resolved as those of `--source` are, but a query is
         // always answered: an unknown one is a note (the search finds nothing there).
@@ -1198,7 +1216,7 @@ impl Engine {
             }
             *names = resolved;
         }
-        let mut built = self.build(searcher, &parsed, request, lead_boost);
+        let mut built = self.build(searcher, &parsed, request, lead);
         built.notes.extend(unknown);
         built
             .filters
@@ -1266,7 +1284,7 @@ impl Engine {
             typos: Typos::AsTyped,
             ..request.clone()
         };
-        let (_, query) = self.prepare(&searcher, request, Unit::Articles)?;
+        let (_, query) = self.prepare(&searcher, request)?;
         let Some(query) = query else {
             return Ok(Vec::new());
         };
@@ -1366,7 +1384,7 @@ impl Engine {
         searcher: &tantivy::Searcher,
         parsed: &query::ParsedQuery,
         request: &SearchSettings,
-        lead_boost: Option<f32>,
+        lead: Option<tiered::Bonus>,
     ) -> BuiltQuery {
         let fields = self.handle.fields;
         let lexicon = lexicon::IndexLexicon {
@@ -1377,7 +1395,7 @@ impl Engine {
         build::build(
             parsed,
             request,
-            lead_boost,
+            lead,
             &fields,
             build::Analyzers {
                 exact: &mut self.exact,
@@ -1495,7 +1513,7 @@ impl Engine {
     pub fn rank_articles(&mut self, request: &SearchSettings) -> Result<Vec<(String, f32)>> {
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
-        let (mut built, query) = self.prepare(&searcher, request, Unit::Articles)?;
+        let (mut built, query) = self.prepare(&searcher, request)?;
         let meaning = self.by_meaning(&searcher, request, &mut built)?;
         let has_tiers = built.has_tiers();
         let Some(query) = query else {
@@ -1599,6 +1617,30 @@ impl Engine {
         )?)
     }
 
+    /// `top` (passages scored with the lead prior, best first) with the prior moved from each
+    /// article's lead to the whole article (see [`lead`]): the articles rank as they did, each
+    /// by the passage that scores best on its own.
+    fn with_lead_lift(
+        &self,
+        searcher: &tantivy::Searcher,
+        built: &BuiltQuery,
+        top: &[(f32, DocAddress)],
+    ) -> Result<Vec<(f32, DocAddress)>> {
+        let Some(bonus) = built.lead_bonus() else {
+            return Ok(top.to_vec());
+        };
+        let tables = self.article_tables(searcher)?;
+        let place = |address: DocAddress| {
+            let segment = address.segment_ord;
+            let table = tables.get(&segment)?;
+            Some(lead::Place {
+                article: (segment, table.article_of(address.doc_id)?),
+                is_lead: table.is_lead(address.doc_id),
+            })
+        };
+        Ok(lead::as_article_lift(top, bonus, place))
+    }
+
     /// Every matching article, best first, each as its best passage (highlighted), passed to
     /// `sink` one at a time so that large exports stream. Returns the number of articles.
     pub fn for_each_article(
@@ -1613,7 +1655,7 @@ impl Engine {
             typos: Typos::AsTyped,
             ..request.clone()
         };
-        let (built, query) = self.prepare(&searcher, request, Unit::Articles)?;
+        let (built, query) = self.prepare(&searcher, request)?;
         let mut read = ArticlesRead {
             count: 0,
             notes: built.notes.clone(),
@@ -1630,6 +1672,7 @@ impl Engine {
             &self.statistics(&searcher, request.ranking.bm25_b),
         )?;
         let top = self.with_whole_articles(&searcher, &built, request, top)?;
+        let top = self.with_lead_lift(&searcher, &built, &top)?;
         let best = group_by_article(&searcher, &fields, &top, 1)?;
         for (rank, (score, address, _)) in best.into_iter().enumerate() {
             let mut hit = read_hit(&searcher, &fields, address, rank + 1, score, &built)?;

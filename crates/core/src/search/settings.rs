@@ -156,13 +156,14 @@ pub enum Copies {
 /// The largest whole-article weight: past it the best passage no longer counts.
 pub const MAX_ARTICLE_WEIGHT: f32 = 100.0;
 
-/// Settings that only ranking whole articles reads (TREC runs, `eval`, `export`): passage
-/// searches never see them, except `article_weight`, which also orders the articles of a
-/// page (it lifts every passage of an article alike).
+/// How articles are ranked from their passages. TREC runs, `eval` and `export` read all of
+/// them; a page reads `lead_boost` and `article_weight`, each of which lifts every passage of an
+/// article alike, so that the page orders articles as a run does and shows each by its best
+/// passage (`passage_decay` only counts in runs).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ArticleRanking {
     /// Added to the score of an article's first passage, its lead, which in news sums the story
-    /// up (0: off).
+    /// up (0: off); on a page, to the article's whole (see `lead`).
     pub lead_boost: f32,
     /// An article scores its best passage plus its other matching passages, the n-th next one
     /// weighted `passage_decay`^n (0: best alone; between 0 and 1).

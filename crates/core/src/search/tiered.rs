@@ -10,8 +10,13 @@
 //! read back as such. The lead prior is added here too ([`Bonus`]), to the passages the words
 //! match.
 
+use std::sync::Arc;
+
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
+
+use super::articles::ArticleTable;
+pub use super::lead::Leads;
 
 /// A passage's score: its tier, then its relevance within the tier.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -67,23 +72,14 @@ pub struct Tiered {
     pub bonus: Option<Bonus>,
 }
 
-/// A fixed `score` added to the relevance of the passages `query` matches among those the
-/// query scores (the lead prior). Kept apart from the scored query so that a query of optional
-/// words stays one flat union (see [`super::flat`]) instead of a required union beside an
-/// optional clause.
-#[derive(Debug)]
+/// A fixed `score` added to the relevance of each article's lead (first passage) among the
+/// passages the query scores: the lead prior. Kept apart from the scored query so that a query
+/// of optional words stays one flat union (see [`super::flat`]) instead of a required union
+/// beside an optional clause; a lead is found by one bit of its segment's article table.
+#[derive(Debug, Clone)]
 pub struct Bonus {
-    pub query: Box<dyn Query>,
+    pub leads: Leads,
     pub score: Score,
-}
-
-impl Clone for Bonus {
-    fn clone(&self) -> Self {
-        Bonus {
-            query: self.query.box_clone(),
-            score: self.score,
-        }
-    }
 }
 
 impl Clone for Tiered {
@@ -102,20 +98,10 @@ impl Query for Tiered {
             Some(query) => Some(query.weight(enable_scoring)?),
             None => None,
         };
-        // Which passages the bonus applies to; its own score is not read.
-        let bonus = match &self.bonus {
-            Some(bonus) => Some((
-                bonus
-                    .query
-                    .weight(EnableScoring::disabled_from_schema(enable_scoring.schema()))?,
-                bonus.score,
-            )),
-            None => None,
-        };
         Ok(Box::new(TieredWeight {
             scored: self.scored.weight(enable_scoring)?,
             all_words,
-            bonus,
+            bonus: self.bonus.clone(),
         }))
     }
 
@@ -127,7 +113,7 @@ impl Query for Tiered {
 struct TieredWeight {
     scored: Box<dyn Weight>,
     all_words: Option<Box<dyn Weight>>,
-    bonus: Option<(Box<dyn Weight>, Score)>,
+    bonus: Option<Bonus>,
 }
 
 impl TieredWeight {
@@ -136,9 +122,10 @@ impl TieredWeight {
     fn tier(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Tier> {
         Tier::new(
             self.all_words.as_deref(),
-            self.bonus
-                .as_ref()
-                .map(|(weight, score)| (weight.as_ref(), *score * boost)),
+            self.bonus.as_ref().and_then(|bonus| {
+                let table = bonus.leads.of(reader.segment_id())?;
+                Some((table, bonus.score * boost))
+            }),
             reader,
         )
     }
@@ -226,13 +213,14 @@ impl Weight for TieredWeight {
 /// increasing document order.
 struct Tier {
     all_words: Option<Box<dyn Scorer>>,
-    bonus: Option<(Box<dyn Scorer>, Score)>,
+    /// The segment's article table (which documents are leads) and the bonus.
+    bonus: Option<(Arc<ArticleTable>, Score)>,
 }
 
 impl Tier {
     fn new(
         all_words: Option<&dyn Weight>,
-        bonus: Option<(&dyn Weight, Score)>,
+        bonus: Option<(Arc<ArticleTable>, Score)>,
         reader: &SegmentReader,
     ) -> tantivy::Result<Tier> {
         Ok(Tier {
@@ -240,25 +228,15 @@ impl Tier {
                 Some(weight) => Some(weight.scorer(reader, 1.0)?),
                 None => None,
             },
-            bonus: match bonus {
-                Some((weight, score)) => Some((weight.scorer(reader, 1.0)?, score)),
-                None => None,
-            },
+            bonus,
         })
     }
 
-    /// What the bonus adds to `doc` (documents asked in increasing order).
-    fn bonus_of(&mut self, doc: DocId) -> Score {
-        let Some((passages, bonus)) = &mut self.bonus else {
-            return 0.0;
-        };
-        if passages.doc() < doc {
-            passages.seek(doc);
-        }
-        if passages.doc() == doc {
-            *bonus
-        } else {
-            0.0
+    /// What the bonus adds to `doc`.
+    fn bonus_of(&self, doc: DocId) -> Score {
+        match &self.bonus {
+            Some((table, bonus)) if table.is_lead(doc) => *bonus,
+            _ => 0.0,
         }
     }
 
