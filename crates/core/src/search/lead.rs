@@ -31,53 +31,49 @@ pub struct Place {
 /// difference. Sorted again (ties keep their order). `place` is `None` for a passage without an
 /// article, which keeps its score as it is.
 pub fn as_article_lift(
-    passages: &[(Score, DocAddress)],
+    mut passages: Vec<(Score, DocAddress)>,
     boost: Score,
     place: impl Fn(DocAddress) -> Option<Place>,
 ) -> Vec<(Score, DocAddress)> {
     if boost <= 0.0 {
-        return passages.to_vec();
+        return passages;
     }
-    // Per article (by its first place in the list): its best score with the bonus (as
-    // ranked) and without (its own passages').
-    let mut article_index: HashMap<ArticleKey, usize> = HashMap::new();
+    // Per article (numbered by its first place in the list): its best score with the bonus
+    // (as ranked) and without (its own passages'); per passage, its article's number.
+    let mut article_index: HashMap<ArticleKey, u32> = HashMap::new();
     let mut best: Vec<(Score, Score)> = Vec::new();
-    let mut own = Vec::with_capacity(passages.len());
+    let mut articles: Vec<u32> = Vec::with_capacity(passages.len());
     let mut any_lead = false;
-    for &(score, address) in passages {
-        let place = place(address);
-        let unraised = match place {
-            Some(p) if p.is_lead => {
-                any_lead = true;
-                score - boost
-            }
-            _ => score,
+    for (score, address) in &mut passages {
+        let Some(place) = place(*address) else {
+            articles.push(u32::MAX);
+            continue;
         };
-        let article = place.map(|p| {
-            let next = best.len();
-            let index = *article_index.entry(p.article).or_insert(next);
-            if index == next {
-                best.push((Score::NEG_INFINITY, Score::NEG_INFINITY));
-            }
-            let entry = &mut best[index];
-            entry.0 = entry.0.max(score);
-            entry.1 = entry.1.max(unraised);
-            index
-        });
-        own.push((unraised, address, article));
+        let raised = *score;
+        if place.is_lead {
+            any_lead = true;
+            *score -= boost;
+        }
+        let next = best.len() as u32;
+        let index = *article_index.entry(place.article).or_insert(next);
+        if index == next {
+            best.push((Score::NEG_INFINITY, Score::NEG_INFINITY));
+        }
+        let entry = &mut best[index as usize];
+        entry.0 = entry.0.max(raised);
+        entry.1 = entry.1.max(*score);
+        articles.push(index);
     }
     if !any_lead {
-        return passages.to_vec();
+        return passages;
     }
-    let mut lifted: Vec<(Score, DocAddress)> = own
-        .into_iter()
-        .map(|(score, address, article)| {
-            let lift = article.map_or(0.0, |index| best[index].0 - best[index].1);
-            (score + lift, address)
-        })
-        .collect();
-    lifted.sort_by(|a, b| b.0.total_cmp(&a.0));
-    lifted
+    for ((score, _), &index) in passages.iter_mut().zip(&articles) {
+        if let Some((raised, unraised)) = best.get(index as usize) {
+            *score += raised - unraised;
+        }
+    }
+    passages.sort_by(|a, b| b.0.total_cmp(&a.0));
+    passages
 }
 
 /// The leads of an index (the documents whose passage ordinal is 0), as each segment's
@@ -132,7 +128,7 @@ mod tests {
     fn an_article_whose_raised_lead_is_its_best_ranks_by_it_and_shows_its_best_passage() {
         // Article 0: lead 5 (+4 = 9), passage 1 scores 7. Article 1: passage 4 scores 8.
         let ranked = [(9.0, address(0)), (8.0, address(4)), (7.0, address(1))];
-        let lifted = as_article_lift(&ranked, 4.0, place);
+        let lifted = as_article_lift(ranked.to_vec(), 4.0, place);
         // Article 0 still leads with 9, now by passage 1 (7 + 2); its lead keeps 5 + 2.
         assert_eq!(
             lifted,
@@ -144,7 +140,7 @@ mod tests {
     fn an_article_whose_best_passage_beats_its_raised_lead_is_not_lifted() {
         // Article 0: lead 2 (+4 = 6), passage 2 scores 10: the article scores 10 either way.
         let ranked = [(10.0, address(2)), (6.0, address(0)), (1.0, address(9))];
-        let lifted = as_article_lift(&ranked, 4.0, place);
+        let lifted = as_article_lift(ranked.to_vec(), 4.0, place);
         assert_eq!(
             lifted,
             vec![(10.0, address(2)), (2.0, address(0)), (1.0, address(9))]
@@ -160,7 +156,7 @@ mod tests {
             (7.0, address(4)),
             (3.0, address(2)),
         ];
-        let lifted = as_article_lift(&ranked, 4.0, place);
+        let lifted = as_article_lift(ranked.to_vec(), 4.0, place);
         let best = |article: u64, list: &[(Score, DocAddress)]| {
             list.iter()
                 .filter(|(_, a)| place(*a).map(|p| p.article) == Some((0, article)))
@@ -187,6 +183,9 @@ mod tests {
     #[test]
     fn without_a_bonus_nothing_moves() {
         let ranked = [(9.0, address(0)), (8.0, address(4))];
-        assert_eq!(as_article_lift(&ranked, 0.0, place), ranked.to_vec());
+        assert_eq!(
+            as_article_lift(ranked.to_vec(), 0.0, place),
+            ranked.to_vec()
+        );
     }
 }

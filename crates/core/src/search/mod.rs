@@ -802,13 +802,13 @@ impl Engine {
         let rank = |top: Vec<(f32, DocAddress)>| -> Result<Vec<(f32, DocAddress)>> {
             Ok(match meaning {
                 Some(m) if m.mode == Mode::Hybrid => {
-                    let lexical = self.with_lead_lift(searcher, built, &top)?;
+                    let lexical = self.with_lead_lift(searcher, built, top)?;
                     fuse::fuse(&lexical, &m.nearest, m.weight)
                 }
                 Some(m) => m.nearest.clone(),
                 None => {
                     let top = self.with_whole_articles(searcher, built, request, top)?;
-                    self.with_lead_lift(searcher, built, &top)?
+                    self.with_lead_lift(searcher, built, top)?
                 }
             })
         };
@@ -1624,10 +1624,10 @@ impl Engine {
         &self,
         searcher: &tantivy::Searcher,
         built: &BuiltQuery,
-        top: &[(f32, DocAddress)],
+        top: Vec<(f32, DocAddress)>,
     ) -> Result<Vec<(f32, DocAddress)>> {
         let Some(bonus) = built.lead_bonus() else {
-            return Ok(top.to_vec());
+            return Ok(top);
         };
         let tables = self.article_tables(searcher)?;
         let place = |address: DocAddress| {
@@ -1672,7 +1672,7 @@ impl Engine {
             &self.statistics(&searcher, request.ranking.bm25_b),
         )?;
         let top = self.with_whole_articles(&searcher, &built, request, top)?;
-        let top = self.with_lead_lift(&searcher, &built, &top)?;
+        let top = self.with_lead_lift(&searcher, &built, top)?;
         let best = group_by_article(&searcher, &fields, &top, 1)?;
         for (rank, (score, address, _)) in best.into_iter().enumerate() {
             let mut hit = read_hit(&searcher, &fields, address, rank + 1, score, &built)?;
