@@ -630,6 +630,59 @@ fn the_page_ranks_articles_with_the_lead_prior_the_run_measures() {
         [("LEADING", 1), ("LEADING", 0), ("STRONGER", 1)],
         "{hits:?}"
     );
+    // Pages in date order show each article by its best passage too (they showed the lead,
+    // raised, once every search carried the prior).
+    for sort in ["newest", "oldest"] {
+        let (hits, _) = search_json(&index, &["زلزال", "--sort", sort]);
+        let leading = hits
+            .iter()
+            .find(|h| h["article_id"] == "LEADING")
+            .unwrap_or_else(|| panic!("{hits:?}"));
+        assert_eq!(leading["passage"], 1, "--sort {sort}: {leading}");
+    }
+}
+
+/// The lead prior moves from a lead to its article on a page, which needs the article's best
+/// passage on its own. A page fetches its first 100 passages or more: when every lead, raised
+/// by the prior, outranks every other passage, the first fetch holds only leads, and the page
+/// showed each article by its lead, while a larger page (which fetched the passages that hold
+/// the word twice) showed the same articles by those passages.
+#[test]
+fn the_passage_shown_for_an_article_does_not_depend_on_the_page_size() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    for i in 0..150 {
+        let paragraphs = vec![
+            format!("زلزال {}", arabic_paragraph(i, 120 + i % 40)),
+            format!("زلزال {} زلزال", arabic_paragraph(i + 7, 98)),
+        ];
+        write(
+            corpus.join(format!("a{i}.txt")),
+            bbc_article(&format!("A{i:03}"), &paragraphs),
+        );
+    }
+    let index = dirs.index();
+    index_quietly(&corpus, &index);
+    let shown = |limit: &str| -> Vec<(String, u64)> {
+        let (hits, _) = search_json(&index, &["زلزال", "--all-copies", "--limit", limit]);
+        hits.iter()
+            .map(|h| {
+                (
+                    h["article_id"].as_str().unwrap().to_owned(),
+                    h["passage"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let small = shown("10");
+    let large = shown("300");
+    assert_eq!(
+        small,
+        large[..10],
+        "limit 10: {small:?}\nlimit 300: {:?}",
+        &large[..10]
+    );
+    assert!(small.iter().all(|(_, passage)| *passage == 1), "{small:?}");
 }
 
 /// A query of filters alone adds no lead prior (nothing is scored): moving a prior that was

@@ -68,8 +68,9 @@ pub fn as_article_lift(
         return passages;
     }
     for ((score, _), &index) in passages.iter_mut().zip(&articles) {
+        // The article's best passage scores exactly the rank it was given.
         if let Some((raised, unraised)) = best.get(index as usize) {
-            *score += raised - unraised;
+            *score = raised - (unraised - *score);
         }
     }
     passages.sort_by(|a, b| b.0.total_cmp(&a.0));

@@ -26,7 +26,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, TermQuery};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, TermQuery};
 use tantivy::schema::{IndexRecordOption, Term, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, IndexReader, TantivyDocument};
@@ -277,6 +277,17 @@ fn without_last_tie_run(top: &[(f32, DocAddress)]) -> &[(f32, DocAddress)] {
     &top[..keep]
 }
 
+/// What `Engine::settle_passages` reads of a lexical page being ranked: its query, the fetched
+/// passages' scores as tantivy gave them and the last one's (the cut), the matches counted.
+struct PageToSettle<'a> {
+    query: &'a dyn tantivy::query::Query,
+    built: &'a BuiltQuery,
+    request: &'a SearchSettings,
+    matches: &'a articles::ArticleMatches,
+    raw: &'a HashMap<DocAddress, f32>,
+    cut: f32,
+}
+
 /// A passage kept for a page: (score, address), and its article's near-duplicate signature.
 type KeptPassage = ((f32, DocAddress), Option<index::dedup::Signature>);
 
@@ -496,12 +507,12 @@ impl Engine {
                     ),
                 ]);
                 let ordered = searcher.search(&both, &collector)?;
-                let page = self.page_by_date(searcher, &both, request, &ordered)?;
+                let page = self.page_by_date(searcher, &both, &built, request, &ordered)?;
                 (searcher.search(&*query, &collector)?, page)
             }
             (Sort::Newest | Sort::Oldest, _) => {
                 let matches = searcher.search(&*query, &collector)?;
-                let page = self.page_by_date(searcher, &*query, request, &matches)?;
+                let page = self.page_by_date(searcher, &*query, &built, request, &matches)?;
                 (matches, page)
             }
         };
@@ -802,17 +813,24 @@ impl Engine {
         let rank = |top: Vec<(f32, DocAddress)>| -> Result<Vec<(f32, DocAddress)>> {
             Ok(match meaning {
                 Some(m) if m.mode == Mode::Hybrid => {
-                    let lexical = self.with_lead_lift(searcher, built, top)?;
+                    let lexical = self.lexical_articles(searcher, built, request, top)?;
                     fuse::fuse(&lexical, &m.nearest, m.weight)
                 }
                 Some(m) => m.nearest.clone(),
-                None => {
-                    let top = self.with_whole_articles(searcher, built, request, top)?;
-                    self.with_lead_lift(searcher, built, top)?
-                }
+                None => self.lexical_articles(searcher, built, request, top)?,
             })
         };
         let mut fetched = top.len();
+        // The scores as tantivy gave them (the prior on the leads): `settle_passages` reads them.
+        let mut raw: HashMap<DocAddress, f32> = HashMap::new();
+        let remember = |top: &[(f32, DocAddress)], raw: &mut HashMap<DocAddress, f32>| {
+            if meaning.is_none() {
+                raw.clear();
+                raw.extend(top.iter().map(|&(score, address)| (address, score)));
+            }
+            top.last().map(|&(score, _)| score)
+        };
+        let mut cut = remember(&top, &mut raw);
         top = rank(top)?;
         loop {
             // Passages tied with the last one fetched may continue past the cut, and ties are
@@ -827,13 +845,33 @@ impl Engine {
             };
             let mut reader = copies::SignatureReader::new(searcher);
             let ordered = order_ties(searcher, &fields, &mut reader, trusted)?;
-            let kept = self.page_passages(
+            let mut kept = self.page_passages(
                 searcher,
                 &ordered,
                 request.per_article.get(),
                 wanted,
                 request.copies == Copies::Listed,
             )?;
+            if let (None, false, Some(cut)) = (meaning, complete, cut) {
+                let settle = PageToSettle {
+                    query,
+                    built,
+                    request,
+                    matches: &matches,
+                    raw: &raw,
+                    cut,
+                };
+                if let Some(settled) = self.settle_passages(searcher, &settle, trusted, &kept)? {
+                    let ordered = order_ties(searcher, &fields, &mut reader, &settled)?;
+                    kept = self.page_passages(
+                        searcher,
+                        &ordered,
+                        request.per_article.get(),
+                        wanted,
+                        request.copies == Copies::Listed,
+                    )?;
+                }
+            }
             if kept.len() >= wanted || complete {
                 return Ok((matches, kept));
             }
@@ -844,8 +882,134 @@ impl Engine {
                 &statistics,
             )?;
             fetched = top.len();
+            cut = remember(&top, &mut raw);
             top = rank(top)?;
         }
+    }
+
+    /// `ranked` (a lexical page's passages as ranked, cut at `settle.cut`) with the passages of
+    /// the page's uncertain articles scored exactly; `None` when none is uncertain. An article's
+    /// rank is exact from the first fetch (its best passage, raised, is among those fetched),
+    /// but the lead prior's move to the whole article (see `lead`) needs the article's best
+    /// passage on its own, which may lie below the cut when the article's fetched passages
+    /// score no more than the cut on their own: then the passage shown would depend on how
+    /// many passages were fetched (the page size, the offset). Those articles' matching
+    /// passages are searched again, all of them, and each scores its own score plus what lifts
+    /// the article's best to its rank.
+    fn settle_passages(
+        &self,
+        searcher: &tantivy::Searcher,
+        settle: &PageToSettle<'_>,
+        ranked: &[(f32, DocAddress)],
+        page: &[KeptPassage],
+    ) -> Result<Option<Vec<(f32, DocAddress)>>> {
+        let Some(bonus) = settle.built.lead_bonus() else {
+            return Ok(None);
+        };
+        let tables = self.article_tables(searcher)?;
+        let article_of = |address: DocAddress| -> Option<(u32, u64)> {
+            let ord = tables
+                .get(&address.segment_ord)?
+                .article_of(address.doc_id)?;
+            Some((address.segment_ord, ord))
+        };
+        let own = |address: DocAddress, raw: f32| -> f32 {
+            let is_lead = tables
+                .get(&address.segment_ord)
+                .is_some_and(|table| table.is_lead(address.doc_id));
+            if is_lead {
+                raw - bonus
+            } else {
+                raw
+            }
+        };
+        // Per article fetched: passages fetched, best own score, best score as ranked.
+        let mut fetched: HashMap<(u32, u64), (u32, f32, f32)> = HashMap::new();
+        for &(score, address) in ranked {
+            let (Some(key), Some(&raw)) = (article_of(address), settle.raw.get(&address)) else {
+                continue;
+            };
+            let entry = fetched
+                .entry(key)
+                .or_insert((0, f32::NEG_INFINITY, f32::NEG_INFINITY));
+            entry.0 += 1;
+            entry.1 = entry.1.max(own(address, raw));
+            entry.2 = entry.2.max(score);
+        }
+        let per_article = settle.request.per_article.get();
+        let mut uncertain: Vec<(u32, u64)> = Vec::new();
+        for ((_, address), _) in page {
+            let Some(key) = article_of(*address) else {
+                continue;
+            };
+            let Some(&(count, best_own, _)) = fetched.get(&key) else {
+                continue;
+            };
+            let unfetched = settle.matches.passages_of(key.0, key.1) > count;
+            if unfetched && (per_article > 1 || best_own <= settle.cut) && !uncertain.contains(&key)
+            {
+                uncertain.push(key);
+            }
+        }
+        if uncertain.is_empty() {
+            return Ok(None);
+        }
+        let fields = self.handle.fields;
+        let ids: Vec<(Occur, Box<dyn tantivy::query::Query>)> = uncertain
+            .iter()
+            .map(|&(segment, ord)| {
+                let id = articles::article_id_at(searcher, segment, ord);
+                let term = Term::from_field_text(fields.article_id, &id);
+                let query: Box<dyn tantivy::query::Query> =
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (Occur::Should, query)
+            })
+            .collect();
+        // The ids restrict without scoring, so that each passage scores what it did.
+        let restricted = BooleanQuery::new(vec![
+            (Occur::Must, settle.query.box_clone()),
+            (
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(ids)), 0.0)),
+            ),
+        ]);
+        let needed: usize = uncertain
+            .iter()
+            .map(|&(segment, ord)| settle.matches.passages_of(segment, ord) as usize)
+            .sum();
+        let all = searcher.search_with_statistics_provider(
+            &restricted,
+            &TopDocs::with_limit(needed.max(1)).order_by_score(),
+            &self.statistics(searcher, settle.request.ranking.bm25_b),
+        )?;
+        // The uncertain articles' best own scores over all their passages.
+        let mut best_own: HashMap<(u32, u64), f32> = HashMap::new();
+        for &(raw, address) in &all {
+            if let Some(key) = article_of(address) {
+                let best = best_own.entry(key).or_insert(f32::NEG_INFINITY);
+                *best = best.max(own(address, raw));
+            }
+        }
+        let mut settled: Vec<(f32, DocAddress)> = ranked
+            .iter()
+            .filter(|&&(_, address)| {
+                article_of(address).is_none_or(|key| !best_own.contains_key(&key))
+            })
+            .copied()
+            .collect();
+        for &(raw, address) in &all {
+            let Some(key) = article_of(address) else {
+                continue;
+            };
+            let (Some(&(_, _, ranked_best)), Some(&best)) = (fetched.get(&key), best_own.get(&key))
+            else {
+                continue;
+            };
+            // As `lead::as_article_lift` computes it: the best passage scores the rank exactly.
+            settled.push((ranked_best - (best - own(address, raw)), address));
+        }
+        settled.sort_by(|a, b| b.0.total_cmp(&a.0));
+        Ok(Some(settled))
     }
 
     /// The hits of the page (from `request.offset`) among `page`: documents read, copies,
@@ -929,6 +1093,7 @@ impl Engine {
         &self,
         searcher: &tantivy::Searcher,
         query: &dyn tantivy::query::Query,
+        built: &BuiltQuery,
         request: &SearchSettings,
         matches: &articles::ArticleMatches,
     ) -> Result<Vec<KeptPassage>> {
@@ -990,6 +1155,9 @@ impl Engine {
                 &TopDocs::with_limit(passages_needed.max(1)).order_by_score(),
                 &self.statistics(searcher, request.ranking.bm25_b),
             )?;
+            // Every matching passage of these articles: the lead prior moves to the whole
+            // article exactly, and each article shows its best passages.
+            let top = self.with_lead_lift(searcher, built, top)?;
             // Best passages first within each article, articles in date order.
             let mut reader = copies::SignatureReader::new(searcher);
             let mut by_article: HashMap<String, Vec<(f32, DocAddress)>> = HashMap::new();
@@ -1532,7 +1700,10 @@ impl Engine {
                     )?;
                     let complete = top.len() < fetch;
                     match &meaning {
-                        Some(m) => (fuse::fuse(&top, &m.nearest, m.weight), complete),
+                        Some(m) => {
+                            let lexical = self.lexical_articles(&searcher, &built, request, top)?;
+                            (fuse::fuse(&lexical, &m.nearest, m.weight), complete)
+                        }
                         None => (top, complete),
                     }
                 }
@@ -1617,6 +1788,21 @@ impl Engine {
         )?)
     }
 
+    /// `top` (passages of a lexical search, best first) as a list of articles' passages ranks
+    /// them: rescored by their articles' whole-article evidence, the lead prior moved from each
+    /// lead to its article. What a page shows, what export writes and what the search by
+    /// meaning is fused with.
+    fn lexical_articles(
+        &self,
+        searcher: &tantivy::Searcher,
+        built: &BuiltQuery,
+        request: &SearchSettings,
+        top: Vec<(f32, DocAddress)>,
+    ) -> Result<Vec<(f32, DocAddress)>> {
+        let top = self.with_whole_articles(searcher, built, request, top)?;
+        self.with_lead_lift(searcher, built, top)
+    }
+
     /// `top` (passages scored with the lead prior, best first) with the prior moved from each
     /// article's lead to the whole article (see [`lead`]): the articles rank as they did, each
     /// by the passage that scores best on its own.
@@ -1626,6 +1812,7 @@ impl Engine {
         built: &BuiltQuery,
         top: Vec<(f32, DocAddress)>,
     ) -> Result<Vec<(f32, DocAddress)>> {
+        // The tier added the bonus to the leads of these same article tables (one searcher).
         let Some(bonus) = built.lead_bonus() else {
             return Ok(top);
         };
@@ -1671,8 +1858,7 @@ impl Engine {
             &TopDocs::with_limit(total.max(1)).order_by_score(),
             &self.statistics(&searcher, request.ranking.bm25_b),
         )?;
-        let top = self.with_whole_articles(&searcher, &built, request, top)?;
-        let top = self.with_lead_lift(&searcher, &built, top)?;
+        let top = self.lexical_articles(&searcher, &built, request, top)?;
         let best = group_by_article(&searcher, &fields, &top, 1)?;
         for (rank, (score, address, _)) in best.into_iter().enumerate() {
             let mut hit = read_hit(&searcher, &fields, address, rank + 1, score, &built)?;
