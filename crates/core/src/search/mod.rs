@@ -26,10 +26,10 @@ use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, TermQuery};
 use tantivy::schema::{IndexRecordOption, Term, Value};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, IndexReader, TantivyDocument};
+use tantivy::{DocAddress, DocId, DocSet, IndexReader, TantivyDocument};
 
 use crate::analysis;
 use crate::index::{self, Fields, IndexHandle};
@@ -277,15 +277,31 @@ fn without_last_tie_run(top: &[(f32, DocAddress)]) -> &[(f32, DocAddress)] {
     &top[..keep]
 }
 
-/// What `Engine::settle_passages` reads of a lexical page being ranked: its query, the fetched
+/// What `Engine::settle_passages` reads of a lexical page being ranked: its query's weight, the fetched
 /// passages' scores as tantivy gave them and the last one's (the cut), the matches counted.
 struct PageToSettle<'a> {
-    query: &'a dyn tantivy::query::Query,
+    weight: &'a dyn tantivy::query::Weight,
     built: &'a BuiltQuery,
     request: &'a SearchSettings,
     matches: &'a articles::ArticleMatches,
     raw: &'a HashMap<DocAddress, f32>,
     cut: f32,
+}
+
+/// `collector`'s fruit for `weight` over every segment of `searcher`: what tantivy's search does
+/// once it has built the weight (a page builds it once for all its fetches).
+fn collect_with<C: tantivy::collector::Collector>(
+    searcher: &tantivy::Searcher,
+    weight: &dyn tantivy::query::Weight,
+    collector: &C,
+) -> Result<C::Fruit> {
+    let fruits = searcher
+        .segment_readers()
+        .iter()
+        .enumerate()
+        .map(|(ord, reader)| collector.collect_segment(weight, ord as u32, reader))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    Ok(collector.merge_fruits(fruits)?)
 }
 
 /// A passage kept for a page: (score, address), and its article's near-duplicate signature.
@@ -803,10 +819,14 @@ impl Engine {
             fetch = fetch.max(semantic::SIDE_DEPTH);
         }
         let statistics = self.statistics(searcher, request.ranking.bm25_b);
-        let (matches, mut top) = searcher.search_with_statistics_provider(
-            query,
+        // One weight for every fetch of the page and for settling its articles' passages.
+        let weight = query.weight(
+            tantivy::query::EnableScoring::enabled_from_statistics_provider(&statistics, searcher),
+        )?;
+        let (matches, mut top) = collect_with(
+            searcher,
+            weight.as_ref(),
             &(collector, TopDocs::with_limit(fetch).order_by_score()),
-            &statistics,
         )?;
         // Hybrid: the lexical passages fused with the nearest ones (semantic mode searched the
         // nearest passages themselves, scored by their closeness).
@@ -854,7 +874,7 @@ impl Engine {
             )?;
             if let (None, false, Some(cut)) = (meaning, complete, cut) {
                 let settle = PageToSettle {
-                    query,
+                    weight: weight.as_ref(),
                     built,
                     request,
                     matches: &matches,
@@ -876,10 +896,10 @@ impl Engine {
                 return Ok((matches, kept));
             }
             fetch = fetch.saturating_mul(4).min(cap);
-            top = searcher.search_with_statistics_provider(
-                query,
+            top = collect_with(
+                searcher,
+                weight.as_ref(),
                 &TopDocs::with_limit(fetch).order_by_score(),
-                &statistics,
             )?;
             fetched = top.len();
             cut = remember(&top, &mut raw);
@@ -923,15 +943,19 @@ impl Engine {
                 raw
             }
         };
-        // Per article fetched: passages fetched, best own score, best score as ranked.
-        let mut fetched: HashMap<(u32, u64), (u32, f32, f32)> = HashMap::new();
+        // Per article fetched: passages fetched, best own score, best score as ranked, and one
+        // of its documents.
+        let mut fetched: HashMap<(u32, u64), (u32, f32, f32, DocId)> = HashMap::new();
         for &(score, address) in ranked {
             let (Some(key), Some(&raw)) = (article_of(address), settle.raw.get(&address)) else {
                 continue;
             };
-            let entry = fetched
-                .entry(key)
-                .or_insert((0, f32::NEG_INFINITY, f32::NEG_INFINITY));
+            let entry = fetched.entry(key).or_insert((
+                0,
+                f32::NEG_INFINITY,
+                f32::NEG_INFINITY,
+                address.doc_id,
+            ));
             entry.0 += 1;
             entry.1 = entry.1.max(own(address, raw));
             entry.2 = entry.2.max(score);
@@ -942,7 +966,7 @@ impl Engine {
             let Some(key) = article_of(*address) else {
                 continue;
             };
-            let Some(&(count, best_own, _)) = fetched.get(&key) else {
+            let Some(&(count, best_own, _, _)) = fetched.get(&key) else {
                 continue;
             };
             let unfetched = settle.matches.passages_of(key.0, key.1) > count;
@@ -954,34 +978,36 @@ impl Engine {
         if uncertain.is_empty() {
             return Ok(None);
         }
-        let fields = self.handle.fields;
-        let ids: Vec<(Occur, Box<dyn tantivy::query::Query>)> = uncertain
+        // Every matching passage of those articles, scored by the page's own weight: an
+        // article's passages are consecutive documents of one segment.
+        let mut spans: Vec<(u32, DocId, DocId)> = uncertain
             .iter()
-            .map(|&(segment, ord)| {
-                let id = articles::article_id_at(searcher, segment, ord);
-                let term = Term::from_field_text(fields.article_id, &id);
-                let query: Box<dyn tantivy::query::Query> =
-                    Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-                (Occur::Should, query)
+            .filter_map(|key| {
+                let &(_, _, _, doc) = fetched.get(key)?;
+                let (start, end) = tables.get(&key.0)?.documents_around(doc);
+                Some((key.0, start, end))
             })
             .collect();
-        // The ids restrict without scoring, so that each passage scores what it did.
-        let restricted = BooleanQuery::new(vec![
-            (Occur::Must, settle.query.box_clone()),
-            (
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(ids)), 0.0)),
-            ),
-        ]);
-        let needed: usize = uncertain
-            .iter()
-            .map(|&(segment, ord)| settle.matches.passages_of(segment, ord) as usize)
-            .sum();
-        let all = searcher.search_with_statistics_provider(
-            &restricted,
-            &TopDocs::with_limit(needed.max(1)).order_by_score(),
-            &self.statistics(searcher, settle.request.ranking.bm25_b),
-        )?;
+        spans.sort_unstable();
+        let mut all: Vec<(f32, DocAddress)> = Vec::new();
+        for segment_spans in spans.chunk_by(|a, b| a.0 == b.0) {
+            let segment = segment_spans[0].0;
+            let reader = searcher.segment_reader(segment);
+            let alive = reader.alive_bitset();
+            let mut scorer = settle.weight.scorer(reader, 1.0)?;
+            for &(_, start, end) in segment_spans {
+                let mut doc = scorer.doc();
+                if doc < start {
+                    doc = scorer.seek(start);
+                }
+                while doc < end {
+                    if alive.is_none_or(|bits| bits.is_alive(doc)) {
+                        all.push((scorer.score(), DocAddress::new(segment, doc)));
+                    }
+                    doc = scorer.advance();
+                }
+            }
+        }
         // The uncertain articles' best own scores over all their passages.
         let mut best_own: HashMap<(u32, u64), f32> = HashMap::new();
         for &(raw, address) in &all {
@@ -1001,7 +1027,8 @@ impl Engine {
             let Some(key) = article_of(address) else {
                 continue;
             };
-            let (Some(&(_, _, ranked_best)), Some(&best)) = (fetched.get(&key), best_own.get(&key))
+            let (Some(&(_, _, ranked_best, _)), Some(&best)) =
+                (fetched.get(&key), best_own.get(&key))
             else {
                 continue;
             };
