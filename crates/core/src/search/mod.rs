@@ -1016,6 +1016,18 @@ impl Engine {
                 *best = best.max(own(address, raw));
             }
         }
+        // Showing one passage per article, an article whose best passage was fetched after all
+        // shows it already, with the same score.
+        let unchanged = |key: &(u32, u64)| {
+            per_article == 1
+                && fetched
+                    .get(key)
+                    .zip(best_own.get(key))
+                    .is_some_and(|(fetched, best)| fetched.1 == *best)
+        };
+        if uncertain.iter().all(unchanged) {
+            return Ok(None);
+        }
         let mut settled: Vec<(f32, DocAddress)> = ranked
             .iter()
             .filter(|&&(_, address)| {
