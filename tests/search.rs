@@ -685,6 +685,103 @@ fn the_passage_shown_for_an_article_does_not_depend_on_the_page_size() {
     assert!(small.iter().all(|(_, passage)| *passage == 1), "{small:?}");
 }
 
+/// Settling a page's articles added all their matching passages, also those scoring below
+/// the fetch's cut, where passages not fetched may rank first: with two passages per article,
+/// such passages filled the page, and articles ranked between them never appeared on any page.
+/// Long articles (B: the word eight times in each of eleven passages), two-passage ones (A)
+/// and one-passage ones (Z) make the cut fall inside the B articles.
+#[test]
+fn pages_of_two_passages_per_article_tile_one_ranking() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    let word = "زلزال";
+    let article = |id: &str, paragraphs: &[String]| bbc_article(id, paragraphs);
+    for b in 0..8 {
+        let paragraphs: Vec<String> = (0..11)
+            .map(|p| {
+                format!(
+                    "{}{}",
+                    format!("{word} ").repeat(8),
+                    arabic_paragraph(b * 31 + p, 85 + p)
+                )
+            })
+            .collect();
+        write(
+            corpus.join(format!("b{b}.txt")),
+            article(&format!("B{b:02}"), &paragraphs),
+        );
+    }
+    for a in 0..10 {
+        let paragraphs = vec![
+            format!("{word} {}", arabic_paragraph(500 + a, 90 + a)),
+            format!("{word} {}", arabic_paragraph(600 + a, 190)),
+        ];
+        write(
+            corpus.join(format!("a{a}.txt")),
+            article(&format!("A{a:02}"), &paragraphs),
+        );
+    }
+    for z in 0..100 {
+        let paragraphs = vec![format!(
+            "{word} {}",
+            arabic_paragraph(700 + z, 101 + z % 60)
+        )];
+        write(
+            corpus.join(format!("z{z}.txt")),
+            article(&format!("Z{z:03}"), &paragraphs),
+        );
+    }
+    for f in 0..300 {
+        let paragraphs = vec![
+            arabic_paragraph(900 + f, 120),
+            arabic_paragraph(1900 + f, 120),
+        ];
+        write(
+            corpus.join(format!("f{f}.txt")),
+            article(&format!("F{f:04}"), &paragraphs),
+        );
+    }
+    let index = dirs.index();
+    index_quietly(&corpus, &index);
+    let page = |offset: usize, limit: usize| -> Vec<(String, u64)> {
+        let (offset, limit) = (offset.to_string(), limit.to_string());
+        let args = [
+            word,
+            "--per-article",
+            "2",
+            "--all-copies",
+            "--article-weight",
+            "0",
+            "--offset",
+            &offset,
+            "--limit",
+            &limit,
+        ];
+        let (hits, _) = search_json(&index, &args);
+        hits.iter()
+            .map(|h| {
+                (
+                    h["article_id"].as_str().unwrap().to_owned(),
+                    h["passage"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let paged: Vec<(String, u64)> = (0..6).flat_map(|p| page(p * 10, 10)).collect();
+    let whole = page(0, 400);
+    assert_eq!(paged, whole[..60], "pages of 10 against one page of 400");
+    assert_eq!(
+        page(24, 6),
+        whole[24..30],
+        "ranks 25 to 30 against one page of 400"
+    );
+    assert_eq!(
+        page(0, 30),
+        whole[..30],
+        "one page of 30 against one page of 400"
+    );
+}
+
 /// A query of filters alone adds no lead prior (nothing is scored): moving a prior that was
 /// never added from the leads to their articles would sink every lead below its article's other
 /// passages, and the page would show each article by its second passage.

@@ -620,3 +620,67 @@ fn model_the_server_says_which_mode_answered_and_serves_more_like_this() {
         "the other football article first: {ids:?}"
     );
 }
+
+/// Date-ordered pages moved the lead prior of a search by words to the whole article in every
+/// mode, but a search by meaning never adds it: subtracting it sank each article's lead below its
+/// other passages (and under zero). OIL's lead is the passage nearest "oil" by meaning.
+#[test]
+fn a_date_ordered_page_by_meaning_keeps_its_passages_order_of_meaning() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    let oil = "النفط ".repeat(6);
+    write(
+        corpus.join("oil.txt"),
+        format!(
+            "الأسواق\n{oil}{}\n\nالنفط {}\n",
+            arabic_paragraph(1, 100),
+            arabic_paragraph(2, 100)
+        ),
+    );
+    write(
+        corpus.join("weather.txt"),
+        format!("الطقس\n{}\n", arabic_paragraph(3, 100)),
+    );
+    index_quietly(&corpus, &dirs.index());
+    let handle = fahras::index::open(&dirs.index()).unwrap();
+    store::embed_index(
+        &handle,
+        &*encoder("concepts-1"),
+        EmbedOptions {
+            threads: 1,
+            batch: 3,
+        },
+        &store::Selection::All,
+        &mut |_| {},
+    )
+    .expect("embed");
+    let mut engine = Engine::new(handle)
+        .unwrap()
+        .with_encoder(EncoderSlot::given(encoder("concepts-1")));
+    for sort in [
+        fahras::search::Sort::Relevance,
+        fahras::search::Sort::Newest,
+    ] {
+        let results = engine
+            .search(&SearchSettings {
+                query: "oil".into(),
+                mode: Some(Mode::Semantic),
+                sort,
+                per_article: std::num::NonZeroUsize::new(2).unwrap(),
+                ..SearchSettings::default()
+            })
+            .unwrap();
+        let oil: Vec<(u64, f32)> = results
+            .hits
+            .iter()
+            .filter(|h| h.article_id.contains("oil"))
+            .map(|h| (h.passage, h.score))
+            .collect();
+        assert_eq!(oil.len(), 2, "{sort:?}: {oil:?}");
+        assert_eq!(oil[0].0, 0, "{sort:?}: the lead first, {oil:?}");
+        assert!(
+            oil.iter().all(|(_, score)| *score >= 0.0),
+            "{sort:?}: {oil:?}"
+        );
+    }
+}

@@ -277,8 +277,9 @@ fn without_last_tie_run(top: &[(f32, DocAddress)]) -> &[(f32, DocAddress)] {
     &top[..keep]
 }
 
-/// What `Engine::settle_passages` reads of a lexical page being ranked: its query's weight, the fetched
-/// passages' scores as tantivy gave them and the last one's (the cut), the matches counted.
+/// What `Engine::settle_passages` reads of a lexical page being ranked: its query's weight,
+/// the fetched passages' scores as tantivy gave them and the last one's (the cut), the matches
+/// counted.
 struct PageToSettle<'a> {
     weight: &'a dyn tantivy::query::Weight,
     built: &'a BuiltQuery,
@@ -286,6 +287,10 @@ struct PageToSettle<'a> {
     matches: &'a articles::ArticleMatches,
     raw: &'a HashMap<DocAddress, f32>,
     cut: f32,
+    /// How far down the ranking is exact: the cut, or the last passage as ranked when the
+    /// whole-article evidence lifted it above the cut. An unfetched passage can score up to
+    /// the cut, so nothing settled below this may fill the page.
+    floor: f32,
 }
 
 /// `collector`'s fruit for `weight` over every segment of `searcher`: what tantivy's search does
@@ -523,12 +528,13 @@ impl Engine {
                     ),
                 ]);
                 let ordered = searcher.search(&both, &collector)?;
-                let page = self.page_by_date(searcher, &both, &built, request, &ordered)?;
+                let page = self.page_by_date(searcher, &both, None, request, &ordered)?;
                 (searcher.search(&*query, &collector)?, page)
             }
             (Sort::Newest | Sort::Oldest, _) => {
                 let matches = searcher.search(&*query, &collector)?;
-                let page = self.page_by_date(searcher, &*query, &built, request, &matches)?;
+                let lexical = meaning.is_none().then_some(&built);
+                let page = self.page_by_date(searcher, &*query, lexical, request, &matches)?;
                 (matches, page)
             }
         };
@@ -873,6 +879,7 @@ impl Engine {
                 request.copies == Copies::Listed,
             )?;
             if let (None, false, Some(cut)) = (meaning, complete, cut) {
+                let floor = top.last().map_or(cut, |&(last, _)| last.max(cut));
                 let settle = PageToSettle {
                     weight: weight.as_ref(),
                     built,
@@ -880,6 +887,7 @@ impl Engine {
                     matches: &matches,
                     raw: &raw,
                     cut,
+                    floor,
                 };
                 if let Some(settled) = self.settle_passages(searcher, &settle, trusted, &kept)? {
                     let ordered = order_ties(searcher, &fields, &mut reader, &settled)?;
@@ -961,8 +969,16 @@ impl Engine {
             entry.2 = entry.2.max(score);
         }
         let per_article = settle.request.per_article.get();
+        // The articles shown. With one passage per article, those before the offset cannot
+        // change what is shown; with more, how many slots they take moves the offset.
+        let skip = if per_article == 1 {
+            settle.request.offset
+        } else {
+            0
+        };
         let mut uncertain: Vec<(u32, u64)> = Vec::new();
-        for ((_, address), _) in page {
+        let mut seen: std::collections::HashSet<(u32, u64)> = std::collections::HashSet::new();
+        for ((_, address), _) in page.iter().skip(skip) {
             let Some(key) = article_of(*address) else {
                 continue;
             };
@@ -970,8 +986,7 @@ impl Engine {
                 continue;
             };
             let unfetched = settle.matches.passages_of(key.0, key.1) > count;
-            if unfetched && (per_article > 1 || best_own <= settle.cut) && !uncertain.contains(&key)
-            {
+            if unfetched && (per_article > 1 || best_own <= settle.cut) && seen.insert(key) {
                 uncertain.push(key);
             }
         }
@@ -1047,6 +1062,7 @@ impl Engine {
             // As `lead::as_article_lift` computes it: the best passage scores the rank exactly.
             settled.push((ranked_best - (best - own(address, raw)), address));
         }
+        settled.retain(|&(score, _)| score > settle.floor);
         settled.sort_by(|a, b| b.0.total_cmp(&a.0));
         Ok(Some(settled))
     }
@@ -1132,7 +1148,7 @@ impl Engine {
         &self,
         searcher: &tantivy::Searcher,
         query: &dyn tantivy::query::Query,
-        built: &BuiltQuery,
+        lexical: Option<&BuiltQuery>,
         request: &SearchSettings,
         matches: &articles::ArticleMatches,
     ) -> Result<Vec<KeptPassage>> {
@@ -1194,9 +1210,13 @@ impl Engine {
                 &TopDocs::with_limit(passages_needed.max(1)).order_by_score(),
                 &self.statistics(searcher, request.ranking.bm25_b),
             )?;
-            // Every matching passage of these articles: the lead prior moves to the whole
-            // article exactly, and each article shows its best passages.
-            let top = self.with_lead_lift(searcher, built, top)?;
+            // Every matching passage of these articles: in a search by words, the lead prior
+            // moves to the whole article exactly, and each article shows its best passages (by
+            // meaning, the passages found by meaning alone never had it).
+            let top = match lexical {
+                Some(built) => self.with_lead_lift(searcher, built, top)?,
+                None => top,
+            };
             // Best passages first within each article, articles in date order.
             let mut reader = copies::SignatureReader::new(searcher);
             let mut by_article: HashMap<String, Vec<(f32, DocAddress)>> = HashMap::new();
