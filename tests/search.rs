@@ -507,6 +507,30 @@ fn trec_run(index: &Path, extra: &[&str]) -> Vec<(String, f64)> {
         .collect()
 }
 
+/// The article ids of a TREC run, in its order.
+fn run_ids(ranked: &[(String, f64)]) -> Vec<String> {
+    ranked.iter().map(|(id, _)| id.clone()).collect()
+}
+
+/// The article id of each hit of a page, in its order.
+fn page_ids(hits: &[serde_json::Value]) -> Vec<&str> {
+    hits.iter()
+        .map(|h| h["article_id"].as_str().unwrap())
+        .collect()
+}
+
+/// (article id, passage) of each hit of a page, in its order.
+fn shown_passages(hits: &[serde_json::Value]) -> Vec<(String, u64)> {
+    hits.iter()
+        .map(|h| {
+            (
+                h["article_id"].as_str().unwrap().to_owned(),
+                h["passage"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
 fn score_in(ranked: &[(String, f64)], id: &str) -> f64 {
     ranked
         .iter()
@@ -529,19 +553,14 @@ fn an_article_about_the_subject_outranks_one_that_names_it_in_passing() {
     let index = dirs.index();
     index_quietly(&corpus, &index);
     let trec = |extra: &[&str]| trec_run(&index, extra);
-    let ids =
-        |ranked: &[(String, f64)]| ranked.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>();
     let by_passage = trec(&["--article-weight", "0"]);
-    assert_eq!(ids(&by_passage), ["PASSING", "ABOUT"], "{by_passage:?}");
+    assert_eq!(run_ids(&by_passage), ["PASSING", "ABOUT"], "{by_passage:?}");
     let by_article = trec(&[]);
-    assert_eq!(ids(&by_article), ["ABOUT", "PASSING"], "{by_article:?}");
+    assert_eq!(run_ids(&by_article), ["ABOUT", "PASSING"], "{by_article:?}");
     assert!(by_article[0].1 >= by_article[1].1, "{by_article:?}");
     // The page: one entry per article, in the same order, each by the passage with the word.
     let (hits, _) = search_json(&index, &["زلزال"]);
-    let page: Vec<&str> = hits
-        .iter()
-        .map(|h| h["article_id"].as_str().unwrap())
-        .collect();
+    let page = page_ids(&hits);
     assert_eq!(page, ["ABOUT", "PASSING"], "{hits:?}");
     assert_eq!(hits[1]["passage"], 0, "{}", hits[1]);
     let (hits, _) = search_json(&index, &["زلزال", "--article-weight", "0"]);
@@ -596,18 +615,13 @@ fn the_page_ranks_articles_with_the_lead_prior_the_run_measures() {
     }
     let index = dirs.index();
     index_quietly(&corpus, &index);
-    let ids =
-        |ranked: &[(String, f64)]| ranked.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>();
     // Without the prior STRONGER leads; with it (the default) LEADING does.
     let unraised = trec_run(&index, &["--lead-boost", "0"]);
-    assert_eq!(ids(&unraised), ["STRONGER", "LEADING"], "{unraised:?}");
+    assert_eq!(run_ids(&unraised), ["STRONGER", "LEADING"], "{unraised:?}");
     let run = trec_run(&index, &[]);
-    assert_eq!(ids(&run), ["LEADING", "STRONGER"], "{run:?}");
+    assert_eq!(run_ids(&run), ["LEADING", "STRONGER"], "{run:?}");
     let (hits, _) = search_json(&index, &["زلزال"]);
-    let page: Vec<&str> = hits
-        .iter()
-        .map(|h| h["article_id"].as_str().unwrap())
-        .collect();
+    let page = page_ids(&hits);
     assert_eq!(page, ["LEADING", "STRONGER"], "{hits:?}");
     assert_eq!(
         hits[0]["passage"], 1,
@@ -616,20 +630,10 @@ fn the_page_ranks_articles_with_the_lead_prior_the_run_measures() {
     );
     // Both of LEADING's passages, its best first.
     let (hits, _) = search_json(&index, &["زلزال", "--per-article", "2"]);
-    let shown: Vec<(&str, u64)> = hits
-        .iter()
-        .map(|h| {
-            (
-                h["article_id"].as_str().unwrap(),
-                h["passage"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        shown,
-        [("LEADING", 1), ("LEADING", 0), ("STRONGER", 1)],
-        "{hits:?}"
-    );
+    let shown = shown_passages(&hits);
+    let expected =
+        [("LEADING", 1), ("LEADING", 0), ("STRONGER", 1)].map(|(id, p)| (id.to_owned(), p));
+    assert_eq!(shown, expected, "{hits:?}");
     // Pages in date order show each article by its best passage too (they showed the lead,
     // raised, once every search carried the prior).
     for sort in ["newest", "oldest"] {
@@ -665,14 +669,7 @@ fn the_passage_shown_for_an_article_does_not_depend_on_the_page_size() {
     index_quietly(&corpus, &index);
     let shown = |limit: &str| -> Vec<(String, u64)> {
         let (hits, _) = search_json(&index, &["زلزال", "--all-copies", "--limit", limit]);
-        hits.iter()
-            .map(|h| {
-                (
-                    h["article_id"].as_str().unwrap().to_owned(),
-                    h["passage"].as_u64().unwrap(),
-                )
-            })
-            .collect()
+        shown_passages(&hits)
     };
     let small = shown("10");
     let large = shown("300");
@@ -758,14 +755,7 @@ fn pages_of_two_passages_per_article_tile_one_ranking() {
             &limit,
         ];
         let (hits, _) = search_json(&index, &args);
-        hits.iter()
-            .map(|h| {
-                (
-                    h["article_id"].as_str().unwrap().to_owned(),
-                    h["passage"].as_u64().unwrap(),
-                )
-            })
-            .collect()
+        shown_passages(&hits)
     };
     let paged: Vec<(String, u64)> = (0..6).flat_map(|p| page(p * 10, 10)).collect();
     let whole = page(0, 400);

@@ -236,8 +236,8 @@ struct Builder<'a> {
 }
 
 /// Builds the query for `parsed` with `settings`' fields, ranking and filters; `lead` (the lead
-/// prior: its query matches each article's first passage) adds its score to the leads the words
-/// match. Everything the index contributes comes through `lexicon`.
+/// prior) adds its score to each article's first passage among those the words match.
+/// Everything the index contributes comes through `lexicon`.
 pub fn build(
     parsed: &ParsedQuery,
     settings: &SearchSettings,

@@ -25,6 +25,22 @@ pub struct Place {
     pub is_lead: bool,
 }
 
+/// A passage's score without the prior: `boost` off a lead's, any other as it is.
+pub fn own_score(score: Score, is_lead: bool, boost: Score) -> Score {
+    if is_lead {
+        score - boost
+    } else {
+        score
+    }
+}
+
+/// A passage's score on a page: its `own` score lifted by what the prior adds to its article,
+/// whose best passage scored `raised` with the prior and `unraised` without. Written so that the
+/// article's best passage scores exactly `raised`, its rank.
+pub fn lifted(own: Score, raised: Score, unraised: Score) -> Score {
+    raised - (unraised - own)
+}
+
 /// `passages` (scored with `boost` added to every lead's score; best first) with the bonus moved
 /// from the leads to their whole articles: a lead scores its own score again, and every passage
 /// of an article whose raised lead beat the article's other passages is lifted by the
@@ -50,10 +66,8 @@ pub fn as_article_lift(
             continue;
         };
         let raised = *score;
-        if place.is_lead {
-            any_lead = true;
-            *score -= boost;
-        }
+        any_lead |= place.is_lead;
+        *score = own_score(raised, place.is_lead, boost);
         let next = best.len() as u32;
         let index = *article_index.entry(place.article).or_insert(next);
         if index == next {
@@ -68,9 +82,8 @@ pub fn as_article_lift(
         return passages;
     }
     for ((score, _), &index) in passages.iter_mut().zip(&articles) {
-        // The article's best passage scores exactly the rank it was given.
-        if let Some((raised, unraised)) = best.get(index as usize) {
-            *score = raised - (unraised - *score);
+        if let Some(&(raised, unraised)) = best.get(index as usize) {
+            *score = lifted(*score, raised, unraised);
         }
     }
     passages.sort_by(|a, b| b.0.total_cmp(&a.0));

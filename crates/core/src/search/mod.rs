@@ -945,28 +945,30 @@ impl Engine {
             let is_lead = tables
                 .get(&address.segment_ord)
                 .is_some_and(|table| table.is_lead(address.doc_id));
-            if is_lead {
-                raw - bonus
-            } else {
-                raw
-            }
+            lead::own_score(raw, is_lead, bonus)
         };
-        // Per article fetched: passages fetched, best own score, best score as ranked, and one
-        // of its documents.
-        let mut fetched: HashMap<(u32, u64), (u32, f32, f32, DocId)> = HashMap::new();
+        /// What the fetch holds of one article.
+        struct Fetched {
+            passages: u32,
+            best_own: f32,
+            best_ranked: f32,
+            /// One of its documents.
+            doc: DocId,
+        }
+        let mut fetched: HashMap<(u32, u64), Fetched> = HashMap::new();
         for &(score, address) in ranked {
             let (Some(key), Some(&raw)) = (article_of(address), settle.raw.get(&address)) else {
                 continue;
             };
-            let entry = fetched.entry(key).or_insert((
-                0,
-                f32::NEG_INFINITY,
-                f32::NEG_INFINITY,
-                address.doc_id,
-            ));
-            entry.0 += 1;
-            entry.1 = entry.1.max(own(address, raw));
-            entry.2 = entry.2.max(score);
+            let entry = fetched.entry(key).or_insert(Fetched {
+                passages: 0,
+                best_own: f32::NEG_INFINITY,
+                best_ranked: f32::NEG_INFINITY,
+                doc: address.doc_id,
+            });
+            entry.passages += 1;
+            entry.best_own = entry.best_own.max(own(address, raw));
+            entry.best_ranked = entry.best_ranked.max(score);
         }
         let per_article = settle.request.per_article.get();
         // The articles shown. With one passage per article, those before the offset cannot
@@ -982,11 +984,12 @@ impl Engine {
             let Some(key) = article_of(*address) else {
                 continue;
             };
-            let Some(&(count, best_own, _, _)) = fetched.get(&key) else {
+            let Some(article) = fetched.get(&key) else {
                 continue;
             };
-            let unfetched = settle.matches.passages_of(key.0, key.1) > count;
-            if unfetched && (per_article > 1 || best_own <= settle.cut) && seen.insert(key) {
+            let unfetched = settle.matches.passages_of(key.0, key.1) > article.passages;
+            if unfetched && (per_article > 1 || article.best_own <= settle.cut) && seen.insert(key)
+            {
                 uncertain.push(key);
             }
         }
@@ -998,7 +1001,7 @@ impl Engine {
         let mut spans: Vec<(u32, DocId, DocId)> = uncertain
             .iter()
             .filter_map(|key| {
-                let &(_, _, _, doc) = fetched.get(key)?;
+                let doc = fetched.get(key)?.doc;
                 let (start, end) = tables.get(&key.0)?.documents_around(doc);
                 Some((key.0, start, end))
             })
@@ -1038,7 +1041,7 @@ impl Engine {
                 && fetched
                     .get(key)
                     .zip(best_own.get(key))
-                    .is_some_and(|(fetched, best)| fetched.1 == *best)
+                    .is_some_and(|(fetched, best)| fetched.best_own == *best)
         };
         if uncertain.iter().all(unchanged) {
             return Ok(None);
@@ -1054,13 +1057,11 @@ impl Engine {
             let Some(key) = article_of(address) else {
                 continue;
             };
-            let (Some(&(_, _, ranked_best, _)), Some(&best)) =
-                (fetched.get(&key), best_own.get(&key))
-            else {
+            let (Some(article), Some(&best)) = (fetched.get(&key), best_own.get(&key)) else {
                 continue;
             };
-            // As `lead::as_article_lift` computes it: the best passage scores the rank exactly.
-            settled.push((ranked_best - (best - own(address, raw)), address));
+            let score = lead::lifted(own(address, raw), article.best_ranked, best);
+            settled.push((score, address));
         }
         settled.retain(|&(score, _)| score > settle.floor);
         settled.sort_by(|a, b| b.0.total_cmp(&a.0));

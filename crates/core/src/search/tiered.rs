@@ -16,7 +16,7 @@ use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
 
 use super::articles::ArticleTable;
-pub use super::lead::Leads;
+use super::lead::Leads;
 
 /// A passage's score: its tier, then its relevance within the tier.
 #[derive(Debug, Clone, Copy, PartialEq)]
