@@ -138,6 +138,11 @@ pub struct RankingArgs {
     /// 100).
     #[arg(long, default_value_t = ArticleRanking::default().article_weight)]
     pub article_weight: f32,
+    /// Weight of the time prior: articles published when the best articles of the search were
+    /// gain up to this share of the top article's score (a week-wide profile of their days;
+    /// 0 = off; at most 1).
+    #[arg(long, default_value_t = ArticleRanking::default().time_prior)]
+    pub time_prior: f32,
     /// BM25 length normalization b, between 0 and 1 (k1 follows so that k1·(1 − b) = 0.3).
     #[arg(long, default_value_t = Ranking::default().bm25_b.get())]
     pub bm25_b: f32,
@@ -214,6 +219,7 @@ impl RankingArgs {
             lead_boost: self.lead_boost,
             passage_decay: self.passage_decay,
             article_weight: self.article_weight,
+            time_prior: self.time_prior,
             bm25_b: self.bm25_b,
             prf: self.prf.into(),
             prf_docs: self.prf_docs,

@@ -301,7 +301,8 @@ impl ArticleTable {
         }
     }
 
-    fn instant(&self, ord: u64) -> Option<i64> {
+    /// The instant of publication of the article `ord`, seconds since the epoch (`None`: undated).
+    pub fn instant(&self, ord: u64) -> Option<i64> {
         match self.instants.get(ord as usize) {
             Some(&seconds) if seconds != UNDATED => Some(seconds),
             _ => None,

@@ -16,6 +16,7 @@ pub mod query;
 pub mod ranking;
 pub mod settings;
 pub mod tiered;
+pub mod time_prior;
 pub mod transliteration;
 pub mod typos;
 pub mod variants;
@@ -1773,9 +1774,9 @@ impl Engine {
             let top = match &meaning {
                 None if decay > 0.0 => {
                     unbonused.extend(top.iter().map(|&(score, address)| (address, score)));
-                    self.with_whole_articles(&searcher, &built, request, top)?
+                    self.with_article_evidence(&searcher, &built, request, top)?
                 }
-                None => self.with_whole_articles(&searcher, &built, request, top)?,
+                None => self.with_article_evidence(&searcher, &built, request, top)?,
                 Some(_) => top,
             };
             let ids = article_ids(&searcher, &fields, &top)?;
@@ -1848,6 +1849,26 @@ impl Engine {
         )?)
     }
 
+    /// `top` (passages, best first) as articles rank them by relevance before the lead prior's
+    /// move: rescored by whole-article evidence, then lifted by the time prior (see
+    /// [`time_prior`]) when the query has words.
+    fn with_article_evidence(
+        &self,
+        searcher: &tantivy::Searcher,
+        built: &BuiltQuery,
+        request: &SearchSettings,
+        top: Vec<(f32, DocAddress)>,
+    ) -> Result<Vec<(f32, DocAddress)>> {
+        let top = self.with_whole_articles(searcher, built, request, top)?;
+        let weight = request.articles.time_prior;
+        // A query of filters alone scores every match the same: there is no best to profile.
+        if weight <= 0.0 || built.core.is_none() {
+            return Ok(top);
+        }
+        let tables = self.article_tables(searcher)?;
+        Ok(time_prior::rescore(top, weight, built.has_tiers(), &tables))
+    }
+
     /// `top` (passages of a lexical search, best first) as a list of articles' passages ranks
     /// them: rescored by their articles' whole-article evidence, the lead prior moved from each
     /// lead to its article. What a page shows, what export writes and what the search by
@@ -1859,7 +1880,7 @@ impl Engine {
         request: &SearchSettings,
         top: Vec<(f32, DocAddress)>,
     ) -> Result<Vec<(f32, DocAddress)>> {
-        let top = self.with_whole_articles(searcher, built, request, top)?;
+        let top = self.with_article_evidence(searcher, built, request, top)?;
         self.with_lead_lift(searcher, built, top)
     }
 

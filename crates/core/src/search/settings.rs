@@ -156,9 +156,13 @@ pub enum Copies {
 /// The largest whole-article weight: past it the best passage no longer counts.
 pub const MAX_ARTICLE_WEIGHT: f32 = 100.0;
 
+/// The largest time prior: at 1 an article of the search's moment gains the top article's whole
+/// score, and past it the day would outweigh the words.
+pub const MAX_TIME_PRIOR: f32 = 1.0;
+
 /// How articles are ranked from their passages. TREC runs, `eval` and `export` read all of
-/// them; a page reads `lead_boost` and `article_weight`, each of which lifts every passage of an
-/// article alike, so that the page orders articles as a run does and shows each by its best
+/// them; a page reads `lead_boost`, `article_weight` and `time_prior`, each of which lifts every
+/// passage of an article alike, so that the page orders articles as a run does and shows each by its best
 /// passage (`passage_decay` only counts in runs).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ArticleRanking {
@@ -171,6 +175,9 @@ pub struct ArticleRanking {
     /// Weight of whole-article evidence (BM25 over the article's passages together) added to
     /// its best passage's score (0: off; see `whole_article`).
     pub article_weight: f32,
+    /// Weight of the time prior: an article published when the search's best articles were
+    /// gains up to this share of the top article's score (0: off; see `time_prior`).
+    pub time_prior: f32,
 }
 
 impl Default for ArticleRanking {
@@ -179,6 +186,7 @@ impl Default for ArticleRanking {
             lead_boost: 4.0,
             passage_decay: 0.0,
             article_weight: 0.5,
+            time_prior: 0.1,
         }
     }
 }
@@ -307,6 +315,7 @@ pub struct RankingInput {
     pub lead_boost: f32,
     pub passage_decay: f32,
     pub article_weight: f32,
+    pub time_prior: f32,
     pub bm25_b: f32,
     /// Feedback for which queries (`None`: off).
     pub prf: Option<PrfQueries>,
@@ -338,6 +347,7 @@ impl Default for RankingInput {
             lead_boost: articles.lead_boost,
             passage_decay: articles.passage_decay,
             article_weight: articles.article_weight,
+            time_prior: articles.time_prior,
             bm25_b: ranking.bm25_b.get(),
             prf: ranking.prf.map(|p| p.queries),
             prf_docs: prf.docs,
@@ -502,6 +512,7 @@ impl RankingInput {
             ("reading_weight", self.reading_weight),
             ("lead_boost", self.lead_boost),
             ("article_weight", self.article_weight),
+            ("time_prior", self.time_prior),
         ] {
             if !(value >= 0.0 && value.is_finite()) {
                 return Err(SettingError::new(
@@ -516,6 +527,15 @@ impl RankingInput {
                 format!(
                     "must be between 0 and {MAX_ARTICLE_WEIGHT}, not {}",
                     self.article_weight
+                ),
+            ));
+        }
+        if !(0.0..=MAX_TIME_PRIOR).contains(&self.time_prior) {
+            return Err(SettingError::new(
+                "time_prior",
+                format!(
+                    "must be between 0 and {MAX_TIME_PRIOR}, not {}",
+                    self.time_prior
                 ),
             ));
         }
@@ -552,6 +572,7 @@ impl RankingInput {
             lead_boost: self.lead_boost,
             passage_decay: self.passage_decay,
             article_weight: self.article_weight,
+            time_prior: self.time_prior,
         };
         Ok((ranking, articles, fields))
     }
