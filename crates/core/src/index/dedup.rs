@@ -14,6 +14,8 @@
 //! signatures are stored in the index, so folding more (hamza seats, digits) would change the
 //! signature of most Arabic articles and leave them unequal to those of copies already indexed.
 
+use std::collections::HashMap;
+
 use crate::analysis::normalizer::{signature_char, SignatureChar};
 
 /// Hashes in a signature.
@@ -135,9 +137,158 @@ pub fn are_copies(a: &Signature, b: &Signature) -> bool {
     similarity(a, b) >= COPY_THRESHOLD
 }
 
+/// The fewest equal hashes that make two signatures copies (as [`are_copies`] counts them).
+fn min_equal_hashes() -> usize {
+    (0..=HASHES)
+        .find(|&equal| equal as f64 / HASHES as f64 >= COPY_THRESHOLD)
+        .unwrap_or(HASHES)
+}
+
+/// Signatures gathered one by one (the articles of a page, best first), asked whether a new one
+/// is a copy of any so far: the answer of [`are_copies`] against each of them, without comparing
+/// with each once there are many. Two copies differ in at most `HASHES − min_equal_hashes()`
+/// positions, so with the positions split into one group more than that, they agree on a whole
+/// group (pigeonhole): each group's values are keyed, and only the signatures that share a key
+/// are compared. A page deep into a broad search (thousands of articles) compared every new
+/// article with every one before it; a first page (a few dozen) still does, which costs less
+/// than keying them.
+#[derive(Debug, Clone, Default)]
+pub struct CopyFinder {
+    signatures: Vec<Signature>,
+    /// Per group: its positions `[start, end)`, and the signatures by their values there. Empty
+    /// until [`KEYED_FROM`] signatures are gathered.
+    groups: Vec<((usize, usize), HashMap<u64, Vec<u32>>)>,
+}
+
+/// Signatures gathered before they are keyed.
+const KEYED_FROM: usize = 64;
+
+impl CopyFinder {
+    fn key(signature: &Signature, (start, end): (usize, usize)) -> u64 {
+        signature[start..end]
+            .iter()
+            .fold(start as u64, |acc, &value| mix(acc, u64::from(value)))
+    }
+
+    /// Whether `signature` is a copy of one gathered so far.
+    pub fn has_copy_of(&self, signature: &Signature) -> bool {
+        if self.groups.is_empty() {
+            return self.signatures.iter().any(|o| are_copies(signature, o));
+        }
+        self.groups.iter().any(|(bounds, keyed)| {
+            keyed
+                .get(&Self::key(signature, *bounds))
+                .is_some_and(|sharing| {
+                    sharing
+                        .iter()
+                        .any(|&i| are_copies(signature, &self.signatures[i as usize]))
+                })
+        })
+    }
+
+    /// Gathers `signature`.
+    pub fn insert(&mut self, signature: Signature) {
+        self.signatures.push(signature);
+        if self.signatures.len() == KEYED_FROM {
+            self.groups = Self::groups();
+            for index in 0..self.signatures.len() {
+                self.key_signature(index);
+            }
+        } else if !self.groups.is_empty() {
+            self.key_signature(self.signatures.len() - 1);
+        }
+    }
+
+    fn key_signature(&mut self, index: usize) {
+        let signature = &self.signatures[index];
+        for (bounds, keyed) in &mut self.groups {
+            keyed
+                .entry(Self::key(signature, *bounds))
+                .or_default()
+                .push(index as u32);
+        }
+    }
+
+    /// The groups of positions, empty: as many as two copies may differ in positions, plus one,
+    /// split as evenly as they go (the first `HASHES % count` one longer).
+    fn groups() -> Vec<((usize, usize), HashMap<u64, Vec<u32>>)> {
+        let count = (HASHES - min_equal_hashes() + 1).min(HASHES);
+        let (size, longer) = (HASHES / count, HASHES % count);
+        let mut start = 0;
+        (0..count)
+            .map(|group| {
+                let end = start + size + usize::from(group < longer);
+                let bounds = (start, end);
+                start = end;
+                (bounds, HashMap::new())
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A signature derived from `seed`, with the positions in `changed` given other values.
+    fn varied(seed: u64, changed: &[usize]) -> Signature {
+        let mut signature: Signature = std::array::from_fn(|i| mix(seed, i as u64) as u32);
+        for &position in changed {
+            signature[position] ^= 0x5A5A_5A5A;
+        }
+        signature
+    }
+
+    #[test]
+    fn the_copy_finder_answers_as_comparing_with_every_signature() {
+        // Variants of a few bases, each with a different number of positions changed (spread or
+        // clustered): the finder must agree with the full comparison on every one.
+        let mut finder = CopyFinder::default();
+        let mut gathered: Vec<Signature> = Vec::new();
+        // Unrelated signatures first, enough for the finder to key what it gathers.
+        for seed in 1000..1000 + KEYED_FROM as u64 {
+            let unrelated = varied(seed, &[]);
+            finder.insert(unrelated);
+            gathered.push(unrelated);
+        }
+        assert!(!finder.groups.is_empty());
+        let mut agreed = (0, 0);
+        for base in 0..4u64 {
+            for changed in 0..=HASHES {
+                for layout in 0..4usize {
+                    let positions: Vec<usize> = match layout {
+                        0 => (0..changed).collect(),
+                        // 3 is prime to HASHES: distinct positions, spread out.
+                        1 => (0..changed).map(|i| (i * 3 + 1) % HASHES).collect(),
+                        2 => (0..changed).map(|i| HASHES - 1 - i).collect(),
+                        // One in every four positions first: one change in each LSH band of
+                        // the index (16 of 4), which a split into those bands would miss.
+                        _ => (0..changed)
+                            .map(|i| i * 4 % HASHES + i * 4 / HASHES)
+                            .collect(),
+                    };
+                    let signature = varied(base, &positions);
+                    let expected = gathered.iter().any(|o| are_copies(&signature, o));
+                    assert_eq!(
+                        finder.has_copy_of(&signature),
+                        expected,
+                        "base {base}, {changed} changed, layout {layout}"
+                    );
+                    if expected {
+                        agreed.0 += 1;
+                    } else {
+                        agreed.1 += 1;
+                    }
+                    // Gather a few, so that later variants meet copies and non-copies.
+                    if (changed, layout) == (0, 0) || (changed, layout) == (30, 1) {
+                        finder.insert(signature);
+                        gathered.push(signature);
+                    }
+                }
+            }
+        }
+        assert!(agreed.0 > 50 && agreed.1 > 50, "{agreed:?}");
+    }
 
     fn article(seed: usize, words: usize) -> String {
         (0..words)

@@ -1357,7 +1357,7 @@ impl Engine {
         let mut reader = copies::SignatureReader::new(searcher);
         // Per article: passages kept and signature.
         let mut shown: HashMap<String, (usize, Option<index::dedup::Signature>)> = HashMap::new();
-        let mut shown_signatures: Vec<index::dedup::Signature> = Vec::new();
+        let mut shown_signatures = index::dedup::CopyFinder::default();
         let mut kept = Vec::new();
         for &(score, address) in top {
             let article_id = article_id_of(searcher, &self.handle.fields, &mut reader, address)?;
@@ -1371,16 +1371,14 @@ impl Engine {
                 }
                 None => {
                     let signature = reader.signature(address);
-                    let is_copy = signature.is_some_and(|s| {
-                        shown_signatures
-                            .iter()
-                            .any(|o| index::dedup::are_copies(&s, o))
-                    });
+                    let is_copy = signature.is_some_and(|s| shown_signatures.has_copy_of(&s));
                     if is_copy && !all_copies {
                         continue;
                     }
                     shown.insert(article_id, (1, signature));
-                    shown_signatures.extend(signature);
+                    if let Some(signature) = signature {
+                        shown_signatures.insert(signature);
+                    }
                     signature
                 }
             };
