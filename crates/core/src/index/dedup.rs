@@ -155,10 +155,13 @@ fn min_equal_hashes() -> usize {
 #[derive(Debug, Clone, Default)]
 pub struct CopyFinder {
     signatures: Vec<Signature>,
-    /// Per group: its positions `[start, end)`, and the signatures by their values there. Empty
-    /// until [`KEYED_FROM`] signatures are gathered.
-    groups: Vec<((usize, usize), HashMap<u64, Vec<u32>>)>,
+    /// Empty until [`KEYED_FROM`] signatures are gathered.
+    groups: Vec<KeyedGroup>,
 }
+
+/// A group of positions `[start, end)`, and the gathered signatures (their indexes) by their
+/// values there.
+type KeyedGroup = ((usize, usize), HashMap<u64, Vec<u32>>);
 
 /// Signatures gathered before they are keyed.
 const KEYED_FROM: usize = 64;
@@ -211,7 +214,7 @@ impl CopyFinder {
 
     /// The groups of positions, empty: as many as two copies may differ in positions, plus one,
     /// split as evenly as they go (the first `HASHES % count` one longer).
-    fn groups() -> Vec<((usize, usize), HashMap<u64, Vec<u32>>)> {
+    fn groups() -> Vec<KeyedGroup> {
         let count = (HASHES - min_equal_hashes() + 1).min(HASHES);
         let (size, longer) = (HASHES / count, HASHES % count);
         let mut start = 0;
