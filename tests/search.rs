@@ -401,9 +401,9 @@ fn bm25_b_trades_length_normalization_for_term_frequency() {
     );
 }
 
-/// "All words first": a passage with every word of a short query ranks above one that repeats a
-/// single word many times (which BM25 alone would prefer), and shows its own BM25 score, not the
-/// tier's.
+/// "All words first": an article with every word of a short query ranks above one that repeats
+/// a single word many times (which BM25 alone would prefer), and shows its own BM25 score, not
+/// the tier's.
 #[test]
 fn passages_with_every_word_rank_first_whatever_their_bm25() {
     let dirs = TempDirs::new();
@@ -419,6 +419,56 @@ fn passages_with_every_word_rank_first_whatever_their_bm25() {
     for hit in tiered.iter().chain(&or) {
         assert!(hit["score"].as_f64().unwrap() < 100.0, "{hit}");
     }
+}
+
+/// Results are articles, so "all words first" asks whether an article holds every word, not
+/// one passage: SPREAD names زلزال (earthquake) in its first passage and تسونامي in its second
+/// (neither holds both), and ranked below ONE, which repeats زلزال alone, when the tier was
+/// decided passage by passage. Now SPREAD comes first, shown by a passage that holds one of the
+/// words; an article missing a word (ONE, TSUNAMI) stays below it, whatever its BM25.
+#[test]
+fn an_article_with_every_word_in_different_passages_ranks_in_the_upper_tier() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    let spread = vec![
+        format!("زلزال {}", arabic_paragraph(1, 119)),
+        format!("تسونامي {}", arabic_paragraph(2, 119)),
+    ];
+    write(corpus.join("spread.txt"), bbc_article("SPREAD", &spread));
+    let one = vec![format!("زلزال زلزال زلزال {}", arabic_paragraph(3, 80))];
+    write(corpus.join("one.txt"), bbc_article("ONE", &one));
+    let tsunami = vec![format!("تسونامي تسونامي {}", arabic_paragraph(4, 80))];
+    write(corpus.join("tsunami.txt"), bbc_article("TSUNAMI", &tsunami));
+    for seed in 0..4 {
+        write(
+            corpus.join(format!("other{seed}.txt")),
+            bbc_article(&format!("OTHER{seed}"), &[arabic_paragraph(20 + seed, 150)]),
+        );
+    }
+    let index = dirs.index();
+    index_quietly(&corpus, &index);
+    let query = ["زلزال تسونامي", "--all-copies"];
+    let (or, _) = search_json(&index, &[query[0], query[1], "--operator", "or"]);
+    assert_ne!(page_ids(&or)[0], "SPREAD", "BM25 alone: {or:?}");
+    let (tiered, _) = search_json(&index, &query);
+    assert_eq!(page_ids(&tiered)[0], "SPREAD", "{tiered:?}");
+    assert_eq!(page_ids(&tiered).len(), 3, "{tiered:?}");
+    // Both of its passages are in the tier: two per article shows them before ONE and TSUNAMI.
+    let (two, _) = search_json(&index, &[query[0], query[1], "--per-article", "2"]);
+    let shown = shown_passages(&two);
+    assert_eq!(shown[0].0, "SPREAD", "{two:?}");
+    assert_eq!(shown[1].0, "SPREAD", "{two:?}");
+    // The TREC run ranks so too.
+    let run = ok(&[
+        "search",
+        "--index",
+        path_str(&index),
+        "--format",
+        "trec",
+        "زلزال تسونامي",
+    ]);
+    let first = run.lines().next().unwrap_or_default();
+    assert!(first.contains("SPREAD"), "{run}");
 }
 
 /// The lead prior (article ranking: TREC runs, evaluation) adds `--lead-boost` to an article's

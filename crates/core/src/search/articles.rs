@@ -96,6 +96,33 @@ pub struct ArticleCollector {
     pub dates: bool,
 }
 
+/// The article tables of a searcher's segments, by segment id (which a query's weight is given,
+/// where the engine's own maps use the ordinal): what the lead prior and the all-words tier read
+/// while a query runs.
+#[derive(Clone, Default)]
+pub struct SegmentTables {
+    tables: Arc<HashMap<tantivy::index::SegmentId, Arc<ArticleTable>>>,
+}
+
+impl SegmentTables {
+    pub fn new(tables: HashMap<tantivy::index::SegmentId, Arc<ArticleTable>>) -> SegmentTables {
+        SegmentTables {
+            tables: Arc::new(tables),
+        }
+    }
+
+    /// The table of `segment` (`None`: a segment the searcher these were read from lacks).
+    pub fn of(&self, segment: tantivy::index::SegmentId) -> Option<Arc<ArticleTable>> {
+        self.tables.get(&segment).cloned()
+    }
+}
+
+impl std::fmt::Debug for SegmentTables {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SegmentTables({} segments)", self.tables.len())
+    }
+}
+
 /// Every passage's article and every article's facet values and instant, for one segment: read
 /// from the fast columns once per segment (segments never change) and reused by every query, so
 /// that a matching passage costs an array lookup instead of a column read, and a matching
@@ -301,8 +328,15 @@ impl ArticleTable {
         }
     }
 
-    /// The instant of publication of the article `ord`, seconds since the epoch (`None`: undated).
-    pub fn instant(&self, ord: u64) -> Option<i64> {
+    /// The source's calendar day of the article `ord` (its local date, as the histograms count
+    /// it), in days since 1970-01-01; `None`: undated.
+    pub fn day(&self, ord: u64) -> Option<i64> {
+        let index = *self.articles.get(ord as usize)?.get(3)?;
+        (index != NONE)
+            .then(|| (self.first_day + i64::from(index) * DAY_SECONDS).div_euclid(DAY_SECONDS))
+    }
+
+    fn instant(&self, ord: u64) -> Option<i64> {
         match self.instants.get(ord as usize) {
             Some(&seconds) if seconds != UNDATED => Some(seconds),
             _ => None,

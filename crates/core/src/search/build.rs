@@ -17,6 +17,7 @@ use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::DateTime;
 
+use super::articles::SegmentTables;
 use super::flat::{self, FieldTerm};
 use super::highlight::HighlightTerms;
 use super::lexicon::Lexicon;
@@ -24,7 +25,7 @@ use super::notes::Note;
 use super::query::{DateRange, Node, ParsedQuery, QueryFilters};
 use super::ranking::{is_query_stopword, Operator, Ranking};
 use super::settings::{SearchSettings, Spelling, Typos};
-use super::tiered::{Bonus, Tiered};
+use super::tiered::{AllParts, Bonus, Tiered};
 use super::transliteration;
 use super::typos::{self, Correction};
 use super::variants::Variant;
@@ -82,8 +83,10 @@ impl FieldSelection {
 pub struct BuiltQuery {
     /// The positive part (words, phrases, groups); `None` when there is none.
     pub core: Option<Box<dyn Query>>,
-    /// Every positive part at once, when passages holding them all rank first.
-    pub all_words: Option<Box<dyn Query>>,
+    /// The positive parts, when the passages of articles holding them all rank first.
+    pub all_parts: Option<Vec<Box<dyn Query>>>,
+    /// The segments' article tables (the leads, where each article's passages are).
+    pub tables: SegmentTables,
     /// Optional score for lead passages.
     pub lead: Option<Bonus>,
     pub negatives: Vec<Box<dyn Query>>,
@@ -106,9 +109,9 @@ pub struct BuiltQuery {
 }
 
 impl BuiltQuery {
-    /// Whether passages holding every positive part rank in a tier of their own.
+    /// Whether the passages of articles holding every positive part rank in a tier of their own.
     pub fn has_tiers(&self) -> bool {
-        self.all_words.is_some()
+        self.all_parts.is_some()
     }
 
     /// What the whole query adds to the score of every lead (first passage) it matches: the
@@ -163,11 +166,14 @@ impl BuiltQuery {
         // The lead prior is added to the passages the rest matches (not a clause of its own, so
         // that a query of optional words alone stays one flat union).
         let bonus = self.lead_bonus().and(self.lead.clone());
-        let all_words = self.all_words.as_ref().map(|q| q.box_clone());
+        let all_parts = self.all_parts.as_ref().map(|parts| AllParts {
+            parts: parts.iter().map(|part| part.box_clone()).collect(),
+            tables: self.tables.clone(),
+        });
         if self.negatives.is_empty() && self.filters.is_empty() {
             return Some(Box::new(Tiered {
                 scored: positive,
-                all_words,
+                all_parts,
                 bonus,
             }));
         }
@@ -183,7 +189,7 @@ impl BuiltQuery {
         }
         Some(Box::new(Tiered {
             scored: Box::new(BooleanQuery::new(clauses)),
-            all_words,
+            all_parts,
             bonus,
         }))
     }
@@ -235,13 +241,14 @@ struct Builder<'a> {
     article_words: Vec<ArticleWord>,
 }
 
-/// Builds the query for `parsed` with `settings`' fields, ranking and filters; `lead` (the lead
-/// prior) adds its score to each article's first passage among those the words match.
-/// Everything the index contributes comes through `lexicon`.
+/// Builds the query for `parsed` with `settings`' fields, ranking and filters; the lead prior
+/// (`settings`' lead boost) adds its score to each article's first passage among those the words
+/// match, found in `tables`, which also say which passages make an article for the all-words
+/// tier. Everything the index contributes comes through `lexicon`.
 pub fn build(
     parsed: &ParsedQuery,
     settings: &SearchSettings,
-    lead: Option<Bonus>,
+    tables: SegmentTables,
     fields: &Fields,
     analyzers: Analyzers,
     lexicon: &dyn Lexicon,
@@ -294,8 +301,12 @@ pub fn build(
     }
     let proximity = builder.proximity(&positive_terms);
     let positive_parts = positives.len();
-    let (core, all_words) = combine(positives, builder.ranking.operator, proximity);
-    let lead = lead.filter(|bonus| bonus.score > 0.0);
+    let (core, all_parts) = combine(positives, builder.ranking.operator, proximity);
+    let lead_boost = settings.articles.lead_boost;
+    let lead = (lead_boost > 0.0).then(|| Bonus {
+        tables: tables.clone(),
+        score: lead_boost,
+    });
     if let (Some(from), Some(to)) = date_range(settings, &parsed.filters) {
         if from >= to {
             builder.notes.push(Note::DatesDoNotOverlap);
@@ -303,7 +314,8 @@ pub fn build(
     }
     BuiltQuery {
         core,
-        all_words,
+        all_parts,
+        tables,
         lead,
         negatives,
         filters: filters(fields, settings, &parsed.filters),
@@ -454,12 +466,12 @@ fn min_option<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
     }
 }
 
-/// The query that decides a passage's tier: every positive part at once (`None`: one tier).
-type AllWords = Option<Box<dyn Query>>;
+/// The parts that decide a passage's tier: its article must match each (`None`: one tier).
+type AllWords = Option<Vec<Box<dyn Query>>>;
 
 /// Combines the positive parts with `operator`; `proximity` is an optional extra. Also gives
-/// the all-words query that decides the tier, under the operators that rank those passages
-/// first.
+/// the parts that decide the tier (see `tiered`), under the operators that rank the articles
+/// holding them all first.
 fn combine(
     positives: Vec<Box<dyn Query>>,
     operator: Operator,
@@ -486,7 +498,8 @@ fn combine(
             minimum,
         ))
     };
-    let (core, all_words): (Box<dyn Query>, _) = match operator {
+    let parts = || -> AllWords { Some(positives.iter().map(|q| q.box_clone()).collect()) };
+    let (core, all_parts): (Box<dyn Query>, _) = match operator {
         _ if n == 1 => (positives[0].box_clone(), None),
         Operator::And => (all(), None),
         // "All words first" ranks short queries the way users expect; for long ones
@@ -494,8 +507,8 @@ fn combine(
         // (docs/relevance.md) and it doubles the work, so they rank as OR.
         Operator::Or => (any(1), None),
         Operator::AllThenAny if n > MAX_TIERED_PARTS => (any(1), None),
-        Operator::AllThenAny => (any(1), Some(all())),
-        Operator::AllThenMost => (any(n.div_ceil(2)), Some(all())),
+        Operator::AllThenAny => (any(1), parts()),
+        Operator::AllThenMost => (any(n.div_ceil(2)), parts()),
     };
     let core = match proximity {
         Some(proximity) => Box::new(BooleanQuery::new(vec![
@@ -504,7 +517,7 @@ fn combine(
         ])),
         None => core,
     };
-    (Some(core), all_words)
+    (Some(core), all_parts)
 }
 
 fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
@@ -1231,7 +1244,7 @@ mod tests {
         build(
             &query::parse(text),
             settings,
-            None,
+            Default::default(),
             &fields(),
             Analyzers {
                 exact: &mut exact,
@@ -1360,26 +1373,11 @@ mod tests {
     #[test]
     fn the_lead_prior_is_there_only_when_asked_for() {
         let lexicon = FakeLexicon::default();
-        let mut exact = analysis::exact_analyzer();
-        let mut stem = analysis::stem_analyzer(Default::default());
-        let with_lead = build(
-            &query::parse("قمة"),
-            &SearchSettings::default(),
-            Some(Bonus {
-                leads: Default::default(),
-                score: 4.0,
-            }),
-            &fields(),
-            Analyzers {
-                exact: &mut exact,
-                stem: &mut stem,
-            },
-            &lexicon,
-        );
-        assert!(with_lead.lead.is_some());
-        assert!(built("قمة", &SearchSettings::default(), &lexicon)
-            .lead
-            .is_none());
+        let with_lead = built("قمة", &SearchSettings::default(), &lexicon);
+        assert_eq!(with_lead.lead.map(|bonus| bonus.score), Some(4.0));
+        let mut settings = SearchSettings::default();
+        settings.articles.lead_boost = 0.0;
+        assert!(built("قمة", &settings, &lexicon).lead.is_none());
     }
 
     /// A lexicon holding هلسنكي in 400 passages, the typo هلنسكي nowhere, the typo هلسمكي once.

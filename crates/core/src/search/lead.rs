@@ -8,12 +8,8 @@
 //! each article, its passages in the order of their own scores.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use tantivy::index::SegmentId;
 use tantivy::{DocAddress, Score, SegmentOrdinal};
-
-use super::articles::ArticleTable;
 
 /// An article by its place in the index: segment and id ordinal.
 pub type ArticleKey = (SegmentOrdinal, u64);
@@ -88,33 +84,6 @@ pub fn as_article_lift(
     }
     passages.sort_by(|a, b| b.0.total_cmp(&a.0));
     passages
-}
-
-/// The leads of an index (the documents whose passage ordinal is 0), as each segment's
-/// article table holds them: one bit per document, where the ordinal's postings would cost a
-/// seek for every passage a query scores.
-#[derive(Clone, Default)]
-pub struct Leads {
-    tables: Arc<HashMap<SegmentId, Arc<ArticleTable>>>,
-}
-
-impl Leads {
-    pub fn new(tables: HashMap<SegmentId, Arc<ArticleTable>>) -> Leads {
-        Leads {
-            tables: Arc::new(tables),
-        }
-    }
-
-    /// The table of `segment` (`None`: a segment the searcher these were read from lacks).
-    pub fn of(&self, segment: SegmentId) -> Option<Arc<ArticleTable>> {
-        self.tables.get(&segment).cloned()
-    }
-}
-
-impl std::fmt::Debug for Leads {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Leads({} segments)", self.tables.len())
-    }
 }
 
 #[cfg(test)]

@@ -1270,9 +1270,9 @@ impl Engine {
         Ok(tables)
     }
 
-    /// The lead prior: `score` added to each article's first passage, found through the
-    /// segments' article tables.
-    fn lead_prior(&self, searcher: &tantivy::Searcher, score: f32) -> Result<tiered::Bonus> {
+    /// The segments' article tables by segment id, as a query reads them while it runs (the
+    /// lead prior's leads, the all-words tier's articles).
+    fn segment_tables(&self, searcher: &tantivy::Searcher) -> Result<articles::SegmentTables> {
         let by_ordinal = self.article_tables(searcher)?;
         let tables = searcher
             .segment_readers()
@@ -1283,10 +1283,7 @@ impl Engine {
                 Some((segment.segment_id(), std::sync::Arc::clone(table)))
             })
             .collect();
-        Ok(tiered::Bonus {
-            leads: lead::Leads::new(tables),
-            score,
-        })
+        Ok(articles::SegmentTables::new(tables))
     }
 
     /// Highlight ranges of `text` for the terms a query searched.
@@ -1418,9 +1415,10 @@ impl Engine {
             index::schema::names::CATEGORY,
             &request.categories,
         )?;
-        // The lead prior ranks articles; a page moves it from the lead to the whole article
-        // (see `lead`), so that it still shows the passage that holds the words.
-        let lead = Some(self.lead_prior(searcher, request.articles.lead_boost)?);
+        // The lead prior ranks articles (a page moves it from the lead to the whole article,
+        // see `lead`, so that it still shows the passage that holds the words) and the
+        // all-words tier is decided by articles: both read the segments' article tables.
+        let tables = self.segment_tables(searcher)?;
         let mut parsed = parse(request);
         // Outlets named in the query are resolved as those of `--source` are, but a query is
         // always answered: an unknown one is a note (the search finds nothing there).
@@ -1443,7 +1441,7 @@ impl Engine {
             }
             *names = resolved;
         }
-        let mut built = self.build(searcher, &parsed, request, lead);
+        let mut built = self.build(searcher, &parsed, request, tables);
         built.notes.extend(unknown);
         built
             .filters
@@ -1611,7 +1609,7 @@ impl Engine {
         searcher: &tantivy::Searcher,
         parsed: &query::ParsedQuery,
         request: &SearchSettings,
-        lead: Option<tiered::Bonus>,
+        tables: articles::SegmentTables,
     ) -> BuiltQuery {
         let fields = self.handle.fields;
         let lexicon = lexicon::IndexLexicon {
@@ -1622,7 +1620,7 @@ impl Engine {
         build::build(
             parsed,
             request,
-            lead,
+            tables,
             &fields,
             build::Analyzers {
                 exact: &mut self.exact,
@@ -1735,8 +1733,8 @@ impl Engine {
     }
 
     /// The best passage of each article, best article first, at most `limit` articles (for TREC
-    /// runs and evaluation), with scores that never increase down the list: an article whose
-    /// passage holds every word of a short query scores 1000 plus its relevance (see `tiered`).
+    /// runs and evaluation), with scores that never increase down the list: an article that
+    /// holds every word of a short query scores 1000 plus its relevance (see `tiered`).
     pub fn rank_articles(&mut self, request: &SearchSettings) -> Result<Vec<(String, f32)>> {
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
@@ -1965,7 +1963,8 @@ impl Engine {
                     query: query.to_owned(),
                     ..SearchSettings::default()
                 };
-                self.build(&searcher, &parse(&request), &request, None)
+                // Only the highlight terms are read: no tables needed.
+                self.build(&searcher, &parse(&request), &request, Default::default())
                     .highlight
             }
             None => HighlightTerms::default(),

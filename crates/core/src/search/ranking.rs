@@ -13,25 +13,29 @@ pub enum Operator {
     And,
     /// Any word may match; BM25 decides.
     Or,
-    /// Any word may match, but passages with every word come first.
+    /// Any word may match, but articles with every word (in any of their passages) come first.
     AllThenAny,
-    /// At least half of the words must match, passages with every word first.
+    /// At least half of the words must match in a passage, articles with every word first.
     AllThenMost,
 }
 
 impl Choice for Operator {
     const CHOICES: &'static [(Self, &'static str, &'static str)] = &[
-        (Operator::And, "and", "every word must match"),
+        (
+            Operator::And,
+            "and",
+            "every word must match, in one passage",
+        ),
         (Operator::Or, "or", "any word may match; BM25 decides"),
         (
             Operator::AllThenAny,
             "all-then-any",
-            "any word may match, but passages with every word come first",
+            "any word may match, but articles with every word come first",
         ),
         (
             Operator::AllThenMost,
             "all-then-most",
-            "at least half of the words must match, passages with every word first",
+            "at least half of the words must match, articles with every word first",
         ),
     ];
 }

@@ -1,10 +1,11 @@
-//! "All words first": passages that hold every positive part of a query rank ahead of those
-//! that hold some, and BM25 orders each tier.
+//! "All words first": the passages of articles that hold every positive part of a query (in
+//! any of their passages: results are articles) rank ahead of those that hold some, and BM25
+//! orders each tier.
 //!
 //! tantivy ranks by one `f32`, so the tier is carried in the score by one type,
-//! [`TieredScore`], and by one query, [`Tiered`], which computes it: the tier from whether the
-//! all-words query matches the passage, the rest from the whole query's score, capped below the
-//! tier's start so that no score crosses into the tier above. Reading a score back
+//! [`TieredScore`], and by one query, [`Tiered`], which computes it: the tier from whether each
+//! part matches some passage of the passage's article ([`AllParts`]), the rest from the whole
+//! query's score, capped below the tier's start so that no score crosses into the tier above. Reading a score back
 //! ([`TieredScore::decode`]) is exact for every score a `Tiered` query gives, and every query the
 //! engine runs is one; a query without tiers leaves its scores as they are (uncapped), and is
 //! read back as such. The lead prior is added here too ([`Bonus`]), to the passages the words
@@ -15,13 +16,12 @@ use std::sync::Arc;
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
 
-use super::articles::ArticleTable;
-use super::lead::Leads;
+use super::articles::{ArticleTable, SegmentTables};
 
 /// A passage's score: its tier, then its relevance within the tier.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TieredScore {
-    /// The passage holds every positive part of the query.
+    /// The passage's article holds every positive part of the query.
     pub all_words: bool,
     /// BM25 and the boosts (lead, proximity, feedback), at least 0.
     pub relevance: Score,
@@ -62,14 +62,35 @@ impl TieredScore {
     }
 }
 
-/// `scored`, each passage's score made a [`TieredScore`] whose tier says whether `all_words`
-/// matches it too (never, without an all-words query), its relevance raised by `bonus` where
+/// `scored`, each passage's score made a [`TieredScore`] whose tier says whether its article
+/// holds every one of `all_parts` (never, without them), its relevance raised by `bonus` where
 /// that applies.
 #[derive(Debug)]
 pub struct Tiered {
     pub scored: Box<dyn Query>,
-    pub all_words: Option<Box<dyn Query>>,
+    pub all_parts: Option<AllParts>,
     pub bonus: Option<Bonus>,
+}
+
+/// The positive parts of a query (words, phrases, groups), each of which a passage's article
+/// must match somewhere for the passage to rank in the upper tier. Every passage carries its
+/// article's title, so a part in the title counts once the article's passages are searched.
+/// Results are articles: an article about the Geneva summit that names Putin in one passage and
+/// Geneva in the next holds both words, though none of its passages does.
+#[derive(Debug)]
+pub struct AllParts {
+    pub parts: Vec<Box<dyn Query>>,
+    /// Where each segment's articles are (their passages are consecutive documents).
+    pub tables: SegmentTables,
+}
+
+impl Clone for AllParts {
+    fn clone(&self) -> Self {
+        AllParts {
+            parts: self.parts.iter().map(|part| part.box_clone()).collect(),
+            tables: self.tables.clone(),
+        }
+    }
 }
 
 /// A fixed `score` added to the relevance of each article's lead (first passage) among the
@@ -78,7 +99,8 @@ pub struct Tiered {
 /// beside an optional clause; a lead is found by one bit of its segment's article table.
 #[derive(Debug, Clone)]
 pub struct Bonus {
-    pub leads: Leads,
+    /// The segments' article tables, which mark each lead.
+    pub tables: SegmentTables,
     pub score: Score,
 }
 
@@ -86,7 +108,7 @@ impl Clone for Tiered {
     fn clone(&self) -> Self {
         Tiered {
             scored: self.scored.box_clone(),
-            all_words: self.all_words.as_ref().map(|q| q.box_clone()),
+            all_parts: self.all_parts.clone(),
             bonus: self.bonus.clone(),
         }
     }
@@ -94,13 +116,25 @@ impl Clone for Tiered {
 
 impl Query for Tiered {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let all_words = match &self.all_words {
-            Some(query) => Some(query.weight(enable_scoring)?),
+        let all_parts = match &self.all_parts {
+            Some(all) => {
+                // Only whether each part matches is read: no scores.
+                let unscored = match enable_scoring.searcher() {
+                    Some(searcher) => EnableScoring::disabled_from_searcher(searcher),
+                    None => EnableScoring::disabled_from_schema(enable_scoring.schema()),
+                };
+                let weights = all
+                    .parts
+                    .iter()
+                    .map(|part| part.weight(unscored))
+                    .collect::<tantivy::Result<Vec<_>>>()?;
+                Some((weights, all.tables.clone()))
+            }
             None => None,
         };
         Ok(Box::new(TieredWeight {
             scored: self.scored.weight(enable_scoring)?,
-            all_words,
+            all_parts,
             bonus: self.bonus.clone(),
         }))
     }
@@ -112,7 +146,8 @@ impl Query for Tiered {
 
 struct TieredWeight {
     scored: Box<dyn Weight>,
-    all_words: Option<Box<dyn Weight>>,
+    /// Each part's weight, and where the articles are.
+    all_parts: Option<(Vec<Box<dyn Weight>>, SegmentTables)>,
     bonus: Option<Bonus>,
 }
 
@@ -120,14 +155,25 @@ impl TieredWeight {
     /// The tier and bonus of `reader`'s passages, the bonus scaled by `boost` as the scored
     /// query is.
     fn tier(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Tier> {
-        Tier::new(
-            self.all_words.as_deref(),
-            self.bonus.as_ref().and_then(|bonus| {
-                let table = bonus.leads.of(reader.segment_id())?;
+        let all_parts = match &self.all_parts {
+            Some((weights, tables)) => Some(ArticleParts {
+                parts: weights
+                    .iter()
+                    .map(|weight| weight.scorer(reader, 1.0))
+                    .collect::<tantivy::Result<Vec<_>>>()?,
+                table: tables.of(reader.segment_id()),
+                alive: reader.alive_bitset().cloned(),
+                last: None,
+            }),
+            None => None,
+        };
+        Ok(Tier {
+            all_parts,
+            bonus: self.bonus.as_ref().and_then(|bonus| {
+                let table = bonus.tables.of(reader.segment_id())?;
                 Some((table, bonus.score * boost))
             }),
-            reader,
-        )
+        })
     }
 }
 
@@ -146,12 +192,12 @@ impl Weight for TieredWeight {
         let score = tier.score(doc, inner.value());
         let mut explanation = Explanation::new(
             match (
-                self.all_words.is_some(),
+                self.all_parts.is_some(),
                 TieredScore::decode(score, true).all_words,
             ) {
                 (false, _) => "one tier",
-                (true, true) => "every word: upper tier",
-                (true, false) => "not every word: lower tier",
+                (true, true) => "every word in the article: upper tier",
+                (true, false) => "not every word in the article: lower tier",
             },
             score,
         );
@@ -212,26 +258,59 @@ impl Weight for TieredWeight {
 /// Which passages of a segment are in the upper tier and which get the bonus, asked in
 /// increasing document order.
 struct Tier {
-    all_words: Option<Box<dyn Scorer>>,
+    all_parts: Option<ArticleParts>,
     /// The segment's article table (which documents are leads) and the bonus.
     bonus: Option<(Arc<ArticleTable>, Score)>,
 }
 
-impl Tier {
-    fn new(
-        all_words: Option<&dyn Weight>,
-        bonus: Option<(Arc<ArticleTable>, Score)>,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<Tier> {
-        Ok(Tier {
-            all_words: match all_words {
-                Some(weight) => Some(weight.scorer(reader, 1.0)?),
-                None => None,
-            },
-            bonus,
-        })
+/// Whether the article of a segment's passage holds every part, asked in increasing document
+/// order: each part's matches are sought once per article asked about, from its first passage
+/// (an article's passages are consecutive documents), forward only.
+struct ArticleParts {
+    parts: Vec<Box<dyn Scorer>>,
+    /// `None`: a segment the searcher the tables were read from lacks; each passage is then
+    /// taken alone.
+    table: Option<Arc<ArticleTable>>,
+    alive: Option<tantivy::fastfield::AliveBitSet>,
+    /// The documents of the last article asked about, and whether it holds every part.
+    last: Option<(DocId, DocId, bool)>,
+}
+
+impl ArticleParts {
+    /// Asked for every passage a query scores: the answer for the article of the passage asked
+    /// before is kept.
+    #[inline]
+    fn holds_all(&mut self, doc: DocId) -> bool {
+        match self.last {
+            Some((start, end, holds)) if start <= doc && doc < end => holds,
+            _ => self.seek_article(doc),
+        }
     }
 
+    /// Whether the article of `doc`, not asked about before, holds every part.
+    #[inline(never)]
+    fn seek_article(&mut self, doc: DocId) -> bool {
+        let (start, end) = match &self.table {
+            Some(table) => table.documents_around(doc),
+            None => (doc, doc + 1),
+        };
+        let alive = self.alive.as_ref();
+        let holds = self.parts.iter_mut().all(|part| {
+            if part.doc() < start {
+                part.seek(start);
+            }
+            // A deleted passage of an article re-indexed in place is not the article's.
+            while part.doc() < end && alive.is_some_and(|bits| !bits.is_alive(part.doc())) {
+                part.advance();
+            }
+            part.doc() < end
+        });
+        self.last = Some((start, end, holds));
+        holds
+    }
+}
+
+impl Tier {
     /// What the bonus adds to `doc`.
     fn bonus_of(&self, doc: DocId) -> Score {
         match &self.bonus {
@@ -242,16 +321,14 @@ impl Tier {
 
     /// The encoded score of `doc` (documents asked in increasing order); without tiers, the
     /// relevance (with its bonus) as it is.
+    #[inline]
     fn score(&mut self, doc: DocId, relevance: Score) -> Score {
         let relevance = relevance + self.bonus_of(doc);
-        let Some(all) = &mut self.all_words else {
+        let Some(all) = &mut self.all_parts else {
             return relevance;
         };
-        if all.doc() < doc {
-            all.seek(doc);
-        }
         TieredScore {
-            all_words: all.doc() == doc,
+            all_words: all.holds_all(doc),
             relevance,
         }
         .encode()

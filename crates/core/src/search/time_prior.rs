@@ -3,11 +3,12 @@
 //! the news, and an article published then is likelier to be about it than one that shares the
 //! words at another time (a query's temporal profile: Jones and Diaz 2007; Efron and
 //! Golovchinsky 2011, who estimate it from the first results as here). The profile is a
-//! Gaussian kernel density over the instants of the best [`PROFILE_ARTICLES`] articles, each
-//! weighted by its score; every article among the candidates is lifted by `weight` times the top
-//! article's score times the profile's density at its instant, relative to the densest
-//! candidate's (every passage of an article alike, so an article is still shown by its best
-//! passage and the lead prior's move to the article still holds).
+//! Gaussian kernel density over the days of the best [`PROFILE_ARTICLES`] articles (each the
+//! source's calendar day, as the timeline counts it), each weighted by its score; every article
+//! among the candidates is lifted by `weight` times the top article's score times the profile's
+//! density at its day, relative to the densest candidate's (every passage of an article alike,
+//! so an article is still shown by its best passage and the lead prior's move to the article
+//! still holds).
 //!
 //! Nothing is tuned to a query: the kernel's width is a week, the news cycle; the profile is read
 //! from a page's worth of articles. The candidates are the articles of the same first
@@ -33,8 +34,6 @@ pub const PROFILE_ARTICLES: usize = 10;
 /// The kernel's standard deviation: a week, the cycle of news coverage.
 pub const CYCLE_DAYS: f64 = 7.0;
 
-const SECONDS_PER_DAY: f64 = 86_400.0;
-
 /// `passages` (best first, scored as articles rank: see `whole_article`) with the time prior
 /// added to every passage of the articles of the first [`whole_article::DEPTH`] passages, sorted
 /// again (ties keep their order). `weight` 0 leaves them as they are. `has_tiers`: the scores
@@ -59,11 +58,10 @@ pub fn rescore(
     for &(score, address) in &passages[..depth] {
         if let Some(key) = article_of(address) {
             if seen.insert(key) {
-                let instant = tables.get(&key.0).and_then(|table| table.instant(key.1));
                 candidates.push(Candidate {
                     key,
                     relevance: TieredScore::decode(score, has_tiers).relevance,
-                    day: instant.map(|seconds| seconds as f64 / SECONDS_PER_DAY),
+                    day: tables.get(&key.0).and_then(|table| table.day(key.1)),
                 });
             }
         }
@@ -81,13 +79,13 @@ pub fn rescore(
     passages
 }
 
-/// A candidate article: its relevance (its best score without the tier) and its day of
-/// publication (days since the epoch, fractional; `None`: undated).
+/// A candidate article: its relevance (its best score without the tier) and the source's
+/// calendar day of its publication (days since 1970-01-01; `None`: undated).
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
     key: ArticleKey,
     relevance: Score,
-    day: Option<f64>,
+    day: Option<i64>,
 }
 
 /// What each dated candidate (`candidates` in rank order) gains: `weight` times the top
@@ -99,7 +97,7 @@ fn lifts(candidates: &[Candidate], weight: f32) -> HashMap<ArticleKey, Score> {
         return lift;
     };
     let scale = weight * top.relevance.max(0.0);
-    let profile: Vec<(f64, f64)> = candidates
+    let profile: Vec<(i64, f64)> = candidates
         .iter()
         .take(PROFILE_ARTICLES)
         .filter_map(|c| Some((c.day?, f64::from(c.relevance))))
@@ -108,14 +106,21 @@ fn lifts(candidates: &[Candidate], weight: f32) -> HashMap<ArticleKey, Score> {
     if profile.is_empty() || scale <= 0.0 {
         return lift;
     }
-    let density = |day: f64| -> f64 {
-        profile
+    // Candidates share days (a story's reports come out together): each day's density once.
+    let mut known: Vec<(i64, f64)> = Vec::new();
+    let mut density = |day: i64| -> f64 {
+        if let Some(&(_, density)) = known.iter().find(|(known, _)| *known == day) {
+            return density;
+        }
+        let density = profile
             .iter()
             .map(|&(at, weight)| {
-                let distance = (day - at) / CYCLE_DAYS;
+                let distance = (day - at) as f64 / CYCLE_DAYS;
                 weight * (-0.5 * distance * distance).exp()
             })
-            .sum()
+            .sum();
+        known.push((day, density));
+        density
     };
     let densities: Vec<(ArticleKey, f64)> = candidates
         .iter()
@@ -137,7 +142,7 @@ fn lifts(candidates: &[Candidate], weight: f32) -> HashMap<ArticleKey, Score> {
 mod tests {
     use super::*;
 
-    fn candidate(ord: u64, relevance: Score, day: Option<f64>) -> Candidate {
+    fn candidate(ord: u64, relevance: Score, day: Option<i64>) -> Candidate {
         Candidate {
             key: (0, ord),
             relevance,
@@ -149,10 +154,10 @@ mod tests {
     fn the_densest_candidate_gains_the_weight_times_the_top_relevance() {
         // Three articles of one week and a stronger one half a year later.
         let candidates = [
-            candidate(0, 20.0, Some(17_900.0)),
-            candidate(1, 12.0, Some(17_720.0)),
-            candidate(2, 11.0, Some(17_721.0)),
-            candidate(3, 10.0, Some(17_722.0)),
+            candidate(0, 20.0, Some(17_900)),
+            candidate(1, 12.0, Some(17_720)),
+            candidate(2, 11.0, Some(17_721)),
+            candidate(3, 10.0, Some(17_722)),
         ];
         let lift = lifts(&candidates, 0.5);
         let densest = lift.values().copied().fold(0.0, Score::max);
@@ -166,10 +171,10 @@ mod tests {
     #[test]
     fn an_article_far_from_every_profiled_day_gains_nothing() {
         let mut candidates: Vec<Candidate> = (0..PROFILE_ARTICLES as u64)
-            .map(|ord| candidate(ord, 10.0, Some(17_720.0)))
+            .map(|ord| candidate(ord, 10.0, Some(17_720)))
             .collect();
         // Past the profile (the eleventh), a year away.
-        candidates.push(candidate(99, 9.0, Some(18_085.0)));
+        candidates.push(candidate(99, 9.0, Some(18_085)));
         let lift = lifts(&candidates, 0.1);
         assert!(lift[&(0, 99)] < 1e-6, "{lift:?}");
         assert!((lift[&(0, 0)] - 1.0).abs() < 1e-4, "{lift:?}");
@@ -179,7 +184,7 @@ mod tests {
     fn undated_articles_neither_profile_nor_gain() {
         let undated = [candidate(0, 10.0, None), candidate(1, 9.0, None)];
         assert!(lifts(&undated, 0.1).is_empty());
-        let mixed = [candidate(0, 10.0, None), candidate(1, 9.0, Some(17_720.0))];
+        let mixed = [candidate(0, 10.0, None), candidate(1, 9.0, Some(17_720))];
         let lift = lifts(&mixed, 0.1);
         assert!(!lift.contains_key(&(0, 0)), "{lift:?}");
         // Scaled by the top article's relevance, dated or not.
@@ -188,9 +193,9 @@ mod tests {
 
     #[test]
     fn no_weight_or_no_relevance_gives_no_lift() {
-        let candidates = [candidate(0, 10.0, Some(17_720.0))];
+        let candidates = [candidate(0, 10.0, Some(17_720))];
         assert!(lifts(&candidates, 0.0).is_empty());
-        let scoreless = [candidate(0, 0.0, Some(17_720.0))];
+        let scoreless = [candidate(0, 0.0, Some(17_720))];
         assert!(lifts(&scoreless, 0.1).is_empty());
     }
 }
