@@ -1734,7 +1734,8 @@ impl Engine {
 
     /// The best passage of each article, best article first, at most `limit` articles (for TREC
     /// runs and evaluation), with scores that never increase down the list: an article that
-    /// holds every word of a short query scores 1000 plus its relevance (see `tiered`).
+    /// holds every word of a short query scores 1000 plus its relevance (see `tiered`). Equal
+    /// scores come as a page orders them: earliest date first, then smallest id.
     pub fn rank_articles(&mut self, request: &SearchSettings) -> Result<Vec<(String, f32)>> {
         let searcher = self.reader.searcher();
         let fields = self.handle.fields;
@@ -1775,6 +1776,10 @@ impl Engine {
                 None => self.with_article_evidence(&searcher, &built, request, top)?,
                 Some(_) => top,
             };
+            // Ties in the order a page puts them (earliest date, then id), so that a run ranks
+            // what the page shows.
+            let mut reader = copies::SignatureReader::new(&searcher);
+            let top = order_ties(&searcher, &fields, &mut reader, &top)?;
             let ids = article_ids(&searcher, &fields, &top)?;
             // Article score: its best passage, plus its other matching passages decayed
             // geometrically (passage_decay 0: the best passage alone).
@@ -1795,7 +1800,8 @@ impl Engine {
                 }
             }
             if articles.len() >= request.limit.get() || lexical_complete {
-                articles.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                // Stable: equal scores keep the order of their best passages.
+                articles.sort_by(|a, b| b.1.total_cmp(&a.1));
                 articles.truncate(request.limit.get());
                 // The scores as ranked (the tier included): trec_eval orders a run by score,
                 // so a score without its tier would reorder the ranks.
