@@ -18,7 +18,7 @@
 //! whose best articles are all undated (question-answering collections) ranks as without it.
 //! Date-ordered pages do not use it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use tantivy::{DocAddress, Score, SegmentOrdinal};
@@ -47,23 +47,34 @@ pub fn rescore(
     if weight <= 0.0 || passages.is_empty() {
         return passages;
     }
-    let article_of = |address: DocAddress| -> Option<ArticleKey> {
-        let table = tables.get(&address.segment_ord)?;
-        Some((address.segment_ord, table.article_of(address.doc_id)?))
+    // By segment ordinal, and articles kept in sorted lists: this runs for every search, and
+    // hashing each passage's key cost more than the rest of it.
+    let segments = tables.keys().max().map_or(0, |&last| last as usize + 1);
+    let by_segment: Vec<Option<&ArticleTable>> = (0..segments)
+        .map(|segment| tables.get(&(segment as SegmentOrdinal)).map(Arc::as_ref))
+        .collect();
+    let article_of = |address: DocAddress| -> Option<(ArticleKey, &ArticleTable)> {
+        let table = (*by_segment.get(address.segment_ord as usize)?)?;
+        Some((
+            (address.segment_ord, table.article_of(address.doc_id)?),
+            table,
+        ))
     };
     // The candidates in rank order, each with its best score (the first it is met with).
     let depth = passages.len().min(whole_article::DEPTH);
     let mut candidates: Vec<Candidate> = Vec::new();
-    let mut seen: HashSet<ArticleKey> = HashSet::new();
+    let mut seen: Vec<ArticleKey> = Vec::new();
     for &(score, address) in &passages[..depth] {
-        if let Some(key) = article_of(address) {
-            if seen.insert(key) {
-                candidates.push(Candidate {
-                    key,
-                    relevance: TieredScore::decode(score, has_tiers).relevance,
-                    day: tables.get(&key.0).and_then(|table| table.day(key.1)),
-                });
-            }
+        let Some((key, table)) = article_of(address) else {
+            continue;
+        };
+        if let Err(at) = seen.binary_search(&key) {
+            seen.insert(at, key);
+            candidates.push(Candidate {
+                key,
+                relevance: TieredScore::decode(score, has_tiers).relevance,
+                day: table.day(key.1),
+            });
         }
     }
     let lift = lifts(&candidates, weight);
@@ -71,8 +82,10 @@ pub fn rescore(
         return passages;
     }
     for (score, address) in &mut passages {
-        if let Some(bonus) = article_of(*address).and_then(|key| lift.get(&key)) {
-            *score += bonus;
+        if let Some((key, _)) = article_of(*address) {
+            if let Ok(at) = lift.binary_search_by_key(&key, |&(key, _)| key) {
+                *score += lift[at].1;
+            }
         }
     }
     passages.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -88,13 +101,31 @@ struct Candidate {
     day: Option<i64>,
 }
 
-/// What each dated candidate (`candidates` in rank order) gains: `weight` times the top
-/// candidate's relevance times the profile's density at its day, relative to the densest
-/// candidate's. Empty when nothing gains.
-fn lifts(candidates: &[Candidate], weight: f32) -> HashMap<ArticleKey, Score> {
-    let mut lift = HashMap::new();
+/// The kernel at a distance of `days`: exp(−½ (days / CYCLE_DAYS)²), read from a table (days are
+/// whole), 0 from [`KERNEL_DAYS`] on (where it is under 10⁻¹⁸ of its peak).
+fn kernel(days: i64) -> f64 {
+    static TABLE: std::sync::OnceLock<[f64; KERNEL_DAYS]> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        std::array::from_fn(|d| {
+            let distance = d as f64 / CYCLE_DAYS;
+            (-0.5 * distance * distance).exp()
+        })
+    });
+    table
+        .get(days.unsigned_abs() as usize)
+        .copied()
+        .unwrap_or(0.0)
+}
+
+/// Distances of a whole number of days the kernel is read at.
+const KERNEL_DAYS: usize = 64;
+
+/// What each dated candidate (`candidates` in rank order) gains, sorted by article: `weight`
+/// times the top candidate's relevance times the profile's density at its day, relative to the
+/// densest candidate's. Empty when nothing gains.
+fn lifts(candidates: &[Candidate], weight: f32) -> Vec<(ArticleKey, Score)> {
     let Some(top) = candidates.first() else {
-        return lift;
+        return Vec::new();
     };
     let scale = weight * top.relevance.max(0.0);
     let profile: Vec<(i64, f64)> = candidates
@@ -104,23 +135,13 @@ fn lifts(candidates: &[Candidate], weight: f32) -> HashMap<ArticleKey, Score> {
         .filter(|&(_, weight)| weight > 0.0)
         .collect();
     if profile.is_empty() || scale <= 0.0 {
-        return lift;
+        return Vec::new();
     }
-    // Candidates share days (a story's reports come out together): each day's density once.
-    let mut known: Vec<(i64, f64)> = Vec::new();
-    let mut density = |day: i64| -> f64 {
-        if let Some(&(_, density)) = known.iter().find(|(known, _)| *known == day) {
-            return density;
-        }
-        let density = profile
+    let density = |day: i64| -> f64 {
+        profile
             .iter()
-            .map(|&(at, weight)| {
-                let distance = (day - at) as f64 / CYCLE_DAYS;
-                weight * (-0.5 * distance * distance).exp()
-            })
-            .sum();
-        known.push((day, density));
-        density
+            .map(|&(at, weight)| weight * kernel(day - at))
+            .sum()
     };
     let densities: Vec<(ArticleKey, f64)> = candidates
         .iter()
@@ -128,19 +149,26 @@ fn lifts(candidates: &[Candidate], weight: f32) -> HashMap<ArticleKey, Score> {
         .collect();
     let densest = densities.iter().map(|&(_, d)| d).fold(0.0, f64::max);
     if densest <= 0.0 {
-        return lift;
+        return Vec::new();
     }
-    lift.extend(
-        densities
-            .into_iter()
-            .map(|(key, d)| (key, scale * (d / densest) as Score)),
-    );
+    let mut lift: Vec<(ArticleKey, Score)> = densities
+        .into_iter()
+        .map(|(key, d)| (key, scale * (d / densest) as Score))
+        .collect();
+    lift.sort_unstable_by_key(|&(key, _)| key);
     lift
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `lift` gives the article `ord` of segment 0.
+    fn lift_of(lift: &[(ArticleKey, Score)], ord: u64) -> Option<Score> {
+        lift.iter()
+            .find(|(key, _)| *key == (0, ord))
+            .map(|&(_, l)| l)
+    }
 
     fn candidate(ord: u64, relevance: Score, day: Option<i64>) -> Candidate {
         Candidate {
@@ -160,12 +188,16 @@ mod tests {
             candidate(3, 10.0, Some(17_722)),
         ];
         let lift = lifts(&candidates, 0.5);
-        let densest = lift.values().copied().fold(0.0, Score::max);
+        let densest = lift.iter().map(|&(_, l)| l).fold(0.0, Score::max);
         assert!((densest - 10.0).abs() < 1e-4, "{lift:?}");
-        assert_eq!(lift[&(0, 2)], densest, "the middle of the week: {lift:?}");
+        assert_eq!(
+            lift_of(&lift, 2).unwrap(),
+            densest,
+            "the middle of the week: {lift:?}"
+        );
         // The lone article's own weight (20) against the week's three (33).
-        assert!(lift[&(0, 0)] < 0.65 * densest, "{lift:?}");
-        assert!(lift[&(0, 1)] > 0.9 * densest, "{lift:?}");
+        assert!(lift_of(&lift, 0).unwrap() < 0.65 * densest, "{lift:?}");
+        assert!(lift_of(&lift, 1).unwrap() > 0.9 * densest, "{lift:?}");
     }
 
     #[test]
@@ -176,8 +208,8 @@ mod tests {
         // Past the profile (the eleventh), a year away.
         candidates.push(candidate(99, 9.0, Some(18_085)));
         let lift = lifts(&candidates, 0.1);
-        assert!(lift[&(0, 99)] < 1e-6, "{lift:?}");
-        assert!((lift[&(0, 0)] - 1.0).abs() < 1e-4, "{lift:?}");
+        assert!(lift_of(&lift, 99).unwrap() < 1e-6, "{lift:?}");
+        assert!((lift_of(&lift, 0).unwrap() - 1.0).abs() < 1e-4, "{lift:?}");
     }
 
     #[test]
@@ -186,9 +218,9 @@ mod tests {
         assert!(lifts(&undated, 0.1).is_empty());
         let mixed = [candidate(0, 10.0, None), candidate(1, 9.0, Some(17_720))];
         let lift = lifts(&mixed, 0.1);
-        assert!(!lift.contains_key(&(0, 0)), "{lift:?}");
+        assert!(lift_of(&lift, 0).is_none(), "{lift:?}");
         // Scaled by the top article's relevance, dated or not.
-        assert!((lift[&(0, 1)] - 1.0).abs() < 1e-4, "{lift:?}");
+        assert!((lift_of(&lift, 1).unwrap() - 1.0).abs() < 1e-4, "{lift:?}");
     }
 
     #[test]
@@ -197,5 +229,29 @@ mod tests {
         assert!(lifts(&candidates, 0.0).is_empty());
         let scoreless = [candidate(0, 0.0, Some(17_720))];
         assert!(lifts(&scoreless, 0.1).is_empty());
+    }
+
+    #[test]
+    fn the_kernel_is_a_week_wide_gaussian_of_whole_days() {
+        assert_eq!(kernel(0), 1.0);
+        assert!((kernel(7) - (-0.5f64).exp()).abs() < 1e-12);
+        assert_eq!(kernel(-9), kernel(9));
+        assert!(kernel(KERNEL_DAYS as i64 - 1) < 1e-17);
+        assert_eq!(kernel(KERNEL_DAYS as i64), 0.0);
+        assert_eq!(kernel(i64::MIN), 0.0);
+    }
+
+    #[test]
+    fn lifts_are_sorted_by_article_for_lookup() {
+        // Rank order is not article order.
+        let candidates = [
+            candidate(7, 10.0, Some(17_720)),
+            candidate(2, 9.0, Some(17_721)),
+            candidate(5, 8.0, None),
+            candidate(0, 7.0, Some(17_722)),
+        ];
+        let lift = lifts(&candidates, 0.1);
+        let keys: Vec<ArticleKey> = lift.iter().map(|&(key, _)| key).collect();
+        assert_eq!(keys, [(0, 0), (0, 2), (0, 7)]);
     }
 }
