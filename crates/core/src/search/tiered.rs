@@ -5,10 +5,10 @@
 //! tantivy ranks by one `f32`, so the tier is carried in the score by one type,
 //! [`TieredScore`], and by one query, [`Tiered`], which computes it: the tier from whether each
 //! part matches some passage of the passage's article ([`AllParts`]), the rest from the whole
-//! query's score, capped below the tier's start so that no score crosses into the tier above. Reading a score back
-//! ([`TieredScore::decode`]) is exact for every score a `Tiered` query gives, and every query the
-//! engine runs is one; a query without tiers leaves its scores as they are (uncapped), and is
-//! read back as such. The lead prior is added here too ([`Bonus`]), to the passages the words
+//! query's score, capped below the tier's start so that no score crosses into the tier above.
+//! Reading a score back ([`TieredScore::decode`]) is exact for every score a `Tiered` query
+//! gives, and every query the engine runs is one; a query without tiers leaves its scores as
+//! they are (uncapped), and is read back as such. The lead prior is added here too ([`Bonus`]), to the passages the words
 //! match.
 
 use std::sync::Arc;
