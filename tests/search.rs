@@ -1122,3 +1122,111 @@ fn a_time_prior_past_its_bound_is_refused_with_the_reason() {
         );
     }
 }
+
+/// The time prior lifted the articles among the first 100 passages of the list after the
+/// whole-article evidence, which also lifts an article's passages below those 100 when the
+/// fetch holds them: a larger page fetched more of them, they pushed other articles out of the
+/// first 100, and those lost their lift. So a page of 32 and a page of 300 ordered the same
+/// articles differently (B1 before B0 with the lift, after it without). Here 30 articles (S)
+/// name the word twice in three passages and once in five long ones; 40 (B) name it once, past
+/// a lead without it, the first few among S's passages in the first 100. Every page and run now
+/// gives each article the same place and score.
+#[test]
+fn the_time_prior_does_not_depend_on_how_many_passages_were_fetched() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    let time = |day: usize| format!("{:02} Jul 2018 09:00:00 GMT", day + 1);
+    for k in 0..30 {
+        let mut paragraphs: Vec<String> = (0..3)
+            .map(|j| format!("زلزال {} زلزال", arabic_paragraph(k * 3 + j, 80)))
+            .collect();
+        paragraphs.extend((0..5).map(|j| {
+            let (before, after) = (
+                arabic_paragraph(k * 5 + j, 90),
+                arabic_paragraph(k * 5 + j + 1, 89),
+            );
+            format!("{before} زلزال {after}")
+        }));
+        let article = bbc_article_of(&time(k % 5), &format!("S{k}"), &paragraphs);
+        write(corpus.join(format!("s{k}.txt")), article);
+    }
+    for j in 0..40 {
+        let paragraphs = [
+            arabic_paragraph(300 + j, 120),
+            format!("زلزال {}", arabic_paragraph(200 + j, 170 + j)),
+        ];
+        let article = bbc_article_of(&time((j * 3) % 28), &format!("B{j}"), &paragraphs);
+        write(corpus.join(format!("b{j}.txt")), article);
+    }
+    // Articles without the word, so that it has an idf.
+    for f in 0..300 {
+        let article = bbc_article_of(
+            &time(f % 28),
+            &format!("F{f}"),
+            &[arabic_paragraph(500 + f, 120)],
+        );
+        write(corpus.join(format!("f{f}.txt")), article);
+    }
+    let index = dirs.index();
+    index_quietly(&corpus, &index);
+    let page = |limit: &str| -> Vec<(String, String)> {
+        let (hits, _) = search_json(&index, &["زلزال", "--all-copies", "--limit", limit]);
+        hits.iter()
+            .map(|h| {
+                (
+                    h["article_id"].as_str().unwrap().to_owned(),
+                    format!("{:.4}", h["score"].as_f64().unwrap()),
+                )
+            })
+            .collect()
+    };
+    let whole = page("300");
+    for limit in ["32", "34", "40"] {
+        let part = page(limit);
+        assert_eq!(part[..], whole[..part.len()], "--limit {limit}");
+    }
+    let whole_run = run_ids(&trec_run(&index, &["--limit", "300"]));
+    for limit in ["32", "40"] {
+        let run = run_ids(&trec_run(&index, &["--limit", limit]));
+        assert_eq!(run[..], whole_run[..run.len()], "--limit {limit}");
+    }
+}
+
+/// A TREC run ordered its ties as a page does only among the passages it fetched: a run of
+/// equal scores that went on past its cut (here a query of filters alone, every match scoring
+/// the same) was ordered as tantivy handed it over, so `--format trec` listed other articles
+/// first than the page. Now both list the earliest first.
+#[test]
+fn a_run_orders_ties_past_its_cut_as_a_page_does() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    // The later a file's name, the earlier its date: index order is not date order.
+    for i in 0..150 {
+        let time = format!(
+            "{:02} {} 2018 09:00:00 GMT",
+            28 - i % 28,
+            ["Jun", "May", "Apr", "Mar", "Feb", "Jan"][i / 28]
+        );
+        let article = bbc_article_of(&time, &format!("T{i:03}"), &[arabic_paragraph(i, 120)]);
+        write(corpus.join(format!("t{i:03}.txt")), article);
+    }
+    let index = dirs.index();
+    index_quietly(&corpus, &index);
+    let run = ok(&[
+        "search",
+        "--index",
+        path_str(&index),
+        "--format",
+        "trec",
+        "--limit",
+        "5",
+        "source:BBC",
+    ]);
+    let run: Vec<&str> = run
+        .lines()
+        .map(|l| l.split_whitespace().nth(2).unwrap())
+        .collect();
+    let (hits, _) = search_json(&index, &["source:BBC", "--all-copies", "--limit", "5"]);
+    assert_eq!(run, page_ids(&hits), "{hits:?}");
+    assert_eq!(run[0], "T149", "the earliest: {run:?}");
+}

@@ -1747,6 +1747,9 @@ impl Engine {
         };
         let decay = request.articles.passage_decay;
         let mut fetch = (request.limit.get() * 4).max(100);
+        // Past this many passages a run of ties is ordered as far as it was fetched, as a page
+        // does (see `page_by_relevance`).
+        let tie_cap = MAX_TIE_FETCH.max(request.limit.get() * 4);
         loop {
             let (top, lexical_complete) = match &meaning {
                 Some(m) if m.mode == Mode::Semantic => (m.nearest.clone(), true),
@@ -1777,9 +1780,16 @@ impl Engine {
                 Some(_) => top,
             };
             // Ties in the order a page puts them (earliest date, then id), so that a run ranks
-            // what the page shows.
+            // what the page shows; as on a page, the passages tied with the last one fetched
+            // may continue past the cut, and are left out unless everything was fetched.
+            let complete = lexical_complete || fetch >= tie_cap;
+            let trusted = if complete {
+                &top[..]
+            } else {
+                without_last_tie_run(&top)
+            };
             let mut reader = copies::SignatureReader::new(&searcher);
-            let top = order_ties(&searcher, &fields, &mut reader, &top)?;
+            let top = order_ties(&searcher, &fields, &mut reader, trusted)?;
             let ids = article_ids(&searcher, &fields, &top)?;
             // Article score: its best passage, plus its other matching passages decayed
             // geometrically (passage_decay 0: the best passage alone).
@@ -1861,14 +1871,21 @@ impl Engine {
         request: &SearchSettings,
         top: Vec<(f32, DocAddress)>,
     ) -> Result<Vec<(f32, DocAddress)>> {
-        let top = self.with_whole_articles(searcher, built, request, top)?;
         let weight = request.articles.time_prior;
         // A query of filters alone scores every match the same: there is no best to profile.
         if weight <= 0.0 || built.core.is_none() {
-            return Ok(top);
+            return self.with_whole_articles(searcher, built, request, top);
         }
         let tables = self.article_tables(searcher)?;
-        Ok(time_prior::rescore(top, weight, built.has_tiers(), &tables))
+        let candidates = time_prior::candidates_of(&top, &tables);
+        let top = self.with_whole_articles(searcher, built, request, top)?;
+        Ok(time_prior::rescore(
+            top,
+            &candidates,
+            weight,
+            built.has_tiers(),
+            &tables,
+        ))
     }
 
     /// `top` (passages of a lexical search, best first) as a list of articles' passages ranks

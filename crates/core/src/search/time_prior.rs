@@ -12,10 +12,11 @@
 //!
 //! Nothing is tuned to a query: the kernel's width is a week, the news cycle; the profile is read
 //! from a page's worth of articles. The candidates are the articles of the same first
-//! [`whole_article::DEPTH`] passages the whole-article evidence rescored, so every page of a
-//! search orders its articles the same way; the prior only adds, so a lifted article never falls
-//! below one left as it was. Undated articles are neither in the profile nor lifted; a search
-//! whose best articles are all undated (question-answering collections) ranks as without it.
+//! [`whole_article::DEPTH`] passages the whole-article evidence rescored (read before it, see
+//! [`candidates_of`]), so every page of a search orders its articles the same way; the prior
+//! only adds, so a lifted article never falls below one left as it was. Undated articles are not in the profile, and gain the dated
+//! candidates' mean lift (neither lifted nor left behind); a search whose best articles are all
+//! undated (question-answering collections) ranks as without the prior.
 //! Date-ordered pages do not use it.
 
 use std::collections::HashMap;
@@ -34,17 +35,39 @@ pub const PROFILE_ARTICLES: usize = 10;
 /// The kernel's standard deviation: a week, the cycle of news coverage.
 pub const CYCLE_DAYS: f64 = 7.0;
 
-/// `passages` (best first, scored as articles rank: see `whole_article`) with the time prior
-/// added to every passage of the articles of the first [`whole_article::DEPTH`] passages, sorted
+/// The articles the time prior may lift: those of the first [`whole_article::DEPTH`] of
+/// `passages` (best first, as the query scored them, before any article evidence), sorted. Read
+/// before the whole-article evidence reorders the list, so that they do not depend on how many
+/// passages were fetched (that evidence also lifts an article's passages below the depth, which
+/// a larger fetch holds and a smaller one does not).
+pub fn candidates_of(
+    passages: &[(Score, DocAddress)],
+    tables: &HashMap<SegmentOrdinal, Arc<ArticleTable>>,
+) -> Vec<ArticleKey> {
+    let mut keys: Vec<ArticleKey> = passages[..passages.len().min(whole_article::DEPTH)]
+        .iter()
+        .filter_map(|&(_, address)| {
+            let table = tables.get(&address.segment_ord)?;
+            Some((address.segment_ord, table.article_of(address.doc_id)?))
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// `passages` (best first, scored as articles rank them: see `whole_article`) with the time
+/// prior added to every passage of the `candidates` (sorted; see [`candidates_of`]), sorted
 /// again (ties keep their order). `weight` 0 leaves them as they are. `has_tiers`: the scores
 /// carry the all-words tier, which the profile's weights and the lift's scale leave out.
 pub fn rescore(
     mut passages: Vec<(Score, DocAddress)>,
+    candidates: &[ArticleKey],
     weight: f32,
     has_tiers: bool,
     tables: &HashMap<SegmentOrdinal, Arc<ArticleTable>>,
 ) -> Vec<(Score, DocAddress)> {
-    if weight <= 0.0 || passages.is_empty() {
+    if weight <= 0.0 || candidates.is_empty() {
         return passages;
     }
     // By segment ordinal, and articles kept in sorted lists: this runs for every search, and
@@ -60,24 +83,29 @@ pub fn rescore(
             table,
         ))
     };
-    // The candidates in rank order, each with its best score (the first it is met with).
-    let depth = passages.len().min(whole_article::DEPTH);
-    let mut candidates: Vec<Candidate> = Vec::new();
-    let mut seen: Vec<ArticleKey> = Vec::new();
-    for &(score, address) in &passages[..depth] {
+    // The candidates in rank order, each with its best score: the first passage of it met.
+    let mut ranked: Vec<Candidate> = Vec::with_capacity(candidates.len());
+    let mut seen: Vec<ArticleKey> = Vec::with_capacity(candidates.len());
+    for &(score, address) in &passages {
+        if ranked.len() == candidates.len() {
+            break;
+        }
         let Some((key, table)) = article_of(address) else {
             continue;
         };
+        if candidates.binary_search(&key).is_err() {
+            continue;
+        }
         if let Err(at) = seen.binary_search(&key) {
             seen.insert(at, key);
-            candidates.push(Candidate {
+            ranked.push(Candidate {
                 key,
                 relevance: TieredScore::decode(score, has_tiers).relevance,
                 day: table.day(key.1),
             });
         }
     }
-    let lift = lifts(&candidates, weight);
+    let lift = lifts(&ranked, weight);
     if lift.is_empty() {
         return passages;
     }
@@ -155,6 +183,15 @@ fn lifts(candidates: &[Candidate], weight: f32) -> Vec<(ArticleKey, Score)> {
         .into_iter()
         .map(|(key, d)| (key, scale * (d / densest) as Score))
         .collect();
+    // An undated article says nothing of its time: it gains what a dated candidate gains on
+    // average, so that it is neither lifted nor left behind by the prior.
+    let neutral = lift.iter().map(|&(_, l)| l).sum::<Score>() / lift.len() as Score;
+    lift.extend(
+        candidates
+            .iter()
+            .filter(|c| c.day.is_none())
+            .map(|c| (c.key, neutral)),
+    );
     lift.sort_unstable_by_key(|&(key, _)| key);
     lift
 }
@@ -213,14 +250,22 @@ mod tests {
     }
 
     #[test]
-    fn undated_articles_neither_profile_nor_gain() {
+    fn undated_articles_do_not_profile_and_gain_the_dated_ones_mean() {
         let undated = [candidate(0, 10.0, None), candidate(1, 9.0, None)];
         assert!(lifts(&undated, 0.1).is_empty());
-        let mixed = [candidate(0, 10.0, None), candidate(1, 9.0, Some(17_720))];
+        // A stronger undated article, two dated ones a year apart, weighted 9 and 8.
+        let mixed = [
+            candidate(0, 10.0, None),
+            candidate(1, 9.0, Some(17_720)),
+            candidate(2, 8.0, Some(18_085)),
+        ];
         let lift = lifts(&mixed, 0.1);
-        assert!(lift_of(&lift, 0).is_none(), "{lift:?}");
-        // Scaled by the top article's relevance, dated or not.
+        // Scaled by the top article's relevance, dated or not: the densest dated one gains 1.
         assert!((lift_of(&lift, 1).unwrap() - 1.0).abs() < 1e-4, "{lift:?}");
+        let far = lift_of(&lift, 2).unwrap();
+        assert!((far - 8.0 / 9.0).abs() < 1e-4, "{lift:?}");
+        let neutral = lift_of(&lift, 0).unwrap();
+        assert!((neutral - (1.0 + far) / 2.0).abs() < 1e-4, "{lift:?}");
     }
 
     #[test]
@@ -252,6 +297,6 @@ mod tests {
         ];
         let lift = lifts(&candidates, 0.1);
         let keys: Vec<ArticleKey> = lift.iter().map(|&(key, _)| key).collect();
-        assert_eq!(keys, [(0, 0), (0, 2), (0, 7)]);
+        assert_eq!(keys, [(0, 0), (0, 2), (0, 5), (0, 7)]);
     }
 }
