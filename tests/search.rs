@@ -439,12 +439,7 @@ fn an_article_with_every_word_in_different_passages_ranks_in_the_upper_tier() {
     write(corpus.join("one.txt"), bbc_article("ONE", &one));
     let tsunami = vec![format!("تسونامي تسونامي {}", arabic_paragraph(4, 80))];
     write(corpus.join("tsunami.txt"), bbc_article("TSUNAMI", &tsunami));
-    for seed in 0..4 {
-        write(
-            corpus.join(format!("other{seed}.txt")),
-            bbc_article(&format!("OTHER{seed}"), &[arabic_paragraph(20 + seed, 150)]),
-        );
-    }
+    write_other_articles(&corpus);
     let index = dirs.index();
     index_quietly(&corpus, &index);
     let query = ["زلزال تسونامي", "--all-copies"];
@@ -459,16 +454,8 @@ fn an_article_with_every_word_in_different_passages_ranks_in_the_upper_tier() {
     assert_eq!(shown[0].0, "SPREAD", "{two:?}");
     assert_eq!(shown[1].0, "SPREAD", "{two:?}");
     // The TREC run ranks so too.
-    let run = ok(&[
-        "search",
-        "--index",
-        path_str(&index),
-        "--format",
-        "trec",
-        "زلزال تسونامي",
-    ]);
-    let first = run.lines().next().unwrap_or_default();
-    assert!(first.contains("SPREAD"), "{run}");
+    let run = run_ids(&trec_run_of(&index, "زلزال تسونامي", &[]));
+    assert_eq!(run[0], "SPREAD", "{run:?}");
 }
 
 /// The lead prior (article ranking: TREC runs, evaluation) adds `--lead-boost` to an article's
@@ -529,12 +516,7 @@ fn write_about_and_passing(corpus: &Path) {
     ];
     write(corpus.join("about.txt"), bbc_article("ABOUT", &about));
     write(corpus.join("passing.txt"), bbc_article("PASSING", &passing));
-    for seed in 0..4 {
-        write(
-            corpus.join(format!("other{seed}.txt")),
-            bbc_article(&format!("OTHER{seed}"), &[arabic_paragraph(20 + seed, 150)]),
-        );
-    }
+    write_other_articles(&corpus);
 }
 
 /// A BBC article `id` of 16 June 2021 titled خبر, one passage per paragraph.
@@ -550,11 +532,27 @@ fn bbc_article_of(time: &str, id: &str, paragraphs: &[String]) -> String {
     )
 }
 
+/// Four BBC articles of 16 June 2021 without the test words (OTHER0–3), so that those words
+/// have an idf.
+fn write_other_articles(corpus: &Path) {
+    for seed in 0..4 {
+        write(
+            corpus.join(format!("other{seed}.txt")),
+            bbc_article(&format!("OTHER{seed}"), &[arabic_paragraph(20 + seed, 150)]),
+        );
+    }
+}
+
 /// `fahras search زلزال --format trec EXTRA…` as (article id, score), best first.
 fn trec_run(index: &Path, extra: &[&str]) -> Vec<(String, f64)> {
+    trec_run_of(index, "زلزال", extra)
+}
+
+/// `fahras search QUERY --format trec EXTRA…` as (article id, score), best first.
+fn trec_run_of(index: &Path, query: &str, extra: &[&str]) -> Vec<(String, f64)> {
     let mut args = vec!["search", "--index", path_str(index), "--format", "trec"];
     args.extend_from_slice(extra);
-    args.push("زلزال");
+    args.push(query);
     ok(&args)
         .lines()
         .map(|line| {
@@ -664,12 +662,7 @@ fn the_page_ranks_articles_with_the_lead_prior_the_run_measures() {
         corpus.join("stronger.txt"),
         bbc_article("STRONGER", &stronger),
     );
-    for seed in 0..4 {
-        write(
-            corpus.join(format!("other{seed}.txt")),
-            bbc_article(&format!("OTHER{seed}"), &[arabic_paragraph(20 + seed, 150)]),
-        );
-    }
+    write_other_articles(&corpus);
     let index = dirs.index();
     index_quietly(&corpus, &index);
     // Without the prior STRONGER leads; with it (the default) LEADING does.
@@ -1047,12 +1040,7 @@ fn the_time_prior_lifts_the_articles_of_the_subjects_moment_in_the_news() {
         corpus.join("late.txt"),
         bbc_article_of("Sat, 05 Jan 2019 09:00:00 GMT", "LATE", &[late]),
     );
-    for seed in 0..4 {
-        write(
-            corpus.join(format!("other{seed}.txt")),
-            bbc_article(&format!("OTHER{seed}"), &[arabic_paragraph(20 + seed, 150)]),
-        );
-    }
+    write_other_articles(&corpus);
     let index = dirs.index();
     index_quietly(&corpus, &index);
     let without = trec_run(&index, &["--time-prior", "0"]);
@@ -1212,20 +1200,7 @@ fn a_run_orders_ties_past_its_cut_as_a_page_does() {
     }
     let index = dirs.index();
     index_quietly(&corpus, &index);
-    let run = ok(&[
-        "search",
-        "--index",
-        path_str(&index),
-        "--format",
-        "trec",
-        "--limit",
-        "5",
-        "source:BBC",
-    ]);
-    let run: Vec<&str> = run
-        .lines()
-        .map(|l| l.split_whitespace().nth(2).unwrap())
-        .collect();
+    let run = run_ids(&trec_run_of(&index, "source:BBC", &["--limit", "5"]));
     let (hits, _) = search_json(&index, &["source:BBC", "--all-copies", "--limit", "5"]);
     assert_eq!(run, page_ids(&hits), "{hits:?}");
     assert_eq!(run[0], "T149", "the earliest: {run:?}");
