@@ -516,7 +516,7 @@ fn write_about_and_passing(corpus: &Path) {
     ];
     write(corpus.join("about.txt"), bbc_article("ABOUT", &about));
     write(corpus.join("passing.txt"), bbc_article("PASSING", &passing));
-    write_other_articles(&corpus);
+    write_other_articles(corpus);
 }
 
 /// A BBC article `id` of 16 June 2021 titled خبر, one passage per paragraph.
