@@ -14,10 +14,10 @@
 //! from a page's worth of articles. The candidates are the articles of the same first
 //! [`whole_article::DEPTH`] passages the whole-article evidence rescored (read before it, see
 //! [`candidates_of`]), so every page of a search orders its articles the same way; the prior
-//! only adds, so a lifted article never falls below one left as it was. Undated articles are not in the profile, and gain the dated
-//! candidates' mean lift (neither lifted nor left behind); a search whose best articles are all
-//! undated (question-answering collections) ranks as without the prior.
-//! Date-ordered pages do not use it.
+//! only adds, so a lifted article never falls below one left as it was. Undated articles are
+//! not in the profile, and gain the dated candidates' mean lift (neither lifted nor left
+//! behind); a search whose best articles are all undated (question-answering collections)
+//! ranks as without the prior. Date-ordered pages do not use it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -29,7 +29,7 @@ use super::lead::ArticleKey;
 use super::tiered::TieredScore;
 use super::whole_article;
 
-/// The articles whose publication instants make the profile: a page's worth.
+/// The articles whose days of publication make the profile: a page's worth.
 pub const PROFILE_ARTICLES: usize = 10;
 
 /// The kernel's standard deviation: a week, the cycle of news coverage.
