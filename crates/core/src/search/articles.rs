@@ -96,6 +96,10 @@ pub struct ArticleCollector {
     pub dates: bool,
 }
 
+/// An article by its place in the index: its segment and its id's ordinal there (an article is
+/// indexed whole into one segment).
+pub type ArticleKey = (SegmentOrdinal, u64);
+
 /// The article tables of a searcher's segments, by segment id (which a query's weight is given,
 /// where the engine's own maps use the ordinal): what the lead prior and the all-words tier read
 /// while a query runs.

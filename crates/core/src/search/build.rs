@@ -25,7 +25,7 @@ use super::notes::Note;
 use super::query::{DateRange, Node, ParsedQuery, QueryFilters};
 use super::ranking::{is_query_stopword, Operator, Ranking};
 use super::settings::{SearchSettings, Spelling, Typos};
-use super::tiered::{AllParts, Bonus, Tiered};
+use super::tiered::Tiered;
 use super::transliteration;
 use super::typos::{self, Correction};
 use super::variants::Variant;
@@ -87,8 +87,9 @@ pub struct BuiltQuery {
     pub all_parts: Option<Vec<Box<dyn Query>>>,
     /// The segments' article tables (the leads, where each article's passages are).
     pub tables: SegmentTables,
-    /// Optional score for lead passages.
-    pub lead: Option<Bonus>,
+    /// The lead prior: added to the score of each article's first passage the words match
+    /// (`None`: off).
+    pub lead_boost: Option<f32>,
     pub negatives: Vec<Box<dyn Query>>,
     pub filters: Vec<Box<dyn Query>>,
     pub highlight: HighlightTerms,
@@ -118,10 +119,7 @@ impl BuiltQuery {
     /// lead prior, when there is one and something to add it to (a query of filters alone scores
     /// every match the same).
     pub fn lead_bonus(&self) -> Option<f32> {
-        match (&self.lead, &self.core) {
-            (Some(lead), Some(_)) => Some(lead.score),
-            _ => None,
-        }
+        self.core.as_ref().and(self.lead_boost)
     }
 
     /// What every passage must satisfy whatever it matches: the filters and the exclusions
@@ -165,17 +163,19 @@ impl BuiltQuery {
         };
         // The lead prior is added to the passages the rest matches (not a clause of its own, so
         // that a query of optional words alone stays one flat union).
-        let bonus = self.lead_bonus().and(self.lead.clone());
-        let all_parts = self.all_parts.as_ref().map(|parts| AllParts {
-            parts: parts.iter().map(|part| part.box_clone()).collect(),
-            tables: self.tables.clone(),
-        });
+        let tiered = |scored: Box<dyn Query>| -> Box<dyn Query> {
+            Box::new(Tiered {
+                scored,
+                all_parts: self
+                    .all_parts
+                    .as_ref()
+                    .map(|parts| parts.iter().map(|part| part.box_clone()).collect()),
+                lead_boost: self.lead_bonus(),
+                tables: self.tables.clone(),
+            })
+        };
         if self.negatives.is_empty() && self.filters.is_empty() {
-            return Some(Box::new(Tiered {
-                scored: positive,
-                all_parts,
-                bonus,
-            }));
+            return Some(tiered(positive));
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, positive)];
         for negative in &self.negatives {
@@ -187,11 +187,7 @@ impl BuiltQuery {
                 Box::new(ConstScoreQuery::new(filter.box_clone(), 0.0)),
             ));
         }
-        Some(Box::new(Tiered {
-            scored: Box::new(BooleanQuery::new(clauses)),
-            all_parts,
-            bonus,
-        }))
+        Some(tiered(Box::new(BooleanQuery::new(clauses))))
     }
 }
 
@@ -302,11 +298,7 @@ pub fn build(
     let proximity = builder.proximity(&positive_terms);
     let positive_parts = positives.len();
     let (core, all_parts) = combine(positives, builder.ranking.operator, proximity);
-    let lead_boost = settings.articles.lead_boost;
-    let lead = (lead_boost > 0.0).then(|| Bonus {
-        tables: tables.clone(),
-        score: lead_boost,
-    });
+    let lead_boost = Some(settings.articles.lead_boost).filter(|&boost| boost > 0.0);
     if let (Some(from), Some(to)) = date_range(settings, &parsed.filters) {
         if from >= to {
             builder.notes.push(Note::DatesDoNotOverlap);
@@ -316,7 +308,7 @@ pub fn build(
         core,
         all_parts,
         tables,
-        lead,
+        lead_boost,
         negatives,
         filters: filters(fields, settings, &parsed.filters),
         highlight: builder.highlight,
@@ -1374,10 +1366,10 @@ mod tests {
     fn the_lead_prior_is_there_only_when_asked_for() {
         let lexicon = FakeLexicon::default();
         let with_lead = built("قمة", &SearchSettings::default(), &lexicon);
-        assert_eq!(with_lead.lead.map(|bonus| bonus.score), Some(4.0));
+        assert_eq!(with_lead.lead_boost, Some(4.0));
         let mut settings = SearchSettings::default();
         settings.articles.lead_boost = 0.0;
-        assert!(built("قمة", &settings, &lexicon).lead.is_none());
+        assert!(built("قمة", &settings, &lexicon).lead_boost.is_none());
     }
 
     /// A lexicon holding هلسنكي in 400 passages, the typo هلنسكي nowhere, the typo هلسمكي once.

@@ -1,6 +1,7 @@
 //! The lead prior on a page of results. In news an article's first passage, its lead, sums the
-//! story up, so ranking articles adds a fixed bonus to the lead's score (`tiered`'s `Bonus`) and
-//! an article scores its best passage so raised: that is what TREC runs and `eval` measure.
+//! story up, so ranking articles adds a fixed bonus to the lead's score (`tiered`'s
+//! `lead_boost`) and an article scores its best passage so raised: that is what TREC runs and
+//! `eval` measure.
 //! A page shows each article by the passage that holds the words, not by its lead, so there the
 //! bonus becomes the article's: every passage of an article is lifted by what its raised lead
 //! adds to the article's best score. The page then orders articles exactly as a run does (an
@@ -9,10 +10,9 @@
 
 use std::collections::HashMap;
 
-use tantivy::{DocAddress, Score, SegmentOrdinal};
+use tantivy::{DocAddress, Score};
 
-/// An article by its place in the index: segment and id ordinal.
-pub type ArticleKey = (SegmentOrdinal, u64);
+use super::articles::ArticleKey;
 
 /// Where a passage stands: its article, and whether it is the article's lead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1832,6 +1832,7 @@ impl Engine {
         built: &BuiltQuery,
         request: &SearchSettings,
         top: Vec<(f32, DocAddress)>,
+        tables: &HashMap<u32, std::sync::Arc<articles::ArticleTable>>,
     ) -> Result<Vec<(f32, DocAddress)>> {
         let weight = request.articles.article_weight;
         if weight <= 0.0 || built.article_words.is_empty() {
@@ -1844,10 +1845,9 @@ impl Engine {
                 .title
                 .then_some(self.handle.fields.title_stem),
         };
-        let tables = self.article_tables(searcher)?;
         let doc_freq = |term: &Term| self.doc_freq(searcher, term);
         let statistics = whole_article::Statistics {
-            tables: &tables,
+            tables,
             doc_freq: &doc_freq,
         };
         Ok(whole_article::rescore(
@@ -1871,14 +1871,14 @@ impl Engine {
         request: &SearchSettings,
         top: Vec<(f32, DocAddress)>,
     ) -> Result<Vec<(f32, DocAddress)>> {
+        let tables = self.article_tables(searcher)?;
         let weight = request.articles.time_prior;
         // A query of filters alone scores every match the same: there is no best to profile.
         if weight <= 0.0 || built.core.is_none() {
-            return self.with_whole_articles(searcher, built, request, top);
+            return self.with_whole_articles(searcher, built, request, top, &tables);
         }
-        let tables = self.article_tables(searcher)?;
-        let candidates = time_prior::candidates_of(&top, &tables);
-        let top = self.with_whole_articles(searcher, built, request, top)?;
+        let candidates = whole_article::rescored_articles(&top, &tables);
+        let top = self.with_whole_articles(searcher, built, request, top, &tables)?;
         Ok(time_prior::rescore(
             top,
             &candidates,

@@ -162,8 +162,8 @@ pub const MAX_TIME_PRIOR: f32 = 1.0;
 
 /// How articles are ranked from their passages. TREC runs, `eval` and `export` read all of
 /// them; a page reads `lead_boost`, `article_weight` and `time_prior`, each of which lifts every
-/// passage of an article alike, so that the page orders articles as a run does and shows each by its best
-/// passage (`passage_decay` only counts in runs).
+/// passage of an article alike, so that the page orders articles as a run does and shows each
+/// by its best passage (`passage_decay` only counts in runs).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ArticleRanking {
     /// Added to the score of an article's first passage, its lead, which in news sums the story
@@ -521,29 +521,17 @@ impl RankingInput {
                 ));
             }
         }
-        if !(0.0..=MAX_ARTICLE_WEIGHT).contains(&self.article_weight) {
-            return Err(SettingError::new(
-                "article_weight",
-                format!(
-                    "must be between 0 and {MAX_ARTICLE_WEIGHT}, not {}",
-                    self.article_weight
-                ),
-            ));
-        }
-        if !(0.0..=MAX_TIME_PRIOR).contains(&self.time_prior) {
-            return Err(SettingError::new(
-                "time_prior",
-                format!(
-                    "must be between 0 and {MAX_TIME_PRIOR}, not {}",
-                    self.time_prior
-                ),
-            ));
-        }
-        if !(0.0..=1.0).contains(&self.passage_decay) {
-            return Err(SettingError::new(
-                "passage_decay",
-                format!("must be between 0 and 1, not {}", self.passage_decay),
-            ));
+        for (setting, value, max) in [
+            ("article_weight", self.article_weight, MAX_ARTICLE_WEIGHT),
+            ("time_prior", self.time_prior, MAX_TIME_PRIOR),
+            ("passage_decay", self.passage_decay, 1.0),
+        ] {
+            if !(0.0..=max).contains(&value) {
+                return Err(SettingError::new(
+                    setting,
+                    format!("must be between 0 and {max}, not {value}"),
+                ));
+            }
         }
         if !(0.0..1.0).contains(&self.prf_weight) {
             return Err(SettingError::new(

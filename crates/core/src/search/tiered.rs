@@ -4,12 +4,12 @@
 //!
 //! tantivy ranks by one `f32`, so the tier is carried in the score by one type,
 //! [`TieredScore`], and by one query, [`Tiered`], which computes it: the tier from whether each
-//! part matches some passage of the passage's article ([`AllParts`]), the rest from the whole
+//! part matches some passage of the passage's article (`all_parts`), the rest from the whole
 //! query's score, capped below the tier's start so that no score crosses into the tier above.
 //! Reading a score back ([`TieredScore::decode`]) is exact for every score a `Tiered` query
 //! gives, and every query the engine runs is one; a query without tiers leaves its scores as
-//! they are (uncapped), and is read back as such. The lead prior is added here too ([`Bonus`]), to the passages the words
-//! match.
+//! they are (uncapped), and is read back as such. The lead prior is added here too
+//! (`lead_boost`), to the passages the words match.
 
 use std::sync::Arc;
 
@@ -63,53 +63,37 @@ impl TieredScore {
 }
 
 /// `scored`, each passage's score made a [`TieredScore`] whose tier says whether its article
-/// holds every one of `all_parts` (never, without them), its relevance raised by `bonus` where
-/// that applies.
+/// holds every one of `all_parts` (never, without them), its relevance raised by `lead_boost`
+/// on each article's lead.
 #[derive(Debug)]
 pub struct Tiered {
     pub scored: Box<dyn Query>,
-    pub all_parts: Option<AllParts>,
-    pub bonus: Option<Bonus>,
-}
-
-/// The positive parts of a query (words, phrases, groups), each of which a passage's article
-/// must match somewhere for the passage to rank in the upper tier. Every passage carries its
-/// article's title, so a part in the title counts once the article's passages are searched.
-/// Results are articles: an article about the Geneva summit that names Putin in one passage and
-/// Geneva in the next holds both words, though none of its passages does.
-#[derive(Debug)]
-pub struct AllParts {
-    pub parts: Vec<Box<dyn Query>>,
-    /// Where each segment's articles are (their passages are consecutive documents).
+    /// The positive parts of the query (words, phrases, groups), each of which a passage's
+    /// article must match somewhere for the passage to rank in the upper tier. Every passage
+    /// carries its article's title, so a part in the title counts once the article's passages
+    /// are searched. Results are articles: an article about the Geneva summit that names Putin
+    /// in one passage and Geneva in the next holds both words, though none of its passages does.
+    pub all_parts: Option<Vec<Box<dyn Query>>>,
+    /// The lead prior: a fixed score added to the relevance of each article's lead (first
+    /// passage) among the passages the query scores. Kept apart from the scored query so that
+    /// a query of optional words stays one flat union (see [`super::flat`]) instead of a
+    /// required union beside an optional clause; a lead is one bit of its segment's table.
+    pub lead_boost: Option<Score>,
+    /// Where each segment's articles are (their passages are consecutive documents) and which
+    /// documents are leads.
     pub tables: SegmentTables,
-}
-
-impl Clone for AllParts {
-    fn clone(&self) -> Self {
-        AllParts {
-            parts: self.parts.iter().map(|part| part.box_clone()).collect(),
-            tables: self.tables.clone(),
-        }
-    }
-}
-
-/// A fixed `score` added to the relevance of each article's lead (first passage) among the
-/// passages the query scores: the lead prior. Kept apart from the scored query so that a query
-/// of optional words stays one flat union (see [`super::flat`]) instead of a required union
-/// beside an optional clause; a lead is found by one bit of its segment's article table.
-#[derive(Debug, Clone)]
-pub struct Bonus {
-    /// The segments' article tables, which mark each lead.
-    pub tables: SegmentTables,
-    pub score: Score,
 }
 
 impl Clone for Tiered {
     fn clone(&self) -> Self {
         Tiered {
             scored: self.scored.box_clone(),
-            all_parts: self.all_parts.clone(),
-            bonus: self.bonus.clone(),
+            all_parts: self
+                .all_parts
+                .as_ref()
+                .map(|parts| parts.iter().map(|part| part.box_clone()).collect()),
+            lead_boost: self.lead_boost,
+            tables: self.tables.clone(),
         }
     }
 }
@@ -117,25 +101,25 @@ impl Clone for Tiered {
 impl Query for Tiered {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         let all_parts = match &self.all_parts {
-            Some(all) => {
+            Some(parts) => {
                 // Only whether each part matches is read: no scores.
                 let unscored = match enable_scoring.searcher() {
                     Some(searcher) => EnableScoring::disabled_from_searcher(searcher),
                     None => EnableScoring::disabled_from_schema(enable_scoring.schema()),
                 };
-                let weights = all
-                    .parts
+                let weights = parts
                     .iter()
                     .map(|part| part.weight(unscored))
                     .collect::<tantivy::Result<Vec<_>>>()?;
-                Some((weights, all.tables.clone()))
+                Some(weights)
             }
             None => None,
         };
         Ok(Box::new(TieredWeight {
             scored: self.scored.weight(enable_scoring)?,
             all_parts,
-            bonus: self.bonus.clone(),
+            lead_boost: self.lead_boost,
+            tables: self.tables.clone(),
         }))
     }
 
@@ -146,9 +130,10 @@ impl Query for Tiered {
 
 struct TieredWeight {
     scored: Box<dyn Weight>,
-    /// Each part's weight, and where the articles are.
-    all_parts: Option<(Vec<Box<dyn Weight>>, SegmentTables)>,
-    bonus: Option<Bonus>,
+    /// Each part's weight.
+    all_parts: Option<Vec<Box<dyn Weight>>>,
+    lead_boost: Option<Score>,
+    tables: SegmentTables,
 }
 
 impl TieredWeight {
@@ -156,12 +141,11 @@ impl TieredWeight {
     /// query is.
     fn tier(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Tier> {
         let all_parts = match &self.all_parts {
-            Some((weights, tables)) => Some(ArticleParts {
+            Some(weights) => Some(ArticleParts {
                 parts: weights
                     .iter()
                     .map(|weight| weight.scorer(reader, 1.0))
                     .collect::<tantivy::Result<Vec<_>>>()?,
-                table: tables.of(reader.segment_id()),
                 alive: reader.alive_bitset().cloned(),
                 last: None,
             }),
@@ -169,10 +153,8 @@ impl TieredWeight {
         };
         Ok(Tier {
             all_parts,
-            bonus: self.bonus.as_ref().and_then(|bonus| {
-                let table = bonus.tables.of(reader.segment_id())?;
-                Some((table, bonus.score * boost))
-            }),
+            table: self.tables.of(reader.segment_id()),
+            lead_boost: self.lead_boost.map_or(0.0, |score| score * boost),
         })
     }
 }
@@ -259,8 +241,12 @@ impl Weight for TieredWeight {
 /// increasing document order.
 struct Tier {
     all_parts: Option<ArticleParts>,
-    /// The segment's article table (which documents are leads) and the bonus.
-    bonus: Option<(Arc<ArticleTable>, Score)>,
+    /// The segment's article table (where its articles are, which documents are leads); `None`:
+    /// a segment the searcher the tables were read from lacks, whose passages are each taken
+    /// alone and get no bonus.
+    table: Option<Arc<ArticleTable>>,
+    /// What the lead prior adds to a lead (0: off).
+    lead_boost: Score,
 }
 
 /// Whether the article of a segment's passage holds every part, asked in increasing document
@@ -268,29 +254,26 @@ struct Tier {
 /// (an article's passages are consecutive documents), forward only.
 struct ArticleParts {
     parts: Vec<Box<dyn Scorer>>,
-    /// `None`: a segment the searcher the tables were read from lacks; each passage is then
-    /// taken alone.
-    table: Option<Arc<ArticleTable>>,
     alive: Option<tantivy::fastfield::AliveBitSet>,
     /// The documents of the last article asked about, and whether it holds every part.
     last: Option<(DocId, DocId, bool)>,
 }
 
 impl ArticleParts {
-    /// Asked for every passage a query scores: the answer for the article of the passage asked
-    /// before is kept.
+    /// Asked for every passage a query scores, with the segment's `table` (`None`: each
+    /// passage taken alone): the answer for the article of the passage asked before is kept.
     #[inline]
-    fn holds_all(&mut self, doc: DocId) -> bool {
+    fn holds_all(&mut self, doc: DocId, table: Option<&ArticleTable>) -> bool {
         match self.last {
             Some((start, end, holds)) if start <= doc && doc < end => holds,
-            _ => self.seek_article(doc),
+            _ => self.seek_article(doc, table),
         }
     }
 
     /// Whether the article of `doc`, not asked about before, holds every part.
     #[inline(never)]
-    fn seek_article(&mut self, doc: DocId) -> bool {
-        let (start, end) = match &self.table {
+    fn seek_article(&mut self, doc: DocId, table: Option<&ArticleTable>) -> bool {
+        let (start, end) = match table {
             Some(table) => table.documents_around(doc),
             None => (doc, doc + 1),
         };
@@ -313,8 +296,8 @@ impl ArticleParts {
 impl Tier {
     /// What the bonus adds to `doc`.
     fn bonus_of(&self, doc: DocId) -> Score {
-        match &self.bonus {
-            Some((table, bonus)) if table.is_lead(doc) => *bonus,
+        match &self.table {
+            Some(table) if self.lead_boost > 0.0 && table.is_lead(doc) => self.lead_boost,
             _ => 0.0,
         }
     }
@@ -328,7 +311,7 @@ impl Tier {
             return relevance;
         };
         TieredScore {
-            all_words: all.holds_all(doc),
+            all_words: all.holds_all(doc, self.table.as_deref()),
             relevance,
         }
         .encode()

@@ -11,23 +11,21 @@
 //! still holds).
 //!
 //! Nothing is tuned to a query: the kernel's width is a week, the news cycle; the profile is read
-//! from a page's worth of articles. The candidates are the articles of the same first
-//! [`whole_article::DEPTH`] passages the whole-article evidence rescored (read before it, see
-//! [`candidates_of`]), so every page of a search orders its articles the same way; the prior
-//! only adds, so a lifted article never falls below one left as it was. Undated articles are
-//! not in the profile, and gain the dated candidates' mean lift (neither lifted nor left
-//! behind); a search whose best articles are all undated (question-answering collections)
-//! ranks as without the prior. Date-ordered pages do not use it.
+//! from a page's worth of articles. The candidates are the articles the whole-article evidence
+//! rescored, those of the same first passages (read before it reorders the list, see
+//! [`super::whole_article::rescored_articles`]), so every page of a search orders its articles
+//! the same way; the prior only adds, so a lifted article never falls below one left as it was.
+//! Undated articles are not in the profile, and gain the dated candidates' mean lift (neither
+//! lifted nor left behind); a search whose best articles are all undated (question-answering
+//! collections) ranks as without the prior. Date-ordered pages do not use it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use tantivy::{DocAddress, Score, SegmentOrdinal};
 
-use super::articles::ArticleTable;
-use super::lead::ArticleKey;
+use super::articles::{ArticleKey, ArticleTable};
 use super::tiered::TieredScore;
-use super::whole_article;
 
 /// The articles whose days of publication make the profile: a page's worth.
 pub const PROFILE_ARTICLES: usize = 10;
@@ -35,29 +33,9 @@ pub const PROFILE_ARTICLES: usize = 10;
 /// The kernel's standard deviation: a week, the cycle of news coverage.
 pub const CYCLE_DAYS: f64 = 7.0;
 
-/// The articles the time prior may lift: those of the first [`whole_article::DEPTH`] of
-/// `passages` (best first, as the query scored them, before any article evidence), sorted. Read
-/// before the whole-article evidence reorders the list, so that they do not depend on how many
-/// passages were fetched (that evidence also lifts an article's passages below the depth, which
-/// a larger fetch holds and a smaller one does not).
-pub fn candidates_of(
-    passages: &[(Score, DocAddress)],
-    tables: &HashMap<SegmentOrdinal, Arc<ArticleTable>>,
-) -> Vec<ArticleKey> {
-    let mut keys: Vec<ArticleKey> = passages[..passages.len().min(whole_article::DEPTH)]
-        .iter()
-        .filter_map(|&(_, address)| {
-            let table = tables.get(&address.segment_ord)?;
-            Some((address.segment_ord, table.article_of(address.doc_id)?))
-        })
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
-    keys
-}
-
 /// `passages` (best first, scored as articles rank them: see `whole_article`) with the time
-/// prior added to every passage of the `candidates` (sorted; see [`candidates_of`]), sorted
+/// prior added to every passage of the `candidates` (sorted; the articles the whole-article
+/// evidence rescored, [`super::whole_article::rescored_articles`]), sorted
 /// again (ties keep their order). `weight` 0 leaves them as they are. `has_tiers`: the scores
 /// carry the all-words tier, which the profile's weights and the lift's scale leave out.
 pub fn rescore(

@@ -41,6 +41,7 @@ use tantivy::schema::{IndexRecordOption, Term, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TantivyDocument, TERMINATED};
 
+use super::articles::ArticleKey;
 use super::ranking::is_query_stopword;
 use crate::analysis::normalizer::{is_arabic_letter, is_combining_mark, TATWEEL};
 use crate::index::Fields;
@@ -275,10 +276,6 @@ pub fn find_variants(searcher: &Searcher, fields: &Fields, term: &str) -> Vec<Va
     found.truncate(MAX_VARIANTS);
     found
 }
-
-/// An article as the passages' article-id column knows it: its segment and its id's ordinal
-/// there (an article is indexed whole into one segment).
-type ArticleKey = (u32, u64);
 
 /// The live passages of `segment` whose exact text holds `key`, in index order.
 fn live_passages_with(

@@ -30,7 +30,7 @@ use tantivy::{
     DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, Term, TERMINATED,
 };
 
-use super::articles::ArticleTable;
+use super::articles::{ArticleKey, ArticleTable};
 use super::bm25::{k1_for, Bm25B};
 
 /// Passages of a ranking whose articles are rescored. The judged sets' top-10 measures are the
@@ -53,9 +53,6 @@ pub struct ArticleFields {
     pub text: Field,
     pub title: Option<Field>,
 }
-
-/// An article by its place in the index: segment and id ordinal.
-type ArticleKey = (SegmentOrdinal, u64);
 
 /// A candidate article's documents, `[start, end)`, in one segment.
 #[derive(Debug, Clone, Copy)]
@@ -103,6 +100,27 @@ pub fn rescore(
     }
     out.sort_by(|a, b| b.0.total_cmp(&a.0));
     Ok(out)
+}
+
+/// The articles [`rescore`] rescores: those of the first [`DEPTH`] of `passages` (best first,
+/// as the query scored them), sorted. The time prior lifts the same articles; read before the
+/// evidence reorders the list, they do not depend on how many passages were fetched (the
+/// evidence also lifts an article's passages below the depth, which a larger fetch holds and a
+/// smaller one does not).
+pub fn rescored_articles(
+    passages: &[(Score, DocAddress)],
+    tables: &HashMap<SegmentOrdinal, Arc<ArticleTable>>,
+) -> Vec<ArticleKey> {
+    let mut keys: Vec<ArticleKey> = passages[..passages.len().min(DEPTH)]
+        .iter()
+        .filter_map(|&(_, address)| {
+            let table = tables.get(&address.segment_ord)?;
+            Some((address.segment_ord, table.article_of(address.doc_id)?))
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 /// The whole-article BM25 score of every article that `passages` come from (absent: no query
