@@ -458,6 +458,53 @@ fn an_article_with_every_word_in_different_passages_ranks_in_the_upper_tier() {
     assert_eq!(run[0], "SPREAD", "{run:?}");
 }
 
+/// The whole-article bonus was added to the tiered score as a number, so at a large
+/// `--article-weight` an article missing one of the query's words (FEW: three of the four,
+/// each many times) passed the upper tier's start and ranked as if it held them all, above
+/// SPREAD, which holds all four once each in a long article. The bonus is now added within the
+/// passage's tier, as the time prior's lift is.
+#[test]
+fn a_large_article_weight_cannot_lift_an_article_into_the_all_words_tier() {
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    let words = ["زلزال", "تسونامي", "بركان", "إعصار"];
+    let spread: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, word)| format!("{word} {}", arabic_paragraph(1 + i, 119)))
+        .collect();
+    write(corpus.join("spread.txt"), bbc_article("SPREAD", &spread));
+    let many = |word: &str| vec![word; 30].join(" ");
+    let few = vec![format!(
+        "{} {} {} {}",
+        many(words[0]),
+        many(words[1]),
+        many(words[2]),
+        arabic_paragraph(9, 40)
+    )];
+    write(corpus.join("few.txt"), bbc_article("FEW", &few));
+    // Articles without the words, enough for an idf that carries FEW's bonus past 1,000.
+    for seed in 0..20 {
+        write(
+            corpus.join(format!("other{seed}.txt")),
+            bbc_article(&format!("OTHER{seed}"), &[arabic_paragraph(20 + seed, 60)]),
+        );
+    }
+    let index = dirs.index();
+    index_quietly(&corpus, &index);
+    let query = words.join(" ");
+    for weight in ["0.5", "100"] {
+        let (hits, _) = search_json(&index, &[&query, "--article-weight", weight]);
+        assert_eq!(
+            page_ids(&hits),
+            ["SPREAD", "FEW"],
+            "weight {weight}: {hits:?}"
+        );
+        let run = run_ids(&trec_run_of(&index, &query, &["--article-weight", weight]));
+        assert_eq!(run, ["SPREAD", "FEW"], "weight {weight}: {run:?}");
+    }
+}
+
 /// The lead prior (article ranking: TREC runs, evaluation) adds `--lead-boost` to an article's
 /// first passage when the words match it, and nothing to later passages: it is added to what
 /// the words found, never a match of its own (an article without the words is not ranked).

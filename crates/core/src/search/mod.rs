@@ -1855,7 +1855,10 @@ impl Engine {
             fields,
             &built.article_words,
             request.ranking.bm25_b,
-            weight,
+            whole_article::Lift {
+                weight,
+                has_tiers: built.has_tiers(),
+            },
             statistics,
             &top,
         )?)

@@ -45,6 +45,19 @@ impl TieredScore {
         }
     }
 
+    /// `score` (as a [`Tiered`] query gave it, `has_tiers` as for [`Self::decode`]) with `by`
+    /// added to its relevance within its tier: an article-level lift (whole-article evidence,
+    /// the time prior) may move a passage up its tier, never into the one above, however large
+    /// the weight (a relevance that reaches the tier's ceiling ties there).
+    pub fn raised(score: Score, by: Score, has_tiers: bool) -> Score {
+        if !has_tiers {
+            return score + by;
+        }
+        let mut tiered = Self::decode(score, true);
+        tiered.relevance += by;
+        tiered.encode()
+    }
+
     /// The tier and relevance of a score a [`Tiered`] query gave, `has_tiers` when it had an
     /// all-words query (without, the score is the relevance as it is).
     pub fn decode(score: Score, has_tiers: bool) -> TieredScore {
@@ -385,6 +398,32 @@ mod tests {
             relevance: 0.0,
         };
         assert!(upper.encode() > huge.encode());
+    }
+
+    #[test]
+    fn a_raised_score_stays_in_its_tier() {
+        let lower = TieredScore {
+            all_words: false,
+            relevance: 30.0,
+        }
+        .encode();
+        let upper = TieredScore {
+            all_words: true,
+            relevance: 2.0,
+        }
+        .encode();
+        let lifted = TieredScore::raised(lower, 2_500.0, true);
+        assert!(!TieredScore::decode(lifted, true).all_words);
+        assert!(lifted < upper);
+        let upper_lifted = TieredScore::raised(upper, 3.0, true);
+        assert_eq!(
+            TieredScore::decode(upper_lifted, true),
+            TieredScore {
+                all_words: true,
+                relevance: 5.0
+            }
+        );
+        assert_eq!(TieredScore::raised(2377.8, 10.0, false), 2387.8);
     }
 
     #[test]

@@ -90,7 +90,7 @@ pub fn rescore(
     for (score, address) in &mut passages {
         if let Some((key, _)) = article_of(*address) {
             if let Ok(at) = lift.binary_search_by_key(&key, |&(key, _)| key) {
-                *score += lift[at].1;
+                *score = TieredScore::raised(*score, lift[at].1, has_tiers);
             }
         }
     }

@@ -32,6 +32,7 @@ use tantivy::{
 
 use super::articles::{ArticleKey, ArticleTable};
 use super::bm25::{k1_for, Bm25B};
+use super::tiered::TieredScore;
 
 /// Passages of a ranking whose articles are rescored. The judged sets' top-10 measures are the
 /// same from 50 to 400; deeper only costs time.
@@ -69,8 +70,18 @@ pub struct Statistics<'a> {
     pub doc_freq: &'a dyn Fn(&Term) -> u64,
 }
 
+/// How much an article's whole-article BM25 lifts each of its passages.
+#[derive(Debug, Clone, Copy)]
+pub struct Lift {
+    /// The BM25 is multiplied by this.
+    pub weight: f32,
+    /// The query ranks in tiers ("all words first"): the lift is added to a passage's
+    /// relevance within its tier, never carrying it into the tier above.
+    pub has_tiers: bool,
+}
+
 /// `passages` (best first) rescored by the articles of the first [`DEPTH`]: each passage of
-/// those articles scores its own score plus `weight` times its article's whole-article BM25
+/// those articles scores its own score plus the `lift` of its article's whole-article BM25
 /// for `words` (every passage of an article the same bonus, so their order and the gaps between
 /// them stay), sorted again (ties keep their order).
 pub fn rescore(
@@ -78,7 +89,7 @@ pub fn rescore(
     fields: ArticleFields,
     words: &[ArticleWord],
     b: Bm25B,
-    weight: f32,
+    lift: Lift,
     statistics: Statistics<'_>,
     passages: &[(Score, DocAddress)],
 ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
@@ -96,7 +107,7 @@ pub fn rescore(
             .and_then(|ord| scores.get(&(address.segment_ord, ord)))
             .copied()
             .unwrap_or(0.0);
-        *score += weight * bonus;
+        *score = TieredScore::raised(*score, lift.weight * bonus, lift.has_tiers);
     }
     out.sort_by(|a, b| b.0.total_cmp(&a.0));
     Ok(out)
