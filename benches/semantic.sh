@@ -3,6 +3,8 @@
 # weight in $WEIGHTS), and what embedding cost.
 #   benches/semantic.sh            # Qur'an QA and ARCD embedded whole; ANT news topics by
 #                                  # re-ranking each topic's lexical top 100 articles
+#   KNOWN_ITEM=1 benches/semantic.sh   # also ANT known-item over the whole archive embedded
+#                                  # (about an hour of encoding on this machine, once)
 # MAX_TOKENS (default 256) is the passage cap; the model is looked for as `fahras model path`
 # says (FAHRAS_MODEL, FAHRAS_MODEL_DIR, ~/.cache/fahras/models). Indexes and their vectors are
 # cached per cap in $FAHRAS_SEMANTIC_DIR (default /tmp/fahras-semantic): a second run only
@@ -74,4 +76,37 @@ tail -n +2 "$eval_dir/ant-news-topics/topics.tsv" | cut -f1,2 > "$topics"
         "$eval_dir/ant-news-topics/qrels.txt" ndcg_10 --mode $mode --semantic-weight "$w"
     done
   done
+
+  # ANT known-item, every passage embedded (an archive as `fahras embed` leaves it, where a
+  # search is hybrid by default). The headline is the query, so it must not be found through
+  # the title: lexical search reads the text only (`--fields text`), and the vectors, which
+  # read a passage's title first, are made from a copy of ANT whose titles are emptied.
+  if [ -n "${KNOWN_ITEM:-}" ]; then
+    bare=$work/ant-no-titles
+    [ -e "$bare.done" ] || python3 - "$shared/corpora/ant-v2.1" "$bare" <<'PY'
+import os, re, sys
+src, dst = sys.argv[1], sys.argv[2]
+for root, _, files in os.walk(src):
+    for name in files:
+        if name.endswith(".txt"):
+            path = os.path.join(root, name)
+            copy = os.path.join(dst, os.path.relpath(path, src))
+            os.makedirs(os.path.dirname(copy), exist_ok=True)
+            with open(path, "rb") as f:
+                text = f.read()
+            with open(copy, "wb") as f:
+                f.write(re.sub(rb"<TITLE>.*?</TITLE>", b"<TITLE></TITLE>", text, flags=re.S))
+open(dst + ".done", "w").close()
+PY
+    known=$work/ant-known-item-$cap
+    [ -e "$known" ] || "$bin" index "$bare" --index "$known" "${settings[@]}" --quiet
+    embed "$known"
+    for mode in lexical semantic hybrid; do
+      if [ $mode = hybrid ]; then ws=$weights; else ws=0.4; fi
+      for w in $ws; do
+        measure ant-known-item "$known" "$bare" "$eval_dir/ant-known-item/queries.tsv" \
+          "$eval_dir/ant-known-item/qrels.txt" mrr_10 --fields text --mode $mode --semantic-weight "$w"
+      done
+    done
+  fi
 } | column -t -s $'\t'
