@@ -458,16 +458,15 @@ fn an_article_with_every_word_in_different_passages_ranks_in_the_upper_tier() {
     assert_eq!(run[0], "SPREAD", "{run:?}");
 }
 
-/// The whole-article bonus was added to the tiered score as a number, so at a large
-/// `--article-weight` an article missing one of the query's words (FEW: three of the four,
-/// each many times) passed the upper tier's start and ranked as if it held them all, above
-/// SPREAD, which holds all four once each in a long article. The bonus is now added within the
-/// passage's tier, as the time prior's lift is.
-#[test]
-fn a_large_article_weight_cannot_lift_an_article_into_the_all_words_tier() {
-    let dirs = TempDirs::new();
+/// The four words of the tier tests below, and an index of SPREAD (all four, once each, one per
+/// passage of a long article), FEW (three of them, 30 times each, in its first passage; the
+/// first again in its second) and 20 articles without them (so that the words' idf carries
+/// FEW's whole-article bonus past 1,000 at `--article-weight 100`).
+const TIER_WORDS: [&str; 4] = ["زلزال", "تسونامي", "بركان", "إعصار"];
+
+fn index_spread_and_few(dirs: &TempDirs) -> PathBuf {
     let corpus = dirs.corpus();
-    let words = ["زلزال", "تسونامي", "بركان", "إعصار"];
+    let words = TIER_WORDS;
     let spread: Vec<String> = words
         .iter()
         .enumerate()
@@ -475,15 +474,17 @@ fn a_large_article_weight_cannot_lift_an_article_into_the_all_words_tier() {
         .collect();
     write(corpus.join("spread.txt"), bbc_article("SPREAD", &spread));
     let many = |word: &str| vec![word; 30].join(" ");
-    let few = vec![format!(
-        "{} {} {} {}",
-        many(words[0]),
-        many(words[1]),
-        many(words[2]),
-        arabic_paragraph(9, 40)
-    )];
+    let few = vec![
+        format!(
+            "{} {} {} {}",
+            many(words[0]),
+            many(words[1]),
+            many(words[2]),
+            arabic_paragraph(9, 40)
+        ),
+        format!("{} {}", words[0], arabic_paragraph(10, 119)),
+    ];
     write(corpus.join("few.txt"), bbc_article("FEW", &few));
-    // Articles without the words, enough for an idf that carries FEW's bonus past 1,000.
     for seed in 0..20 {
         write(
             corpus.join(format!("other{seed}.txt")),
@@ -492,7 +493,18 @@ fn a_large_article_weight_cannot_lift_an_article_into_the_all_words_tier() {
     }
     let index = dirs.index();
     index_quietly(&corpus, &index);
-    let query = words.join(" ");
+    index
+}
+
+/// The whole-article bonus was added to the tiered score as a number, so at a large
+/// `--article-weight` an article missing one of the query's words (FEW) passed the upper
+/// tier's start and ranked as if it held them all, above SPREAD, which holds all four. The
+/// bonus is now added within the passage's tier, as the time prior's lift is.
+#[test]
+fn a_large_article_weight_cannot_lift_an_article_into_the_all_words_tier() {
+    let dirs = TempDirs::new();
+    let index = index_spread_and_few(&dirs);
+    let query = TIER_WORDS.join(" ");
     for weight in ["0.5", "100"] {
         let (hits, _) = search_json(&index, &[&query, "--article-weight", weight]);
         assert_eq!(
@@ -500,8 +512,28 @@ fn a_large_article_weight_cannot_lift_an_article_into_the_all_words_tier() {
             ["SPREAD", "FEW"],
             "weight {weight}: {hits:?}"
         );
-        let run = run_ids(&trec_run_of(&index, &query, &["--article-weight", weight]));
-        assert_eq!(run, ["SPREAD", "FEW"], "weight {weight}: {run:?}");
+        let run = trec_run_of(&index, &query, &["--article-weight", weight]);
+        assert_eq!(run_ids(&run), ["SPREAD", "FEW"], "weight {weight}: {run:?}");
+        // A run's score orders as its ranking does, the upper tier from 1,000.
+        assert!(score_in(&run, "FEW") < 1000.0, "weight {weight}: {run:?}");
+    }
+}
+
+/// A run's `--passage-decay` added an article's next passages to its best as a number, so FEW,
+/// held under the upper tier by its whole-article bonus, reached 1,001 in the TREC run at
+/// `--article-weight 100 --passage-decay 0.9`, inside the all-words tier. It is now added within
+/// the article's tier.
+#[test]
+fn a_passage_decay_cannot_lift_a_run_article_into_the_all_words_tier() {
+    let dirs = TempDirs::new();
+    let index = index_spread_and_few(&dirs);
+    let query = TIER_WORDS.join(" ");
+    for decay in ["0.3", "0.9"] {
+        let extra = ["--article-weight", "100", "--passage-decay", decay];
+        let run = trec_run_of(&index, &query, &extra);
+        assert_eq!(run_ids(&run), ["SPREAD", "FEW"], "decay {decay}: {run:?}");
+        assert!(score_in(&run, "FEW") < 1000.0, "decay {decay}: {run:?}");
+        assert!(score_in(&run, "SPREAD") >= 1000.0, "decay {decay}: {run:?}");
     }
 }
 

@@ -1800,7 +1800,11 @@ impl Engine {
                     Some(&i) => {
                         let entry = &mut articles[i];
                         let own = unbonused.get(address).copied().unwrap_or(*score);
-                        entry.1 += entry.2 * display_score(own, has_tiers);
+                        entry.1 = tiered::TieredScore::raised(
+                            entry.1,
+                            entry.2 * display_score(own, has_tiers),
+                            has_tiers,
+                        );
                         entry.2 *= decay;
                     }
                     None => {

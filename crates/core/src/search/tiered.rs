@@ -23,7 +23,9 @@ use super::articles::{ArticleTable, SegmentTables};
 pub struct TieredScore {
     /// The passage's article holds every positive part of the query.
     pub all_words: bool,
-    /// BM25 and the boosts (lead, proximity, feedback), at least 0.
+    /// BM25 and the boosts (lead, proximity, feedback), at least 0; article-level lifts
+    /// (whole-article evidence, the time prior, a run's passage decay) are added to it later
+    /// through [`TieredScore::raised`]. At most 999 once encoded.
     pub relevance: Score,
 }
 

@@ -83,7 +83,8 @@ pub struct Lift {
 /// `passages` (best first) rescored by the articles of the first [`DEPTH`]: each passage of
 /// those articles scores its own score plus the `lift` of its article's whole-article BM25
 /// for `words` (every passage of an article the same bonus, so their order and the gaps between
-/// them stay), sorted again (ties keep their order).
+/// them stay, unless the bonus takes them to their tier's ceiling, where they tie), sorted
+/// again (ties keep their order).
 pub fn rescore(
     searcher: &Searcher,
     fields: ArticleFields,
