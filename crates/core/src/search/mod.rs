@@ -701,7 +701,7 @@ impl Engine {
     fn count_curated_collections(
         &self,
         searcher: &tantivy::Searcher,
-        tables: &HashMap<u32, std::sync::Arc<articles::ArticleTable>>,
+        tables: &HashMap<tantivy::SegmentOrdinal, std::sync::Arc<articles::ArticleTable>>,
         matches: &articles::ArticleMatches,
         facets: &mut Facets,
     ) -> Result<()> {
@@ -744,7 +744,7 @@ impl Engine {
     fn curated_articles(
         &self,
         searcher: &tantivy::Searcher,
-        tables: &HashMap<u32, std::sync::Arc<articles::ArticleTable>>,
+        tables: &HashMap<tantivy::SegmentOrdinal, std::sync::Arc<articles::ArticleTable>>,
     ) -> Result<Vec<CuratedArticle>> {
         let Some(store) = crate::curation::Store::open_existing(&self.handle.dir)? else {
             return Ok(Vec::new());
@@ -1076,7 +1076,7 @@ impl Engine {
         searcher: &tantivy::Searcher,
         request: &SearchSettings,
         built: &BuiltQuery,
-        tables: &HashMap<u32, std::sync::Arc<articles::ArticleTable>>,
+        tables: &HashMap<tantivy::SegmentOrdinal, std::sync::Arc<articles::ArticleTable>>,
         matches: &articles::ArticleMatches,
         page: Vec<KeptPassage>,
     ) -> Result<Vec<Hit>> {
@@ -1836,7 +1836,7 @@ impl Engine {
         built: &BuiltQuery,
         request: &SearchSettings,
         top: Vec<(f32, DocAddress)>,
-        tables: &HashMap<u32, std::sync::Arc<articles::ArticleTable>>,
+        tables: &HashMap<tantivy::SegmentOrdinal, std::sync::Arc<articles::ArticleTable>>,
     ) -> Result<Vec<(f32, DocAddress)>> {
         let weight = request.articles.article_weight;
         if weight <= 0.0 || built.article_words.is_empty() {

@@ -49,8 +49,8 @@ impl TieredScore {
 
     /// `score` (as a [`Tiered`] query gave it, `has_tiers` as for [`Self::decode`]) with `by`
     /// added to its relevance within its tier: an article-level lift (whole-article evidence,
-    /// the time prior) may move a passage up its tier, never into the one above, however large
-    /// the weight (a relevance that reaches the tier's ceiling ties there).
+    /// the time prior, a run's passage decay) may move a score up its tier, never into the one
+    /// above, however large the weight (a relevance that reaches the tier's ceiling ties there).
     pub fn raised(score: Score, by: Score, has_tiers: bool) -> Score {
         if !has_tiers {
             return score + by;
