@@ -10,13 +10,26 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use common::server::{encode, Server};
 use common::*;
 use fahras::search::{Engine, SearchResults, SearchSettings};
 use fahras::semantic::store::{self, EmbedOptions};
 use fahras::semantic::{Encoder, EncoderSlot, Kind, Mode, Vector, DIM};
+
+/// The tests of this file run one at a time. [`Fixture::embed`] takes the vector store's lock
+/// (an `flock` on a file it keeps open) in this process, and every test spawns `fahras`: a
+/// child forked while that file is open shares the lock until it execs, so on a loaded machine
+/// the next embed of the same index could find it still taken (`Locked`; seen once in three
+/// loaded runs). Run alone, a test never forks while a lock of its own is held. The product
+/// takes that lock only in `fahras embed`, which forks nothing.
+fn serial() -> MutexGuard<'static, ()> {
+    static SERIAL: Mutex<()> = Mutex::new(());
+    SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 /// Words → concepts: a word and its translation share one dimension; other words hash.
 struct ConceptEncoder {
@@ -170,6 +183,7 @@ fn has(results: &SearchResults, name: &str) -> bool {
 
 #[test]
 fn an_embedded_index_answers_hybrid_by_default_and_counts_the_lexical_matches() {
+    let _serial = serial();
     let fixture = Fixture::new();
     let report = fixture.embed("concepts-1");
     assert_eq!(report.passages, 8);
@@ -192,6 +206,7 @@ fn an_embedded_index_answers_hybrid_by_default_and_counts_the_lexical_matches() 
 
 #[test]
 fn hybrid_lists_what_only_the_meaning_finds_after_the_counts_and_weight_zero_is_lexical() {
+    let _serial = serial();
     let fixture = Fixture::new();
     fixture.embed("concepts-1");
     let mut engine = fixture.engine("concepts-1");
@@ -222,6 +237,7 @@ fn hybrid_lists_what_only_the_meaning_finds_after_the_counts_and_weight_zero_is_
 
 #[test]
 fn semantic_counts_do_not_depend_on_the_page() {
+    let _serial = serial();
     let fixture = Fixture::new();
     fixture.embed("concepts-1");
     let mut engine = fixture.engine("concepts-1");
@@ -244,6 +260,7 @@ fn semantic_counts_do_not_depend_on_the_page() {
 
 #[test]
 fn a_query_in_english_finds_the_arabic_articles_by_meaning() {
+    let _serial = serial();
     let fixture = Fixture::new();
     fixture.embed("concepts-1");
     let mut engine = fixture.engine("concepts-1");
@@ -264,6 +281,7 @@ fn a_query_in_english_finds_the_arabic_articles_by_meaning() {
 
 #[test]
 fn the_search_by_meaning_keeps_to_the_filters_and_exclusions() {
+    let _serial = serial();
     let fixture = Fixture::new();
     fixture.embed("concepts-1");
     let mut engine = fixture.engine("concepts-1");
@@ -274,6 +292,7 @@ fn the_search_by_meaning_keeps_to_the_filters_and_exclusions() {
 
 #[test]
 fn embedding_again_encodes_only_new_and_changed_passages_and_drops_removed_ones() {
+    let _serial = serial();
     let fixture = Fixture::new();
     fixture.embed("concepts-1");
     let again = fixture.embed("concepts-1");
@@ -295,6 +314,7 @@ fn embedding_again_encodes_only_new_and_changed_passages_and_drops_removed_ones(
 
 #[test]
 fn passages_without_vectors_are_answered_by_words_and_the_search_says_so() {
+    let _serial = serial();
     let fixture = Fixture::new();
     fixture.embed("concepts-1");
     write(
@@ -323,6 +343,7 @@ fn passages_without_vectors_are_answered_by_words_and_the_search_says_so() {
 
 #[test]
 fn vectors_of_another_model_are_never_compared_with_its_queries() {
+    let _serial = serial();
     let fixture = Fixture::new();
     fixture.embed("concepts-1");
     let mut engine = fixture.engine("concepts-2");
@@ -348,6 +369,7 @@ fn vectors_of_another_model_are_never_compared_with_its_queries() {
 
 #[test]
 fn a_damaged_vector_file_is_skipped_and_its_passages_encoded_again() {
+    let _serial = serial();
     let fixture = Fixture::new();
     fixture.embed("concepts-1");
     let folder = store::folder(&fixture.dirs.index());
@@ -381,6 +403,7 @@ fn a_damaged_vector_file_is_skipped_and_its_passages_encoded_again() {
 
 #[test]
 fn more_like_this_lists_other_articles_on_the_same_subject() {
+    let _serial = serial();
     let fixture = Fixture::new();
     fixture.embed("concepts-1");
     let mut engine = fixture.engine("concepts-1");
@@ -400,6 +423,7 @@ fn more_like_this_lists_other_articles_on_the_same_subject() {
 
 #[test]
 fn a_run_limited_to_some_articles_leaves_the_others_for_later() {
+    let _serial = serial();
     let fixture = Fixture::new();
     let handle = fahras::index::open(&fixture.dirs.index()).unwrap();
     let mut engine = fixture.engine("concepts-1");
@@ -429,6 +453,7 @@ fn a_run_limited_to_some_articles_leaves_the_others_for_later() {
 
 #[test]
 fn asking_for_a_mode_without_vectors_or_model_names_the_command_that_fixes_it() {
+    let _serial = serial();
     let dirs = TempDirs::new();
     write_corpus(&dirs.corpus());
     index_quietly(&dirs.corpus(), &dirs.index());
@@ -495,6 +520,7 @@ fn model_file() -> Option<PathBuf> {
 /// again), answers an English query by meaning.
 #[test]
 fn model_the_seed_article_is_found_by_an_english_query_after_an_interrupted_embed() {
+    let _serial = serial();
     let Some(model) = model_file() else { return };
     let dirs = TempDirs::new();
     write_corpus(&dirs.corpus());
@@ -588,6 +614,7 @@ fn model_the_seed_article_is_found_by_an_english_query_after_an_interrupted_embe
 /// this" lists the other articles.
 #[test]
 fn model_the_server_says_which_mode_answered_and_serves_more_like_this() {
+    let _serial = serial();
     let Some(model) = model_file() else { return };
     let dirs = TempDirs::new();
     write_corpus(&dirs.corpus());
@@ -626,6 +653,7 @@ fn model_the_server_says_which_mode_answered_and_serves_more_like_this() {
 /// other passages (and under zero). OIL's lead is the passage nearest "oil" by meaning.
 #[test]
 fn a_date_ordered_page_by_meaning_keeps_its_passages_order_of_meaning() {
+    let _serial = serial();
     let dirs = TempDirs::new();
     let corpus = dirs.corpus();
     let oil = "النفط ".repeat(6);
