@@ -1284,3 +1284,55 @@ fn a_run_orders_ties_past_its_cut_as_a_page_does() {
     assert_eq!(run, page_ids(&hits), "{hits:?}");
     assert_eq!(run[0], "T149", "the earliest: {run:?}");
 }
+
+/// Articles whose words start like a clitic and the article (بال, فال) without being one.
+fn index_clitic_lookalikes(dirs: &TempDirs) -> PathBuf {
+    let corpus = dirs.corpus();
+    let article = |id: &str, text: &str| {
+        format!("<DOC>\n<DOCNO>{id}</DOCNO>\n<SRC>BBC</SRC>\n<TITLE>خبر</TITLE>\n<TIME>Wed, 07 Feb 2018 10:00:00 GMT</TIME>\n<TEXT>\n{text}\n</TEXT>\n</DOC>\n")
+    };
+    write(
+        corpus.join("g.txt"),
+        article("G1", "أطلقت كوريا الشمالية صاروخا باليستيا فوق البحر."),
+    );
+    write(
+        corpus.join("h.txt"),
+        article("H1", "حذر الخبراء من تطوير الصواريخ الباليستية في المنطقة."),
+    );
+    write(
+        corpus.join("k.txt"),
+        article("K1", "انطلق صاروخ فالكون من قاعدة في فلوريدا."),
+    );
+    write(
+        corpus.join("l.txt"),
+        article("L1", "يدرس العلماء نشأة الكون منذ عقود."),
+    );
+    let index = dirs.index();
+    index_quietly(&corpus, &index);
+    index
+}
+
+#[test]
+fn an_indefinite_word_that_starts_like_bi_and_the_article_finds_its_definite_form() {
+    // باليستي was stemmed as ب + ال + يستي and الباليستية as باليست: the two never met.
+    let dirs = TempDirs::new();
+    let index = index_clitic_lookalikes(&dirs);
+    let (hits, _) = search(&index, &["باليستي"]);
+    let mut found = ids(&hits);
+    found.sort();
+    assert_eq!(found, ["G1", "H1"]);
+    let h1 = hits.iter().find(|h| h["article_id"] == "H1").unwrap();
+    assert_eq!(highlighted(h1), ["الباليستية"]);
+}
+
+#[test]
+fn a_name_that_starts_like_fa_and_the_article_does_not_find_the_word_after_them() {
+    // فالكون was stemmed as ف + ال + كون and found every الكون (the universe).
+    let dirs = TempDirs::new();
+    let index = index_clitic_lookalikes(&dirs);
+    let (hits, _) = search(&index, &["فالكون"]);
+    assert_eq!(ids(&hits), ["K1"]);
+    // The universe is still found as written, and with a clitic.
+    let (hits, _) = search(&index, &["الكون"]);
+    assert!(ids(&hits).contains(&"L1".to_owned()), "{hits:?}");
+}

@@ -7,11 +7,13 @@
 //! لبوتين and part of the word in بوتين, and only a lexicon can tell.
 //!
 //! This stemmer does not guess. It returns the *readings* of a term: the first is the term with
-//! the unambiguous affixes removed (the definite article and its combinations, pronoun and
-//! number suffixes); when the term starts with a single-letter proclitic that may or may not be
-//! one, it adds the reading with that letter removed. The index stores every reading at the
-//! word's position; a query uses only the first. So بوتين (query: بوت) finds لبوتين (readings
-//! لبوت and بوت), while the query فهم does not match every هم.
+//! the unambiguous affixes removed (the definite article ال and لل, pronoun and number
+//! suffixes); when the term starts with a proclitic letter that may or may not be one (a lone
+//! و ف ب ك ل, or one before the article: بال is ب + ال in بالقانون, the word's own in باليستي),
+//! it adds the readings with those letters removed. The index stores every reading at the
+//! word's position. A query searches the first, and the others as far as the archive writes them
+//! as words of their own (the query builder weighs them). So بوتين (query: بوت) finds لبوتين
+//! (readings لبوت and بوت), while the query فهم does not match every هم.
 //!
 //! Suffixes are removed repeatedly (الفلسطينيين → فلسطيني → فلسطين → فلسط, the same stem as
 //! فلسطين) as long as a stem of at least [`MIN_STEM_CHARS`] letters remains.
@@ -124,6 +126,19 @@ pub fn stem_readings_into(term: &str, readings: &mut Readings) {
             .is_some_and(|rest| rest.len() >= MIN_STEM_BYTES)
     }) {
         let rest = &term[prefix.len()..];
+        // Letters before the article may be the word's own: باليستي (ballistic), كاليفورنيا and
+        // فالكون are not ب, ك, ف + ال + a word. So, as for a single proclitic, the word whole
+        // is the first reading and each clitic letter removed gives another (وبالتيمور:
+        // وبالتيمور, بالتيمور, تيمور), down to the article removed. Without the whole word,
+        // باليستي (يست) never met الباليستية (باليست), and فالكون meant كون.
+        let clitics = &prefix[..prefix.len() - "ال".len()];
+        if prefix.ends_with("ال") && !clitics.is_empty() {
+            let mut from = 0;
+            while from < clitics.len() {
+                readings.push_unique(strip_suffixes(&term[from..]));
+                from += clitics[from..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
         readings.push_unique(strip_suffixes(rest));
         // لل may also be the preposition ل before a word starting with ل (لليبيا: ل + ليبيا).
         if prefix.ends_with("لل") {
@@ -222,10 +237,26 @@ mod tests {
     #[test]
     fn article_and_combinations_are_removed() {
         assert_eq!(first("الكتاب"), "كتاب");
-        assert_eq!(first("والكتاب"), "كتاب");
-        assert_eq!(first("بالقانون"), first("قانون"));
-        assert_eq!(first("فالكتاب"), "كتاب");
         assert_eq!(first("للكتاب"), "كتاب");
+        // A letter before the article may be a clitic or the word's own: both readings.
+        assert_eq!(readings("والكتاب"), ["والكتاب", "كتاب"]);
+        assert!(readings("بالقانون").contains(&first("قانون")));
+        assert_eq!(readings("فالكتاب"), ["فالكتاب", "كتاب"]);
+        let two_clitics = readings("وبالقانون");
+        assert_eq!(two_clitics.len(), 3, "{two_clitics:?}");
+        assert_eq!(two_clitics[2], first("قانون"));
+    }
+
+    #[test]
+    fn a_word_that_starts_like_an_article_with_a_clitic_is_also_read_whole() {
+        // باليستي (ballistic) meets الباليستية, كاليفورنيا meets بكاليفورنيا, and فالكون is
+        // also فالكون, not only ف + ال + كون.
+        assert!(readings("باليستي").contains(&first("الباليستية")));
+        assert!(readings("كاليفورنيا")
+            .iter()
+            .any(|r| readings("بكاليفورنيا").contains(r)));
+        assert_eq!(readings("فالكون"), ["فالك", "كون"]);
+        assert_eq!(readings("بالتيمور"), ["بالتيمور", "تيمور"]);
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub const KEYWORD_ANALYZER: &str = "fahras_keyword";
 
 /// Version of the analysis rules. Bump it whenever a change alters the terms produced for some
 /// input: an index built with another version must be rebuilt.
-pub const ANALYZER_VERSION: u32 = 2;
+pub const ANALYZER_VERSION: u32 = 3;
 
 /// Which stemmer `ar_stem` applies after normalization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -426,7 +426,8 @@ mod tests {
         let _ = tokens(text);
         let after_exact = collect(&mut stem(), text);
         assert_eq!(after_exact, alone);
-        assert_eq!(alone.len(), 6, "{alone:?}");
+        // Five words; وبالمفاوضات has three readings, والسفراء and لبوتين two each.
+        assert_eq!(alone.len(), 9, "{alone:?}");
     }
 
     #[test]
