@@ -1,11 +1,10 @@
 # Sourced by the benchmark scripts that search a real index (typos.sh, latin.sh, variants.sh,
 # semantic_latency.sh):
-# builds the release binary and sets `bin`, `index` (the script's first argument, or an index of
-# ../shared/corpora/ant-v2.1 built once in $FAHRAS_BENCH_DIR) and `headlines` (the ANT
-# known-item queries). The index is only read.
+# sets `bin` (as fahras_bin.sh: $FAHRAS_BIN, else the release binary, built), `index` (the
+# script's first argument, or an index of ../shared/corpora/ant-v2.1 built once in
+# $FAHRAS_BENCH_DIR) and `headlines` (the ANT known-item queries). The index is only read.
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-cargo build --release --quiet
-bin=${CARGO_TARGET_DIR:-$PWD/target}/release/fahras
+source benches/fahras_bin.sh
 index=${1:-}
 if [ -z "$index" ]; then
   work=${FAHRAS_BENCH_DIR:-/tmp/fahras-bench}
