@@ -650,3 +650,66 @@ fn indexing_cuts_each_text_once_for_its_exact_and_stemmed_fields() {
         "{replayed} replays for {passages} passages"
     );
 }
+
+#[test]
+fn an_index_of_an_earlier_analyzer_names_the_command_that_rebuilds_it_with_its_settings() {
+    // Analyzer version 3 reads بال, فال … as possibly the word's own letters: an index built
+    // before must be rebuilt, and the message said only `fahras index --rebuild`, which
+    // re-reads the default corpus folder with the default settings.
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    let index = dirs.index();
+    write(corpus.join("one.txt"), format!("عنوان\n{ARTICLE}\n"));
+    ok(&[
+        "index",
+        path_str(&corpus),
+        "--index",
+        path_str(&index),
+        "--passage-min",
+        "20",
+    ]);
+    let meta_path = index.join("meta.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+    let mut header: serde_json::Value =
+        serde_json::from_str(meta["payload"].as_str().unwrap()).unwrap();
+    header["analyzer_version"] = 2.into();
+    meta["payload"] = header.to_string().into();
+    std::fs::write(&meta_path, meta.to_string()).unwrap();
+
+    let output = run(&["search", "بوتين", "--index", path_str(&index)]);
+    assert!(!output.status.success());
+    let stderr = stderr_of(&output);
+    let command = stderr
+        .split('`')
+        .nth(1)
+        .unwrap_or_else(|| panic!("no command in {stderr}"));
+    assert_eq!(
+        command,
+        format!(
+            "fahras index --rebuild --index {} --passage-min 20 {}",
+            path_str(&index),
+            corpus.canonicalize().unwrap().display()
+        ),
+        "{stderr}"
+    );
+    // The command, as given, rebuilds it with the same settings and collection.
+    let args: Vec<&str> = command.split(' ').skip(1).collect();
+    ok(&args);
+    assert_eq!(stats(&index)["articles"], 1);
+    let collection = corpus.file_name().unwrap().to_str().unwrap();
+    assert_eq!(stats(&index)["collections"][collection]["articles"], 1);
+    // An index run asking for other passage sizes is refused: these are the index's own.
+    let index_with = |min: &str| {
+        run(&[
+            "index",
+            path_str(&corpus),
+            "--index",
+            path_str(&index),
+            "--passage-min",
+            min,
+        ])
+    };
+    assert!(index_with("20").status.success());
+    assert!(!index_with("21").status.success());
+}
