@@ -53,8 +53,10 @@ fn is_preposition(c: char) -> bool {
 /// [`MIN_STEM_CHARS`] Arabic letters, in bytes.
 const MIN_STEM_BYTES: usize = MIN_STEM_CHARS * 2;
 
-/// The readings of a normalized term: the first is the unambiguous stem, the others come from
-/// removing a single-letter proclitic that may be part of the word. Never empty, no duplicates.
+/// The readings of a normalized term: the first is the term with its unambiguous affixes
+/// removed, the others come from removing proclitic letters that may be part of the word (a
+/// lone one, or up to two before the article, and then the article). Never empty, no
+/// duplicates.
 pub fn stem_readings(term: &str) -> Vec<String> {
     let mut readings = Readings::default();
     stem_readings_into(term, &mut readings);
@@ -135,7 +137,12 @@ pub fn stem_readings_into(term: &str, readings: &mut Readings) {
         if prefix.ends_with("ال") && !clitics.is_empty() {
             let mut from = 0;
             while from < clitics.len() {
-                readings.push_unique(strip_suffixes(&term[from..]));
+                // Not a reading whose suffixes ate into the prefix: باليونان (ب + اليونان)
+                // would be بال, and meet بالي (Bali).
+                let whole = strip_suffixes(&term[from..]);
+                if whole.len() > prefix.len() - from {
+                    readings.push_unique(whole);
+                }
                 from += clitics[from..].chars().next().map_or(1, char::len_utf8);
             }
         }
@@ -257,6 +264,8 @@ mod tests {
             .any(|r| readings("بكاليفورنيا").contains(r)));
         assert_eq!(readings("فالكون"), ["فالك", "كون"]);
         assert_eq!(readings("بالتيمور"), ["بالتيمور", "تيمور"]);
+        // باليونان is ب + اليونان: its whole reading would be the prefix alone (بال, as بالي).
+        assert_eq!(readings("باليونان"), [first("اليونان")]);
     }
 
     #[test]

@@ -178,7 +178,7 @@ pub fn query_readings(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Vec<String
 }
 
 /// The search terms of `text` under `analyzer`: for each position, the first token only (the
-/// primary reading of the light stemmer; extra readings exist to be found, not to search with).
+/// primary reading of the light stemmer; the query builder weighs the others itself).
 pub fn query_terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut stream = analyzer.token_stream(text);
     let mut terms = Vec::new();

@@ -312,7 +312,12 @@ pub fn build(
                 _ => text,
             };
             positive_terms.extend(analysis::query_terms(builder.analyzers.exact, searched));
-            positive_stems.extend(analysis::query_terms(builder.analyzers.stem, searched));
+            // Every reading, so that feedback does not offer a query word's own as new.
+            positive_stems.extend(
+                analysis::query_readings(builder.analyzers.stem, searched)
+                    .into_iter()
+                    .flatten(),
+            );
         }
     }
     let proximity = builder.proximity(&positive_terms);
@@ -755,9 +760,13 @@ impl Builder<'_> {
                     (stems.first() == Some(alternate)).then_some((rest, rate))
                 });
                 // A bare remainder of three letters is too often a word by accident (فهم: هم);
-                // one that keeps the article (فالكون: الكون) is a word wherever it is written.
+                // the article before a stem of three (فالكون: الكون) is a word wherever it is
+                // written, but not ال and a letter (بالي, Bali, is no ب + الي, إلى).
                 if let Some((written, rate)) = written.filter(|(written, _)| {
-                    alternate.chars().count() >= 4 || written.starts_with("ال")
+                    alternate.chars().count() >= 4
+                        || written.strip_prefix("ال").is_some_and(|stem| {
+                            stem.chars().count() >= analysis::light_stemmer::MIN_STEM_CHARS
+                        })
                 }) {
                     alternates.push((alternate.clone(), written, rate));
                 }
@@ -769,9 +778,14 @@ impl Builder<'_> {
         let typed_df = self.lexicon.doc_freq(field, &typed) as f32;
         // How many of the typed word's passages each reading explains: the remainder's own
         // passages times the share of a word's uses that carry the dropped letters.
+        let written_dfs: Vec<f32> = alternates
+            .iter()
+            .map(|(_, written, _)| self.lexicon.doc_freq(field, written) as f32)
+            .collect();
         let explained: Vec<f32> = alternates
             .iter()
-            .map(|(_, written, rate)| rate * self.lexicon.doc_freq(field, written) as f32)
+            .zip(&written_dfs)
+            .map(|((_, _, rate), df)| rate * df)
             .collect();
         let most_explained = explained.iter().copied().fold(0.0, f32::max);
         if typed_df <= 0.0 && most_explained <= 0.0 {
@@ -780,7 +794,7 @@ impl Builder<'_> {
         // A reading weighs the share of the typed word's passages it explains, up to all of
         // them; the whole word weighs what the readings leave unexplained even at
         // CLITIC_RATE_MARGIN times the mean rate. The likelier weighs 1.
-        let (whole, shares): (f32, Vec<f32>) = if typed_df <= 0.0 {
+        let (whole, mut shares): (f32, Vec<f32>) = if typed_df <= 0.0 {
             (0.0, explained.iter().map(|&e| f32::from(e > 0.0)).collect())
         } else {
             (
@@ -788,6 +802,29 @@ impl Builder<'_> {
                 explained.iter().map(|&e| (e / typed_df).min(1.0)).collect(),
             )
         };
+        // A reading that is itself clitics and a word (وبالقانون read as و + بالقانون, where
+        // بالقانون is ب + القانون) weighs only what the deeper reading leaves of it, by the
+        // same rule: otherwise both would score the same letters.
+        for (i, (_, outer, _)) in alternates.iter().enumerate() {
+            let outer_df = written_dfs[i];
+            let deeper_explains = alternates
+                .iter()
+                .zip(&written_dfs)
+                .filter_map(|((_, inner, _), &inner_df)| {
+                    let letters = outer.strip_suffix(inner.as_str())?;
+                    (!letters.is_empty())
+                        .then(|| letters.chars().map(clitic_rate).product::<f32>() * inner_df)
+                })
+                .fold(0.0, f32::max);
+            if deeper_explains > 0.0 {
+                let left = if outer_df > 0.0 {
+                    (1.0 - CLITIC_RATE_MARGIN * deeper_explains / outer_df).max(0.0)
+                } else {
+                    0.0
+                };
+                shares[i] *= left;
+            }
+        }
         let most = shares.iter().copied().fold(whole, f32::max);
         let factors = alternates
             .into_iter()
@@ -844,19 +881,22 @@ impl Builder<'_> {
             }
             return;
         };
-        let mut word = ArticleWord {
-            stems: vec![(stem.clone(), primary_factor)],
-        };
+        let mut word = ArticleWord { stems: Vec::new() };
+        // A stem that weighs nothing is not counted: it would only lower the word's idf.
         let mut add = |stem: &String, weight: f32| {
-            if !word.stems.iter().any(|(s, _)| s == stem) {
+            if weight > 0.0 && !word.stems.iter().any(|(s, _)| s == stem) {
                 word.stems.push((stem.clone(), weight));
             }
         };
+        add(stem, primary_factor);
         for stem in variant_stems.iter().flatten() {
             add(stem, self.ranking.variant_weight);
         }
         for (alternate, factor) in alternates {
             add(alternate, self.ranking.reading_weight * factor);
+        }
+        if word.stems.is_empty() {
+            word.stems.push((stem.clone(), primary_factor));
         }
         self.article_words.push(word);
     }
@@ -1016,8 +1056,10 @@ impl Builder<'_> {
         let mut found_anyway: HashSet<&str> = HashSet::new();
         for candidate in &near {
             let is_variant = variants.iter().any(|v| v.term == candidate.term);
-            let same_stem = analysis::query_terms(self.analyzers.stem, &candidate.term)
+            // Any reading: the index holds them all (والمفاوضات is also مفاوض).
+            let same_stem = analysis::query_readings(self.analyzers.stem, &candidate.term)
                 .iter()
+                .flatten()
                 .any(|s| stems.contains(s));
             if is_variant || same_stem {
                 found_anyway.insert(&candidate.term);
@@ -1636,6 +1678,74 @@ mod tests {
         );
         assert!(
             core.contains(&format!("TermQuery({}), boost=0)", stem("والحكوم"))),
+            "{core}"
+        );
+    }
+
+    #[test]
+    fn a_term_sharing_any_reading_with_the_word_is_no_suggestion() {
+        // والمفاوضات's first reading is now the word whole (والمفاوض); it shares مفاوض with
+        // وبالمفاوضات, which the search finds through it: no typo.
+        let f = fields();
+        let lexicon = FakeLexicon {
+            doc_freqs: HashMap::from([
+                ((f.text, "وبالمفاوضات"), 2),
+                ((f.text, "والمفاوضات"), 900),
+                ((f.text, "المفاوضات"), 5000),
+            ]),
+            near: HashMap::from([("وبالمفاوضات", vec![("والمفاوضات", 1, 900)])]),
+            ..FakeLexicon::default()
+        };
+        let query = built("وبالمفاوضات", &SearchSettings::default(), &lexicon);
+        assert!(query.suggestions.is_empty(), "{:?}", query.suggestions);
+    }
+
+    #[test]
+    fn a_clitic_before_the_article_and_one_letter_is_no_reading() {
+        // بالي (Bali) read as ب + الي searched every إلى (normalized الي) at full weight.
+        let f = fields();
+        let lexicon = FakeLexicon {
+            doc_freqs: HashMap::from([((f.text, "بالي"), 30), ((f.text, "الي"), 200_000)]),
+            ..FakeLexicon::default()
+        };
+        let query = built("بالي", &SearchSettings::default(), &lexicon);
+        let core = format!("{:?}", query.core.expect("searched"));
+        assert!(!core.contains("\"الي\""), "{core}");
+        assert!(!query.highlight.stem.contains("الي"));
+    }
+
+    #[test]
+    fn a_word_with_two_clitics_before_the_article_is_scored_once() {
+        // وبالقانون: و + بالقانون and وب + القانون both explain it; بالقانون is itself ب +
+        // القانون, so only القانون's stem is searched beside the word's own.
+        let f = fields();
+        let lexicon = FakeLexicon {
+            doc_freqs: HashMap::from([
+                ((f.text, "وبالقانون"), 20),
+                ((f.text, "بالقانون"), 300),
+                ((f.text, "القانون"), 3000),
+            ]),
+            ..FakeLexicon::default()
+        };
+        let query = built("وبالقانون", &SearchSettings::default(), &lexicon);
+        let core = format!("{:?}", query.core.expect("searched"));
+        let stem_term = |term: &str| {
+            format!(
+                "Term(field={}, type=Str, \"{term}\")",
+                f.text_stem.field_id()
+            )
+        };
+        let deepest = analysis::light_stemmer::stem_readings("وبالقانون");
+        let [whole, middle, article] = deepest.as_slice() else {
+            panic!("{deepest:?}");
+        };
+        assert!(
+            core.contains(&format!("(Should, TermQuery({}))", stem_term(article))),
+            "{core}"
+        );
+        assert!(!core.contains(&stem_term(middle)), "{core}");
+        assert!(
+            core.contains(&format!("TermQuery({}), boost=0)", stem_term(whole))),
             "{core}"
         );
     }

@@ -62,8 +62,10 @@ pub struct Ranking {
     /// Boost for pairs of consecutive query words found within a few words of each other
     /// (0: off).
     pub proximity_weight: f32,
-    /// Weight of a word's other stemmed readings (a leading و ف ب ك ل taken as a clitic), when
-    /// what remains has at least four letters; 0: search the first reading only.
+    /// Weight of a word's other stemmed readings (a leading و ف ب ك ل taken as a clitic, before
+    /// the article too), when what remains has at least four letters or is the article and a
+    /// stem; 0: search the first reading only, the word whole (والحكومة as written, not
+    /// الحكومة).
     pub reading_weight: f32,
     /// Pseudo-relevance feedback.
     pub prf: Option<Prf>,
