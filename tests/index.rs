@@ -713,3 +713,81 @@ fn an_index_of_an_earlier_analyzer_names_the_command_that_rebuilds_it_with_its_s
     assert!(index_with("20").status.success());
     assert!(!index_with("21").status.success());
 }
+
+/// Marks the index's last commit as made by analyzer version 2.
+fn make_analyzer_version_2(index: &std::path::Path) {
+    let meta_path = index.join("meta.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+    let mut header: serde_json::Value =
+        serde_json::from_str(meta["payload"].as_str().unwrap()).unwrap();
+    header["analyzer_version"] = 2.into();
+    meta["payload"] = header.to_string().into();
+    std::fs::write(&meta_path, meta.to_string()).unwrap();
+}
+
+#[test]
+fn the_printed_rebuild_keeps_a_file_in_the_collection_it_was_filed_under() {
+    // A file filed under its own collection, then its folder under another: the commands
+    // listed the folder first, whose run filed the file under the folder's collection.
+    let dirs = TempDirs::new();
+    let corpus = dirs.corpus();
+    let index = dirs.index();
+    write(corpus.join("n01.txt"), format!("عنوان\n{ARTICLE}\n"));
+    write(
+        corpus.join("n02.txt"),
+        format!("عنوان آخر\n{ARTICLE} ثانية\n"),
+    );
+    let index_with = |extra: &[&str]| {
+        let mut args = vec!["index", "--index", path_str(&index)];
+        args.extend(extra);
+        ok(&args);
+    };
+    let n01 = corpus.join("n01.txt");
+    index_with(&["--collection", "Special", path_str(&n01)]);
+    index_with(&["--collection", "Other", path_str(&corpus)]);
+    assert_eq!(stats(&index)["collections"]["Special"]["articles"], 1);
+    // The index has vectors: the advice says how to put them back.
+    std::fs::create_dir_all(index.join("vectors")).unwrap();
+    make_analyzer_version_2(&index);
+
+    let output = run(&["stats", "--index", path_str(&index)]);
+    assert!(!output.status.success());
+    let stderr = stderr_of(&output);
+    let commands: Vec<&str> = stderr
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|c| c.starts_with("fahras index"))
+        .collect();
+    assert_eq!(commands.len(), 2, "{stderr}");
+    assert!(
+        stderr.contains(&format!("`fahras embed --index {}`", path_str(&index))),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--json-field"), "{stderr}");
+    for command in commands {
+        let args: Vec<&str> = command.split(' ').skip(1).collect();
+        ok(&args);
+    }
+    let collections = &stats(&index)["collections"];
+    assert_eq!(collections["Special"]["articles"], 1, "{collections}");
+    assert_eq!(collections["Other"]["articles"], 1, "{collections}");
+}
+
+#[test]
+fn index_without_a_folder_and_no_corpus_here_says_what_to_name() {
+    let dirs = TempDirs::new();
+    let index = dirs.index();
+    let output = fahras()
+        .args(["index", "--index", path_str(&index)])
+        .current_dir(index.parent().unwrap())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("name the folders or files to index"),
+        "{stderr}"
+    );
+}

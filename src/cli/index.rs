@@ -15,10 +15,13 @@ use crate::ingest::{walk::WalkOptions, JsonFields};
 
 use super::search::count_of;
 
+/// What `fahras index` reads when no folder is named.
+const DEFAULT_CORPUS: &str = "corpus";
+
 #[derive(Debug, clap::Args)]
 pub struct IndexArgs {
     /// Files or folders to index.
-    #[arg(default_value = "corpus")]
+    #[arg(default_value = DEFAULT_CORPUS)]
     pub paths: Vec<PathBuf>,
     /// Index folder.
     #[arg(long, default_value = "index")]
@@ -197,6 +200,14 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<()> {
     }
     for path in &args.paths {
         if !path.exists() {
+            if args.paths == [PathBuf::from(DEFAULT_CORPUS)] {
+                // No folder named, and the default one is not here: say what to name.
+                anyhow::bail!(
+                    "no folder `{DEFAULT_CORPUS}` here (what `fahras index` reads when no folder \
+                     is named): name the folders or files to index, `fahras index [--index \
+                     DIR] FOLDER...`"
+                );
+            }
             anyhow::bail!("{}: no such file or folder", path.display());
         }
     }

@@ -71,11 +71,12 @@ pub fn open(dir: &Path) -> Result<IndexHandle> {
 /// can say, the folders or files it was built from and their collections, and what a rebuild
 /// keeps.
 fn rebuild_advice(dir: &Path, payload: &str, settings: &IndexSettings) -> String {
-    let mut flags = if dir == Path::new(DEFAULT_INDEX_DIR) {
+    let index_flag = if dir == Path::new(DEFAULT_INDEX_DIR) {
         String::new()
     } else {
         format!(" --index {}", shell_word(&dir.display().to_string()))
     };
+    let mut flags = index_flag.clone();
     let defaults = IndexSettings::default();
     if settings.stemmer != defaults.stemmer {
         flags.push_str(&format!(" --stemmer {}", settings.stemmer));
@@ -86,7 +87,16 @@ fn rebuild_advice(dir: &Path, payload: &str, settings: &IndexSettings) -> String
     if settings.passage_max_words != defaults.passage_max_words {
         flags.push_str(&format!(" --passage-max {}", settings.passage_max_words));
     }
-    let keeps = "its collections, saved searches and passage vectors are kept";
+    // What the index does not record, the user must give again.
+    let mut after = "add any --json-field, --exclude or --follow-links it was built with, which \
+                     the index does not record; its collections and saved searches are kept"
+        .to_owned();
+    if crate::semantic::store::folder(dir).is_dir() {
+        after.push_str(&format!(
+            ", and so are its passage vectors: `fahras embed{index_flag}` afterwards puts them \
+             back without encoding any again"
+        ));
+    }
     let roots = Manifest::load(dir, payload)
         .map(|manifest| roots_by_collection(&manifest))
         .unwrap_or_default();
@@ -94,17 +104,22 @@ fn rebuild_advice(dir: &Path, payload: &str, settings: &IndexSettings) -> String
     if root_count == 0 || root_count > MAX_ROOTS_ADVISED {
         return format!(
             "rebuild it from the folders it was built from: `fahras index --rebuild{flags} \
-             FOLDER...` ({keeps})"
+             FOLDER...` ({after})"
         );
     }
-    let commands: Vec<String> = roots
+    // Files named alone first: one filed under its own collection inside a folder of another
+    // stays in its own only if it is indexed before the folder (the folder's run then finds it
+    // unchanged).
+    let mut groups: Vec<(&String, &BTreeSet<PathBuf>)> = roots.iter().collect();
+    groups.sort_by_key(|(_, roots)| roots.iter().any(|root| root.is_dir()));
+    let commands: Vec<String> = groups
         .iter()
         .enumerate()
         .map(|(n, (collection, roots))| {
             let rebuild = if n == 0 { " --rebuild" } else { "" };
             let named_by_root = roots
                 .iter()
-                .all(|root| root.file_name().is_some_and(|name| *name == **collection));
+                .all(|root| root.file_name().is_some_and(|name| *name == ***collection));
             let collection_flag = if named_by_root {
                 String::new()
             } else {
@@ -121,7 +136,7 @@ fn rebuild_advice(dir: &Path, payload: &str, settings: &IndexSettings) -> String
         })
         .collect();
     format!(
-        "rebuild it from what it was built from: {} ({keeps})",
+        "rebuild it from what it was built from: {} ({after})",
         commands.join(", then ")
     )
 }
