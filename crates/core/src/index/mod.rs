@@ -149,38 +149,38 @@ const MAX_ROOTS_ADVISED: usize = 6;
 /// relative path, as a file at the top of a folder does; it is taken for a folder's only when
 /// another file of its collection is in that folder or the folder bears the collection's name.
 fn roots_by_collection(manifest: &Manifest) -> BTreeMap<String, BTreeSet<PathBuf>> {
-    let files: Vec<(PathBuf, &manifest::FileRecord)> = manifest
+    // Each file with the folder its relative path starts from, and how many files of each
+    // collection start from each folder (counted once, not file against file).
+    let files: Vec<(PathBuf, PathBuf, &manifest::FileRecord)> = manifest
         .files
         .iter()
-        .filter_map(|(key, record)| Some((manifest::key_path(key)?, record)))
+        .filter_map(|(key, record)| {
+            let path = manifest::key_path(key)?;
+            let folder = path
+                .ancestors()
+                .nth(record.relative.split('/').count())?
+                .to_path_buf();
+            Some((path, folder, record))
+        })
         .collect();
+    let mut per_folder: BTreeMap<(&str, &Path), usize> = BTreeMap::new();
+    for (_, folder, record) in &files {
+        *per_folder
+            .entry((record.collection.as_str(), folder.as_path()))
+            .or_default() += 1;
+    }
     let mut roots: BTreeMap<String, BTreeSet<PathBuf>> = BTreeMap::new();
-    for (path, record) in &files {
-        let depth = record.relative.split('/').count();
-        let Some(folder) = path.ancestors().nth(depth) else {
-            continue;
-        };
-        let root = if depth > 1 {
-            folder.to_path_buf()
-        } else {
-            let shares_folder = files.iter().any(|(other, other_record)| {
-                other != path
-                    && other_record.collection == record.collection
-                    && other.starts_with(folder)
-            });
-            let folder_named = folder
+    for (path, folder, record) in &files {
+        let named_alone = !record.relative.contains('/')
+            && per_folder[&(record.collection.as_str(), folder.as_path())] == 1
+            && folder
                 .file_name()
-                .is_some_and(|name| *name == *record.collection);
-            if shares_folder || folder_named {
-                folder.to_path_buf()
-            } else {
-                path.clone()
-            }
-        };
+                .is_none_or(|name| *name != *record.collection);
+        let root = if named_alone { path } else { folder };
         roots
             .entry(record.collection.clone())
             .or_default()
-            .insert(root);
+            .insert(root.clone());
     }
     roots
 }
