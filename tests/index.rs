@@ -668,14 +668,7 @@ fn an_index_of_an_earlier_analyzer_names_the_command_that_rebuilds_it_with_its_s
         "--passage-min",
         "20",
     ]);
-    let meta_path = index.join("meta.json");
-    let mut meta: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
-    let mut header: serde_json::Value =
-        serde_json::from_str(meta["payload"].as_str().unwrap()).unwrap();
-    header["analyzer_version"] = 2.into();
-    meta["payload"] = header.to_string().into();
-    std::fs::write(&meta_path, meta.to_string()).unwrap();
+    make_analyzer_version_2(&index);
 
     let output = run(&["search", "بوتين", "--index", path_str(&index)]);
     assert!(!output.status.success());

@@ -128,6 +128,27 @@ pub struct FileRecord {
     pub skipped: Option<String>,
 }
 
+#[cfg(test)]
+impl FileRecord {
+    /// A record of one article and one passage, for tests.
+    pub(crate) fn sample(relative: &str, collection: &str) -> Self {
+        FileRecord {
+            relative: relative.to_owned(),
+            collection: collection.to_owned(),
+            size: 1,
+            modified_ns: 0,
+            hash: 0,
+            encoding: None,
+            articles: 1,
+            passages: 1,
+            sources: BTreeMap::new(),
+            first_date: None,
+            last_date: None,
+            skipped: None,
+        }
+    }
+}
+
 /// Counts reported at the end of a run and kept as `last_run`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunSummary {

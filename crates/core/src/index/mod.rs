@@ -305,20 +305,7 @@ mod tests {
         for (path, relative, collection) in files {
             manifest.files.insert(
                 (*path).to_owned(),
-                manifest::FileRecord {
-                    relative: (*relative).to_owned(),
-                    collection: (*collection).to_owned(),
-                    size: 1,
-                    modified_ns: 0,
-                    hash: 0,
-                    encoding: None,
-                    articles: 1,
-                    passages: 1,
-                    sources: BTreeMap::new(),
-                    first_date: None,
-                    last_date: None,
-                    skipped: None,
-                },
+                manifest::FileRecord::sample(relative, collection),
             );
         }
         manifest

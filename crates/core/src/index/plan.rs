@@ -84,7 +84,6 @@ pub(crate) fn plan(listing: Listing, manifest: &Manifest, rebuild: bool) -> Plan
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use super::*;
     use crate::index::manifest::{FileRecord, IndexSettings};
@@ -111,18 +110,10 @@ mod tests {
             manifest.files.insert(
                 path.to_owned(),
                 FileRecord {
-                    relative: path.rsplit('/').next().unwrap().to_owned(),
-                    collection: "news".to_owned(),
                     size,
                     modified_ns,
                     hash: 1,
-                    encoding: None,
-                    articles: 1,
-                    passages: 1,
-                    sources: BTreeMap::new(),
-                    first_date: None,
-                    last_date: None,
-                    skipped: None,
+                    ..FileRecord::sample(path.rsplit('/').next().unwrap(), "news")
                 },
             );
         }
