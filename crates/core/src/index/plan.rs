@@ -84,7 +84,6 @@ pub(crate) fn plan(listing: Listing, manifest: &Manifest, rebuild: bool) -> Plan
 
 #[cfg(test)]
 mod tests {
-
     use super::*;
     use crate::index::manifest::{FileRecord, IndexSettings};
 
