@@ -1288,25 +1288,17 @@ fn a_run_orders_ties_past_its_cut_as_a_page_does() {
 /// Articles whose words start like a clitic and the article (بال, فال) without being one.
 fn index_clitic_lookalikes(dirs: &TempDirs) -> PathBuf {
     let corpus = dirs.corpus();
-    let article = |id: &str, text: &str| {
-        format!("<DOC>\n<DOCNO>{id}</DOCNO>\n<SRC>BBC</SRC>\n<TITLE>خبر</TITLE>\n<TIME>Wed, 07 Feb 2018 10:00:00 GMT</TIME>\n<TEXT>\n{text}\n</TEXT>\n</DOC>\n")
-    };
-    write(
-        corpus.join("g.txt"),
-        article("G1", "أطلقت كوريا الشمالية صاروخا باليستيا فوق البحر."),
-    );
-    write(
-        corpus.join("h.txt"),
-        article("H1", "حذر الخبراء من تطوير الصواريخ الباليستية في المنطقة."),
-    );
-    write(
-        corpus.join("k.txt"),
-        article("K1", "انطلق صاروخ فالكون من قاعدة في فلوريدا."),
-    );
-    write(
-        corpus.join("l.txt"),
-        article("L1", "يدرس العلماء نشأة الكون منذ عقود."),
-    );
+    for (id, text) in [
+        ("G1", "أطلقت كوريا الشمالية صاروخا باليستيا فوق البحر."),
+        ("H1", "حذر الخبراء من تطوير الصواريخ الباليستية في المنطقة."),
+        ("K1", "انطلق صاروخ فالكون من قاعدة في فلوريدا."),
+        ("L1", "يدرس العلماء نشأة الكون منذ عقود."),
+    ] {
+        write(
+            corpus.join(format!("{id}.txt")),
+            bbc_article(id, &[text.to_owned()]),
+        );
+    }
     let index = dirs.index();
     index_quietly(&corpus, &index);
     index
