@@ -52,10 +52,25 @@ fn clitic_rate(letter: char) -> f32 {
     }
 }
 
+/// How often `letters`, one after the other, are all proclitics.
+fn clitics_rate(letters: impl Iterator<Item = char>) -> f32 {
+    letters.map(clitic_rate).product()
+}
+
 /// How far a word may take a clitic more often than the mean and still be read as clitic +
 /// word (a noun coordinated in lists takes و far more often): a written form more frequent
 /// than this many times what the clitic explains is a word of its own.
 const CLITIC_RATE_MARGIN: f32 = 10.0;
+
+/// The share of a written form's `passages` that readings explaining `explained` of them leave
+/// to the form as a word of its own, even at [`CLITIC_RATE_MARGIN`] times the mean rate (none
+/// when the form is never written).
+fn unexplained(explained: f32, passages: f32) -> f32 {
+    if passages <= 0.0 {
+        return 0.0;
+    }
+    (1.0 - CLITIC_RATE_MARGIN * explained / passages).max(0.0)
+}
 
 /// Queries with more positive parts than this rank as OR under "all, then any".
 pub const MAX_TIERED_PARTS: usize = 4;
@@ -752,12 +767,8 @@ impl Builder<'_> {
                 let written = (1..=2).find_map(|drop| {
                     let rest: String = spelling.chars().skip(drop).collect();
                     let stems = analysis::query_terms(self.analyzers.stem, &rest);
-                    let rate = spelling
-                        .chars()
-                        .take(drop)
-                        .map(clitic_rate)
-                        .product::<f32>();
-                    (stems.first() == Some(alternate)).then_some((rest, rate))
+                    (stems.first() == Some(alternate))
+                        .then(|| (rest, clitics_rate(spelling.chars().take(drop))))
                 });
                 // A bare remainder of three letters is too often a word by accident (فهم: هم);
                 // the article before a stem of three (فالكون: الكون) is a word wherever it is
@@ -794,35 +805,28 @@ impl Builder<'_> {
         // A reading weighs the share of the typed word's passages it explains, up to all of
         // them; the whole word weighs what the readings leave unexplained even at
         // CLITIC_RATE_MARGIN times the mean rate. The likelier weighs 1.
-        let (whole, mut shares): (f32, Vec<f32>) = if typed_df <= 0.0 {
-            (0.0, explained.iter().map(|&e| f32::from(e > 0.0)).collect())
+        let whole = unexplained(most_explained, typed_df);
+        let mut shares: Vec<f32> = if typed_df <= 0.0 {
+            explained.iter().map(|&e| f32::from(e > 0.0)).collect()
         } else {
-            (
-                (1.0 - CLITIC_RATE_MARGIN * most_explained / typed_df).max(0.0),
-                explained.iter().map(|&e| (e / typed_df).min(1.0)).collect(),
-            )
+            explained.iter().map(|&e| (e / typed_df).min(1.0)).collect()
         };
         // A reading that is itself clitics and a word (وبالقانون read as و + بالقانون, where
         // بالقانون is ب + القانون) weighs only what the deeper reading leaves of it, by the
         // same rule: otherwise both would score the same letters.
-        for (i, (_, outer, _)) in alternates.iter().enumerate() {
-            let outer_df = written_dfs[i];
+        for ((_, outer, _), (share, &outer_df)) in
+            alternates.iter().zip(shares.iter_mut().zip(&written_dfs))
+        {
             let deeper_explains = alternates
                 .iter()
                 .zip(&written_dfs)
                 .filter_map(|((_, inner, _), &inner_df)| {
                     let letters = outer.strip_suffix(inner.as_str())?;
-                    (!letters.is_empty())
-                        .then(|| letters.chars().map(clitic_rate).product::<f32>() * inner_df)
+                    (!letters.is_empty()).then(|| clitics_rate(letters.chars()) * inner_df)
                 })
                 .fold(0.0, f32::max);
             if deeper_explains > 0.0 {
-                let left = if outer_df > 0.0 {
-                    (1.0 - CLITIC_RATE_MARGIN * deeper_explains / outer_df).max(0.0)
-                } else {
-                    0.0
-                };
-                shares[i] *= left;
+                *share *= unexplained(deeper_explains, outer_df);
             }
         }
         let most = shares.iter().copied().fold(whole, f32::max);
